@@ -1,0 +1,1 @@
+"""The `fraudbot` command line: thin click commands over the core."""

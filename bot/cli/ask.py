@@ -1,0 +1,73 @@
+"""`fraudbot ask` and `fraudbot check`: what a resident would get, for testing the knowledge base."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Callable
+
+import click
+
+from bot.cli.common import config_option, get_config, get_store
+from bot.core.message_check import check_message
+from bot.core.reply import compose_answer, compose_check, format_plain
+
+
+def _run(text: str | None, as_json: bool, jsonl: bool, answer: Callable[[str], tuple[dict, str]]) -> None:
+    if jsonl:
+        for number, line in enumerate(sys.stdin, 1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+                value = item["text"] if isinstance(item, dict) else None
+                if not isinstance(value, str):
+                    raise ValueError('expected {"text": "..."}')
+            except (ValueError, KeyError) as exc:
+                click.echo(json.dumps({"error": f"line {number}: {exc}"}, ensure_ascii=False))
+                continue
+            click.echo(json.dumps(answer(value)[0], ensure_ascii=False))
+        return
+    if text is None:
+        raise click.UsageError("give the text as an argument, or use --jsonl to read JSON lines from stdin")
+    data, plain = answer(text)
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2) if as_json else plain, nl=not plain.endswith("\n") or as_json)
+
+
+@click.command()
+@click.argument("text", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (status, topic, score, candidates, urgent, lang).")
+@click.option("--jsonl", is_flag=True, help='Read {"text": ...} lines from stdin, write one JSON object per line, in order.')
+@click.option("--lang", type=click.Choice(["sv", "en"]), help="Language when the text does not tell (default: default_language).")
+@config_option
+def ask(text: str | None, as_json: bool, jsonl: bool, lang: str | None, config_path: Path | None) -> None:
+    """Answer a resident's question as the bot would."""
+    config = get_config(config_path)
+    store = get_store(config)
+    default = lang or config.default_language
+
+    def answer(value: str) -> tuple[dict, str]:
+        result = store.matcher.match(value, default)
+        return result.as_dict(), format_plain(compose_answer(result, store.kb))
+
+    _run(text, as_json, jsonl, answer)
+
+
+@click.command()
+@click.argument("text", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (risk, signals, topics).")
+@click.option("--jsonl", is_flag=True, help='Read {"text": ...} lines from stdin, write one JSON object per line, in order.')
+@click.option("--lang", type=click.Choice(["sv", "en"]), help="Language when the text does not tell (default: default_language).")
+@config_option
+def check(text: str | None, as_json: bool, jsonl: bool, lang: str | None, config_path: Path | None) -> None:
+    """Check a pasted SMS, e-mail or chat message for signs of fraud."""
+    config = get_config(config_path)
+    store = get_store(config)
+    default = lang or config.default_language
+
+    def answer(value: str) -> tuple[dict, str]:
+        result = check_message(value, default)
+        return result.as_dict(), format_plain(compose_check(result, store.kb))
+
+    _run(text, as_json, jsonl, answer)

@@ -1,0 +1,47 @@
+"""What every command shares: loading settings and the knowledge base, and reporting errors."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from bot.config import Config, ConfigError, load_config, resolve_content_dir
+from bot.core.knowledge.loader import KnowledgeError
+from bot.core.knowledge.store import KnowledgeStore
+
+config_option = click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="FRAUDBOT_CONFIG",
+    help="Settings file (YAML). Default: built-in settings; FRAUDBOT_CONFIG also names one.",
+)
+
+
+def get_config(config_path: Path | None) -> Config:
+    """Settings from the file and the environment, or exit 2 naming every bad setting."""
+    try:
+        return load_config(config_path, os.environ)
+    except ConfigError as exc:
+        click.echo("Bad settings – nothing was started:", err=True)
+        for line in exc.problems:
+            click.echo(f"  {line}", err=True)
+        sys.exit(2)
+
+
+def knowledge_dir(config: Config, override: Path | None = None) -> Path:
+    return resolve_content_dir(override or config.knowledge.path)
+
+
+def get_store(config: Config) -> KnowledgeStore:
+    """The knowledge base, or exit 2 with every problem (file:line: field: message)."""
+    try:
+        return KnowledgeStore(knowledge_dir(config))
+    except KnowledgeError as exc:
+        click.echo(f"The knowledge base in {knowledge_dir(config)} has problems:", err=True)
+        for problem in exc.problems:
+            click.echo(f"  {problem}", err=True)
+        sys.exit(2)

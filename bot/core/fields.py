@@ -1,0 +1,122 @@
+"""Typed reading of one YAML document, collecting a Problem (file, line, field) per mistake."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from bot.core.yaml_lines import LineIndex, Problem
+
+_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*\.[^\s]+$")
+
+
+class FieldReader:
+    """Reads fields from a parsed document and records what is missing or of the wrong type."""
+
+    def __init__(self, display: str, index: LineIndex):
+        self.display = display
+        self.index = index
+        self.problems: list[Problem] = []
+
+    def problem(self, path: tuple, message: str) -> None:
+        name = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in path).replace(".[", "[")
+        self.problems.append(Problem(self.display, self.index.line(*path), name, message))
+
+    def mapping(self, data: Any, path: tuple) -> dict:
+        if not isinstance(data, dict):
+            self.problem(path, f"expected a block of fields, got {_kind(data)}")
+            return {}
+        return data
+
+    def unknown(self, data: dict, allowed: set[str], path: tuple = ()) -> None:
+        for key in data:
+            if key not in allowed:
+                self.problem((*path, key), f"unknown field (expected one of {', '.join(sorted(allowed))})")
+
+    def text(self, data: dict, key: str, path: tuple = (), *, required: bool = True, max_len: int = 2000) -> str:
+        value = data.get(key)
+        if value is None:
+            if required:
+                self.problem((*path, key), "missing")
+            return ""
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str) or not value.strip():
+            self.problem((*path, key), f"expected text, got {_kind(value)}")
+            return ""
+        if len(value) > max_len:
+            self.problem((*path, key), f"too long ({len(value)} characters, at most {max_len})")
+        return value.strip()
+
+    def text_list(
+        self, data: dict, key: str, path: tuple = (), *, min_items: int = 1, required: bool = True, max_len: int = 400
+    ) -> tuple[str, ...]:
+        value = data.get(key)
+        if value is None:
+            if required:
+                self.problem((*path, key), "missing")
+            return ()
+        if not isinstance(value, list):
+            self.problem((*path, key), f"expected a list, got {_kind(value)}")
+            return ()
+        items: list[str] = []
+        for i, item in enumerate(value):
+            if isinstance(item, (int, float)) and not isinstance(item, bool):
+                item = str(item)
+            if not isinstance(item, str) or not item.strip():
+                self.problem((*path, key, i), f"expected text, got {_kind(item)}")
+                continue
+            if len(item) > max_len:
+                self.problem((*path, key, i), f"too long ({len(item)} characters, at most {max_len})")
+            items.append(item.strip())
+        if len(items) < min_items:
+            self.problem((*path, key), f"needs at least {min_items} item(s), has {len(items)}")
+        return tuple(items)
+
+    def integer(self, data: dict, key: str, path: tuple = (), *, low: int, high: int) -> int:
+        value = data.get(key)
+        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+            self.problem((*path, key), f"expected a whole number from {low} to {high}, got {value!r}")
+            return low
+        return value
+
+    def day(self, data: dict, key: str, path: tuple = ()) -> date:
+        value = data.get(key)
+        if isinstance(value, str):
+            try:
+                value = date.fromisoformat(value)
+            except ValueError:
+                pass
+        if not isinstance(value, date):
+            self.problem((*path, key), f"expected a date as YYYY-MM-DD, got {value!r}")
+            return date.min
+        if value > date.today():
+            self.problem((*path, key), f"date {value} is in the future")
+        return value
+
+    def urls(self, data: dict, key: str, path: tuple = ()) -> list[tuple[str, str]]:
+        value = data.get(key)
+        if not isinstance(value, list) or not value:
+            self.problem((*path, key), "needs at least one source with url and title")
+            return []
+        out: list[tuple[str, str]] = []
+        for i, item in enumerate(value):
+            if not isinstance(item, dict):
+                self.problem((*path, key, i), "expected url: and title:")
+                continue
+            self.unknown(item, {"url", "title"}, (*path, key, i))
+            url = self.text(item, "url", (*path, key, i))
+            title = self.text(item, "title", (*path, key, i))
+            if url and not _URL.match(url):
+                self.problem((*path, key, i, "url"), f"expected an http(s):// address, got {url!r}")
+            out.append((url, title))
+        return out
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    return {dict: "a block", list: "a list", str: "text", bool: "true/false", int: "a number"}.get(
+        type(value), type(value).__name__
+    )

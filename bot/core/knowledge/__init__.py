@@ -1,0 +1,1 @@
+"""The curated knowledge base: topics loaded from YAML files."""

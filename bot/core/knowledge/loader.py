@@ -1,0 +1,186 @@
+"""Load and validate the knowledge folder: a pure function of the files in it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from bot.core.fields import FieldReader
+from bot.core.knowledge.model import LANGS, ContactText, Contacts, KnowledgeBase, Source, Topic, TopicText
+from bot.core.knowledge.taxonomy import CATEGORIES, TOPIC_IDS
+from bot.core.text import normalise
+from bot.core.yaml_lines import Problem, read_yaml
+
+CONTACTS_FILE = "_contacts.yaml"
+MIN_PHRASES = {"sv": 12, "en": 5}
+_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_TOPIC_FIELDS = {"id", "category", "reviewed", "sources", "related", "keywords", *LANGS}
+_TEXT_FIELDS = {"title", "summary", "signs", "what_to_do", "if_it_happened", "report", "phrases"}
+
+
+class KnowledgeError(Exception):
+    """The folder does not hold a valid knowledge base; `problems` says where and why."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__(f"{len(problems)} problem(s) in the knowledge base:\n" + "\n".join(map(str, problems)))
+
+
+def load_knowledge(folder: Path) -> KnowledgeBase:
+    """Load every topic in `folder`, or raise KnowledgeError listing every problem found."""
+    kb, problems = validate_knowledge(folder)
+    if problems or kb is None:
+        raise KnowledgeError(problems)
+    return kb
+
+
+def validate_knowledge(folder: Path) -> tuple[KnowledgeBase | None, list[Problem]]:
+    """Check every file in `folder`; return the knowledge base (None when unusable) and all problems."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return None, [Problem(str(folder), 0, "", "knowledge folder not found")]
+    problems: list[Problem] = []
+    topics: dict[str, Topic] = {}
+    files = sorted(p for p in folder.iterdir() if p.suffix in {".yaml", ".yml"})
+    contacts = None
+    for path in files:
+        display = _display(path)
+        if path.name == CONTACTS_FILE:
+            contacts = _read_contacts(path, display, problems)
+            continue
+        if path.name.startswith("_"):
+            continue
+        topic = _read_topic(path, display, problems)
+        if topic is None:
+            continue
+        if topic.id in topics:
+            problems.append(Problem(display, 1, "id", f"duplicate id {topic.id!r} (also in {topics[topic.id].file})"))
+            continue
+        topics[topic.id] = topic
+    if contacts is None and not any(p.file.endswith(CONTACTS_FILE) for p in problems):
+        problems.append(Problem(str(folder / CONTACTS_FILE), 0, "", "missing: the numbers every answer ends with"))
+    for missing in sorted(set(TOPIC_IDS) - set(topics)):
+        problems.append(Problem(str(folder / f"{missing}.yaml"), 0, "id", f"required topic {missing!r} is missing"))
+    problems.extend(_cross_checks(topics))
+    if contacts is None or not topics:
+        return None, problems
+    return KnowledgeBase(topics=topics, contacts=contacts, folder=folder), problems
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _read_topic(path: Path, display: str, problems: list[Problem]) -> Topic | None:
+    data, index, parse_problems = read_yaml(path, display)
+    problems.extend(parse_problems)
+    if data is None and parse_problems:
+        return None
+    r = FieldReader(display, index)
+    data = r.mapping(data, ())
+    if not data:
+        problems.extend(r.problems)
+        return None
+    r.unknown(data, _TOPIC_FIELDS)
+    topic_id = r.text(data, "id")
+    if topic_id:
+        if not _ID.match(topic_id):
+            r.problem(("id",), f"expected lowercase letters, digits and dashes, got {topic_id!r}")
+        elif topic_id != path.stem:
+            r.problem(("id",), f"id {topic_id!r} does not match the file name {path.name!r}")
+        elif topic_id not in TOPIC_IDS:
+            r.problem(("id",), f"unknown topic id {topic_id!r}: ids are stable API keys, add new ones to bot/core/knowledge/taxonomy.py")
+    category = r.text(data, "category")
+    if category and category not in CATEGORIES:
+        r.problem(("category",), f"expected one of {', '.join(CATEGORIES)}, got {category!r}")
+    reviewed = r.day(data, "reviewed")
+    sources = tuple(Source(url, title) for url, title in r.urls(data, "sources"))
+    related = r.text_list(data, "related", min_items=0, required=False)
+    keywords = tuple(k.lower() for k in r.text_list(data, "keywords", min_items=0, required=False, max_len=40))
+    texts: dict[str, TopicText] = {}
+    for lang in LANGS:
+        block = data.get(lang)
+        if block is None:
+            r.problem((lang,), f"missing: every topic needs both {' and '.join(LANGS)}")
+            continue
+        block = r.mapping(block, (lang,))
+        r.unknown(block, _TEXT_FIELDS, (lang,))
+        texts[lang] = TopicText(
+            title=r.text(block, "title", (lang,), max_len=120),
+            summary=r.text(block, "summary", (lang,), max_len=600),
+            signs=r.text_list(block, "signs", (lang,)),
+            what_to_do=r.text_list(block, "what_to_do", (lang,)),
+            if_it_happened=r.text_list(block, "if_it_happened", (lang,)),
+            report=r.text(block, "report", (lang,), max_len=600),
+            phrases=r.text_list(block, "phrases", (lang,), min_items=MIN_PHRASES[lang], max_len=300),
+        )
+        seen: dict[str, int] = {}
+        for i, phrase in enumerate(texts[lang].phrases):
+            key = normalise(phrase)
+            if key in seen:
+                r.problem((lang, "phrases", i), f"same phrase as item {seen[key]} once normalised")
+            seen.setdefault(key, i)
+    problems.extend(r.problems)
+    if r.problems or not topic_id:
+        return None
+    return Topic(topic_id, category, reviewed, sources, related, keywords, texts, display)
+
+
+def _read_contacts(path: Path, display: str, problems: list[Problem]) -> Contacts | None:
+    data, index, parse_problems = read_yaml(path, display)
+    problems.extend(parse_problems)
+    if data is None and parse_problems:
+        return None
+    r = FieldReader(display, index)
+    data = r.mapping(data, ())
+    r.unknown(data, {"kind", "reviewed", "sources", *LANGS})
+    reviewed = r.day(data, "reviewed")
+    sources = tuple(Source(url, title) for url, title in r.urls(data, "sources"))
+    texts: dict[str, ContactText] = {}
+    for lang in LANGS:
+        block = r.mapping(data.get(lang), (lang,))
+        r.unknown(block, {"urgent", "not_your_fault", "footer", "fallback"}, (lang,))
+        texts[lang] = ContactText(
+            urgent=r.text(block, "urgent", (lang,), max_len=300),
+            not_your_fault=r.text(block, "not_your_fault", (lang,), max_len=400),
+            footer=r.text_list(block, "footer", (lang,), min_items=2),
+            fallback=r.text(block, "fallback", (lang,), max_len=600),
+        )
+    problems.extend(r.problems)
+    if r.problems:
+        return None
+    return Contacts(reviewed, sources, texts)
+
+
+def _cross_checks(topics: dict[str, Topic]) -> list[Problem]:
+    problems: list[Problem] = []
+    owner: dict[str, str] = {}
+    for topic in topics.values():
+        for rel in topic.related:
+            if rel == topic.id:
+                problems.append(Problem(topic.file, _line(topic, "related"), "related", "a topic cannot relate to itself"))
+            elif rel not in topics:
+                problems.append(Problem(topic.file, _line(topic, "related"), "related", f"no topic with id {rel!r}"))
+        for lang, text in topic.texts.items():
+            for phrase in text.phrases:
+                key = normalise(phrase)
+                if key in owner and owner[key] != topic.id:
+                    problems.append(
+                        Problem(topic.file, _line(topic, lang), f"{lang}.phrases", f"phrase {phrase!r} is also in {owner[key]!r}: the matcher cannot tell them apart")
+                    )
+                owner.setdefault(key, topic.id)
+    return problems
+
+
+def _line(topic: Topic, field: str) -> int:
+    """Re-find a field's line for cross-file problems (rare, so reading again is fine)."""
+    try:
+        for number, line in enumerate(Path(topic.file).read_text(encoding="utf-8").splitlines(), 1):
+            if line.startswith(f"{field}:"):
+                return number
+    except OSError:
+        pass
+    return 1

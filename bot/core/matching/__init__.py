@@ -1,0 +1,1 @@
+"""Matching residents' questions to knowledge topics."""

@@ -1,0 +1,248 @@
+"""Checking a pasted SMS, e-mail or chat message for the signs of fraud.
+
+The check never calls a message safe: a "low" result still tells the resident what to look at.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from bot.core.language import detect_language
+from bot.core.text import fold
+
+HIGH, MEDIUM, LOW = "high", "medium", "low"
+
+_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']+|\b[a-z0-9][a-z0-9-]{1,62}(?:\.[a-z0-9-]{1,62})*\.(?:com|net|org|info|top|xyz|online|site|live|click|shop|app|link|icu|vip|cc|co|io|me|se|nu|eu)(?:/[^\s<>\"']*)?", re.I)
+_SHORTENERS = {"bit.ly", "tinyurl.com", "t.ly", "is.gd", "goo.gl", "cutt.ly", "rebrand.ly", "shorturl.at", "t.co", "ow.ly", "s.id", "rb.gy", "tiny.cc", "bl.ink", "short.io"}
+_RISKY_TLDS = {"top", "xyz", "online", "site", "live", "click", "shop", "app", "link", "icu", "vip", "cc", "info", "buzz", "rest", "sbs", "cfd"}
+# Brand or authority -> its real domains. A link that names the brand on another domain is a look-alike.
+_BRANDS = {
+    "postnord": ("postnord.se", "postnord.com"),
+    "dhl": ("dhl.com", "dhl.se"),
+    "bring": ("bring.se", "bring.com"),
+    "budbee": ("budbee.com",),
+    "instabox": ("instabox.io", "instabox.se"),
+    "skatteverket": ("skatteverket.se",),
+    "forsakringskassan": ("forsakringskassan.se",),
+    "kronofogden": ("kronofogden.se",),
+    "tullverket": ("tullverket.se",),
+    "transportstyrelsen": ("transportstyrelsen.se",),
+    "polisen": ("polisen.se",),
+    "bankid": ("bankid.com",),
+    "swedbank": ("swedbank.se", "swedbank.com"),
+    "handelsbanken": ("handelsbanken.se", "handelsbanken.com"),
+    "nordea": ("nordea.se", "nordea.com"),
+    "seb": ("seb.se",),
+    "swish": ("swish.nu", "getswish.se"),
+    "klarna": ("klarna.com", "klarna.se"),
+    "blocket": ("blocket.se",),
+    "tradera": ("tradera.com", "tradera.se"),
+    "netflix": ("netflix.com",),
+    "apple": ("apple.com",),
+    "microsoft": ("microsoft.com",),
+    "paypal": ("paypal.com",),
+    "1177": ("1177.se",),
+    "kivra": ("kivra.com", "kivra.se"),
+}
+
+
+@dataclass(frozen=True)
+class Signal:
+    id: str
+    weight: int  # 3 = strong sign of fraud, 2 = clear warning sign, 1 = worth noticing
+    topics: tuple[str, ...]
+    sv: str
+    en: str
+    pattern: re.Pattern[str] | None = None
+
+    def explanation(self, lang: str) -> str:
+        return self.en if lang == "en" else self.sv
+
+
+def _p(*alternatives: str) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{a})" for a in alternatives))
+
+
+# Patterns run on folded text (lowercase, å/ä/ö -> a/a/o).
+SIGNALS: tuple[Signal, ...] = (
+    Signal("lookalike-link", 3, ("sms-phishing", "email-phishing"),
+           "Länken går till en adress som liknar ett känt företag eller en myndighet men inte är deras riktiga webbplats.",
+           "The link goes to an address that looks like a known company or authority but is not their real website."),
+    Signal("short-link", 2, ("sms-phishing",),
+           "Länken är förkortad, så du kan inte se vart den leder.",
+           "The link is shortened, so you cannot see where it leads."),
+    Signal("risky-link", 2, ("sms-phishing", "email-phishing"),
+           "Länken har en ovanlig adress (t.ex. siffror eller en ovanlig ändelse) som seriösa avsändare sällan använder.",
+           "The link has an unusual address (such as numbers or an odd ending) that real senders rarely use."),
+    Signal("link", 1, (),
+           "Meddelandet innehåller en länk. Klicka inte på länkar du inte väntat dig – gå hellre själv till den riktiga webbplatsen eller appen.",
+           "The message contains a link. Don't click links you didn't expect – go to the real website or app yourself instead."),
+    Signal("bankid-or-login", 3, ("bankid-misuse", "bank-impersonation"),
+           "Du ombeds logga in, legitimera dig, signera eller lämna koder. Riktiga banker och myndigheter ber aldrig om det i ett sms, mejl eller samtal.",
+           "You are asked to log in, identify yourself, sign or give codes. Real banks and authorities never ask for that in a text, e-mail or call.",
+           _p(r"\b(logga in|loggar in|logga pa|legitimera|signera|verifiera|bekrafta (dina|din|ditt|era)|uppdatera (dina|din|ditt)|identifiera dig)",
+              r"\bbank ?id\b.*\b(oppna|signera|legitimera|skanna|godkann|logga)", r"\b(oppna|signera|legitimera|skanna|godkann)\b.*\bbank ?id\b",
+              r"\b(log ?in|sign in|verify your|confirm your|update your (details|account|payment)|validate your)")),
+    Signal("codes-or-card", 3, ("card-fraud", "bank-impersonation"),
+           "Du ombeds lämna kortuppgifter, koder eller lösenord. Sådant ska du aldrig lämna till någon som hör av sig till dig.",
+           "You are asked for card details, codes or passwords. Never give those to anyone who contacts you.",
+           _p(r"\b(ange|uppge|lamna|skicka|las upp|berata|ge mig|skriv in) (din |dina |ditt |koden|kortuppgifter|kortnummer|cvc|cvv|pinkod|losenord|sakerhetskod|engangskod)",
+              r"\b(kortuppgifter|kortnummer|cvc|cvv)\b",
+              r"\b(send|give|tell|enter|provide|read) (me |us )?(your |the )?(card (details|number)|cvv|cvc|pin|password|code)")),
+    Signal("money-request", 2, ("family-impersonation", "marketplace-scam"),
+           "Du ombeds betala, swisha eller föra över pengar. Dubbelkolla alltid med avsändaren på ett annat sätt först.",
+           "You are asked to pay, Swish or transfer money. Always double-check with the sender another way first.",
+           _p(r"\b(swisha|swish|betala|betalning|overfor|overfora|overforing|skicka pengar|lana ut|avgift|tullavgift|frakt(avgift|kostnad)|lan(a)? mig|faktura)\b",
+              r"\b(pay|payment|transfer|send money|wire|fee|lend me|invoice|outstanding)\b", r"\b\d+[.,]?\d*\s?(kr|sek|kronor)\b")),
+    Signal("gift-cards-crypto", 3, ("investment-scam", "tech-support-scam"),
+           "Betalning med presentkort, kryptovaluta eller via okända appar är ett vanligt kännetecken för bedrägeri.",
+           "Payment with gift cards, crypto currency or unfamiliar apps is a common sign of fraud.",
+           _p(r"\b(presentkort|gift ?cards?|itunes|google play|steam ?kort|bitcoin|btc|krypto\w*|crypto\w*|usdt|western union)\b")),
+    Signal("urgency-threat", 2, ("authority-impersonation", "sms-phishing"),
+           "Meddelandet skapar stress eller hotar (\"inom 24 timmar\", \"annars stängs kontot\"). Bedragare vill att du ska agera innan du hinner tänka.",
+           "The message creates stress or threatens (\"within 24 hours\", \"or your account is closed\"). Fraudsters want you to act before you think.",
+           _p(r"\b(inom|senast) \d+ ?(timmar|tim|h|dagar|minuter)\b", r"\b(omedelbart|snarast|sista (dagen|chansen|paminnelsen|varningen)|akut|brad(skande)?|innan kl)\b",
+              r"\b(annars|spar(ras|rat|rad)|stang(s|t|ts) av|avslutas|inkasso|kronofogden|rattsliga atgarder|polisanmalan|straffavgift|dras in|forfalla|forfaller)\b",
+              r"\b(urgent|immediately|within \d+ ?hours|final (notice|warning|reminder)|suspended|blocked|will be (closed|deleted|cancelled)|legal action|last chance|expires? today)\b")),
+    Signal("new-number", 3, ("family-impersonation",),
+           "\"Jag har nytt nummer\" följt av en begäran om pengar är det vanliga \"Hej mamma\"-bedrägeriet. Ring ditt barn på det gamla numret.",
+           "\"I have a new number\" followed by a request for money is the common \"Hi mum\" fraud. Call your child on the old number.",
+           _p(r"\b(nytt nummer|ny telefon|nya nummer|bytt nummer|tappat (min )?(telefon|mobil)|telefonen (gick sonder|ar trasig)|mobilen (gick sonder|ar trasig)|spara (mitt )?(nya )?nummer)",
+              r"\b(new (phone|number)|changed my number|lost my phone|phone (broke|is broken)|save (my )?(new )?number)")),
+    Signal("family-greeting", 1, ("family-impersonation",),
+           "Meddelandet låtsas komma från en nära anhörig. Kontrollera genom att ringa personen på numret du redan har.",
+           "The message claims to be from a close relative. Check by calling the person on the number you already have.",
+           _p(r"\b(hej|hallo|hi|hey) (mamma|pappa|mormor|morfar|farmor|farfar|mom|mum|dad|grandma|grandpa)\b")),
+    Signal("prize-refund", 2, ("prize-inheritance-scam", "authority-impersonation"),
+           "Du lovas en vinst, ett arv eller en återbetalning. Äkta vinster och återbetalningar kräver aldrig att du betalar eller loggar in via en länk.",
+           "You are promised a prize, an inheritance or a refund. Real prizes and refunds never require you to pay or log in through a link.",
+           _p(r"\b(grattis|vunnit|vinnare|vinst|arv|arvinge|dodsbo|aterbetalning|aterbaring|skatteaterbaring|utbetalning|pengar tillbaka|belon(ing|ning))\b",
+              r"\b(congratulations|you (have )?won|winner|prize|inheritance|refund|reward|claim your)\b")),
+    Signal("remote-access", 3, ("tech-support-scam",),
+           "Du ombeds installera en app för fjärrstyrning (t.ex. AnyDesk eller TeamViewer). Då kan en främling styra din dator eller telefon.",
+           "You are asked to install a remote-control app (such as AnyDesk or TeamViewer). Then a stranger can control your computer or phone.",
+           _p(r"\b(anydesk|teamviewer|quicksupport|rustdesk|supremo|fjarrstyr\w*|fjarrhjalp|remote (access|desktop|control)|screen ?share)\b")),
+    Signal("secrecy", 3, ("bank-impersonation", "police-impersonation", "romance-scam"),
+           "Du ombeds hålla det hemligt. Ingen bank, polis eller myndighet ber dig att inte berätta för dina närstående.",
+           "You are asked to keep it secret. No bank, police or authority asks you not to tell your family.",
+           _p(r"\b(beratta inte|sag (inget|ingenting|inte)|hall (det )?(hemligt|tyst)|mellan oss|ingen (annan )?far veta|prata inte med)",
+              r"\b(don'?t tell|do not tell|keep (this|it) (secret|between us)|between you and me)")),
+    Signal("investment-promise", 2, ("investment-scam",),
+           "Meddelandet lovar hög eller säker avkastning. Ingen seriös investering kan lova det.",
+           "The message promises high or guaranteed returns. No honest investment can promise that.",
+           _p(r"\b(avkastning|garanterad|investera|investering|trading|tjana \d+|dubbla (dina )?pengar|passiv inkomst|riskfri)\b",
+              r"\b(guaranteed|returns?|invest(ment)?|profit|double your money|passive income|risk[- ]free)\b")),
+    Signal("easy-job", 2, ("job-scam", "money-mule"),
+           "Ett erbjudande om snabba pengar för enkla uppgifter (gilla, recensera, ta emot pengar) är ett vanligt lockbete.",
+           "An offer of quick money for easy tasks (liking, reviewing, receiving money) is a common lure.",
+           _p(r"\b(tjana|tjanar|extrainkomst|extra inkomst|jobba hemifran|per dag|om dagen|gilla (videor|inlagg)|betygsatt|uppdrag)\b.*\b(kr|kronor|sek|\$|usd|eur)",
+              r"\b(earn|make) \$?\d+", r"\b(work from home|per day|a day)\b.*\b(earn|\$|usd|eur|kr)")),
+    Signal("qr-code", 2, ("qr-code-scam",),
+           "Du ombeds skanna en QR-kod. En QR-kod kan leda till en falsk sida eller starta en BankID-inloggning åt en bedragare.",
+           "You are asked to scan a QR code. A QR code can lead to a fake page or start a BankID login for a fraudster.",
+           _p(r"\b(skanna|scanna|scan)\b.*\b(qr|kod|koden|code)\b", r"\bqr ?(kod|koden|code)\b")),
+    Signal("safe-account", 3, ("bank-impersonation", "police-impersonation"),
+           "Du ombeds flytta pengar till ett \"säkert konto\" eller lämna ifrån dig kort och värdesaker. Det gör aldrig en riktig bank eller polis.",
+           "You are asked to move money to a \"safe account\" or hand over cards and valuables. A real bank or police never does that.",
+           _p(r"\b(sakert konto|skyddat konto|sakerhetskonto|flytta (dina |era )?pengar|hamta (dina |ditt )?(kort|bankkort|smycken|kontanter|vardesaker))",
+              r"\b(safe account|secure account|move your money|collect your (card|cards|cash|jewel))")),
+    Signal("romance-money", 2, ("romance-scam",),
+           "Någon du bara känner på nätet pratar om kärlek och behöver pengar. Det är det vanliga mönstret i kärleksbedrägerier.",
+           "Someone you only know online talks about love and needs money. That is the usual pattern of romance scams.",
+           _p(r"\b(alskling|min kara|alskar dig|my love|darling|sweetheart|i love you)\b.*\b(pengar|swish|biljett|tull|sjukhus|money|ticket|hospital|customs|fee)",
+              r"\b(pengar|money)\b.*\b(alskling|alskar dig|my love|darling)\b")),
+    Signal("authority-name", 1, ("authority-impersonation",),
+           "Meddelandet använder en myndighets, banks eller ett företags namn. Det är lätt att fejka – kontakta dem själv via deras riktiga webbplats eller app.",
+           "The message uses the name of an authority, bank or company. That is easy to fake – contact them yourself through their real website or app.",
+           _p(r"\b(skatteverket|forsakringskassan|kronofogden|tullverket|transportstyrelsen|polisen|postnord|dhl|bankid|swedbank|handelsbanken|nordea|seb|klarna|netflix|apple|microsoft|paypal|vagtull|trangselskatt)\b")),
+)
+_BY_ID = {s.id: s for s in SIGNALS}
+_STRONG_PAIRS = {
+    frozenset({"money-request", "link"}), frozenset({"new-number", "money-request"}),
+    frozenset({"authority-name", "link"}), frozenset({"prize-refund", "link"}),
+    frozenset({"urgency-threat", "link"}), frozenset({"urgency-threat", "money-request"}),
+    frozenset({"prize-refund", "money-request"}), frozenset({"family-greeting", "money-request"}),
+    frozenset({"romance-money", "money-request"}), frozenset({"authority-name", "money-request"}),
+}
+_LOW_ADVICE = {
+    "sv": "Jag hittade inga tydliga tecken på bedrägeri, men det betyder inte att meddelandet är säkert. Kontrollera avsändaren på ett annat sätt, klicka inte på länkar du inte väntat dig och lämna aldrig koder, kortuppgifter eller BankID till någon som hör av sig.",
+    "en": "I found no clear signs of fraud, but that does not mean the message is safe. Check the sender another way, don't click links you didn't expect, and never give codes, card details or BankID to anyone who contacts you.",
+}
+
+
+@dataclass(frozen=True)
+class FoundSignal:
+    id: str
+    explanation: str
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    risk: str
+    signals: tuple[FoundSignal, ...]
+    topics: tuple[str, ...]
+    lang: str
+    advice: str
+
+    def as_dict(self) -> dict:
+        return {
+            "risk": self.risk,
+            "signals": [{"id": s.id, "explanation": s.explanation} for s in self.signals],
+            "topics": list(self.topics),
+            "lang": self.lang,
+            "advice": self.advice,
+        }
+
+
+def check_message(text: str, default_lang: str = "sv") -> CheckResult:
+    """Look for the signs of fraud in a pasted message and rate the risk high, medium or low."""
+    text = (text or "")[:20_000]
+    lang = detect_language(text, default_lang)
+    folded = fold(text)
+    found: list[str] = [*_link_signals(text)]
+    found += [s.id for s in SIGNALS if s.pattern is not None and s.pattern.search(folded)]
+    found = list(dict.fromkeys(found))
+    if found and any(i in found for i in ("lookalike-link", "short-link", "risky-link")):
+        found = [i for i in found if i != "link"] + ["link"]  # keep "link" for the pairs, list it last
+    score = sum(_BY_ID[i].weight for i in found if i != "link")
+    strong = any(_BY_ID[i].weight >= 3 for i in found) or any(pair <= set(found) for pair in _STRONG_PAIRS)
+    if strong or score >= 5:
+        risk = HIGH
+    elif score >= 2 or len(found) >= 2:
+        risk = MEDIUM
+    else:
+        risk = LOW
+    topics: list[str] = []
+    for i in found:
+        for t in _BY_ID[i].topics:
+            if t not in topics:
+                topics.append(t)
+    signals = tuple(FoundSignal(i, _BY_ID[i].explanation(lang)) for i in found)
+    advice = _LOW_ADVICE[lang] if risk == LOW else ""
+    return CheckResult(risk, signals, tuple(topics[:4]), lang, advice)
+
+
+def _link_signals(text: str) -> list[str]:
+    found: list[str] = []
+    for match in _URL.finditer(text):
+        url = match.group(0).rstrip(".,;:!?)")
+        host = (urlsplit(url if "://" in url else "http://" + url).hostname or "").lower()
+        if not host or "." not in host:
+            continue
+        found.append("link")
+        if host.startswith("www."):
+            host = host[4:]
+        if host in _SHORTENERS:
+            found.append("short-link")
+            continue
+        labels = host.split(".")
+        if re.fullmatch(r"[\d.]+", host) or host.startswith("xn--") or ".xn--" in host or labels[-1] in _RISKY_TLDS or host.count("-") >= 2:
+            found.append("risky-link")
+        squashed = host.replace("-", "").replace(".", "")
+        for brand, domains in _BRANDS.items():
+            if brand in squashed and not any(host == d or host.endswith("." + d) for d in domains):
+                found.append("lookalike-link")
+                break
+    return found

@@ -1,0 +1,1 @@
+"""All SQL lives here: the schema, its migrations and one small module per kind of record."""

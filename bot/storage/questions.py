@@ -1,0 +1,41 @@
+"""Logged resident questions: statistics, unanswered questions for staff, retention purge."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import sqlite_utils
+
+
+def log_question(
+    db: sqlite_utils.Database, *, channel: str, lang: str, status: str, topic: str | None, score: float,
+    urgent: bool, municipality: str | None, user_key: str | None, text: str, at: datetime | None = None,
+) -> int:
+    """Store one question. `text` must already be redacted."""
+    at = at or datetime.now(timezone.utc)
+    cur = db.execute(
+        "INSERT INTO questions (asked_at, channel, lang, status, topic, score, urgent, municipality, user_key, text)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (at.isoformat(timespec="seconds"), channel, lang, status, topic, round(score, 4), int(urgent), municipality, user_key, text),
+    )
+    return cur.lastrowid
+
+
+def purge_question_text(db: sqlite_utils.Database, retention_days: int, now: datetime | None = None) -> int:
+    """Blank the text of questions older than the retention period; the aggregates stay."""
+    now = now or datetime.now(timezone.utc)
+    cutoff = (now - timedelta(days=retention_days)).isoformat(timespec="seconds")
+    cur = db.execute("UPDATE questions SET text = NULL WHERE asked_at < ? AND text IS NOT NULL", (cutoff,))
+    return cur.rowcount
+
+
+def recent_questions(db: sqlite_utils.Database, limit: int = 50, status: str | None = None) -> list[dict]:
+    sql = "SELECT id, asked_at, channel, lang, status, topic, score, municipality, text FROM questions"
+    args: tuple = ()
+    if status:
+        sql += " WHERE status = ?"
+        args = (status,)
+    sql += " ORDER BY id DESC LIMIT ?"
+    cur = db.execute(sql, (*args, limit))
+    cols = [c[0] for c in cur.description]
+    return [dict(zip(cols, row)) for row in cur.fetchall()]

@@ -1,0 +1,38 @@
+"""Shared fixtures: the shipped knowledge base, temporary copies of it, and fresh databases."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.core.knowledge.loader import load_knowledge
+from bot.core.matching.matcher import Matcher
+
+ROOT = Path(__file__).resolve().parent.parent
+KNOWLEDGE = ROOT / "knowledge"
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture(scope="session")
+def kb():
+    return load_knowledge(KNOWLEDGE)
+
+
+@pytest.fixture(scope="session")
+def matcher(kb):
+    return Matcher(kb)
+
+
+@pytest.fixture
+def kb_copy(tmp_path: Path) -> Path:
+    """A writable copy of the shipped knowledge folder."""
+    target = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE, target)
+    return target
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "fraudbot.db"

@@ -1,0 +1,50 @@
+"""The shipped content itself: coverage, both languages, sources and the guidance it must give."""
+
+from datetime import date
+
+from bot.core.knowledge.taxonomy import FRAUD_METHODS, GUIDANCE, TOPIC_IDS
+
+
+def test_every_taxonomy_topic_exists_in_both_languages(kb):
+    assert set(kb.topics) == set(TOPIC_IDS)
+    assert len(FRAUD_METHODS) == 28 and len(GUIDANCE) == 3
+    for topic in kb.topics.values():
+        assert set(topic.texts) == {"sv", "en"}, topic.id
+
+
+def test_phrases_sources_and_review_dates(kb):
+    for topic in kb.topics.values():
+        assert len(topic.texts["sv"].phrases) >= 12, topic.id
+        assert len(topic.texts["en"].phrases) >= 5, topic.id
+        assert topic.sources and all(s.url.startswith(("https://", "http://")) for s in topic.sources), topic.id
+        assert topic.reviewed <= date.today()
+
+
+def test_already_scammed_says_not_your_fault_and_the_order(kb):
+    text = kb.topics["already-scammed"].texts["sv"]
+    whole = " ".join([text.summary, *text.what_to_do, *text.if_it_happened]).lower()
+    assert "inte ditt fel" in whole
+    steps = " ".join(text.what_to_do).lower()
+    assert steps.index("bank") < steps.index("polis") < steps.index("116 006")
+    assert "not your fault" in " ".join([kb.topics["already-scammed"].texts["en"].summary, *kb.topics["already-scammed"].texts["en"].what_to_do]).lower()
+
+
+def test_contacts_footer_has_the_numbers(kb):
+    for lang in ("sv", "en"):
+        footer = " ".join(kb.contacts.text(lang).footer)
+        for number in ("112", "114 14", "116 006"):
+            assert number in footer, (lang, number)
+        assert "112" in kb.contacts.text(lang).urgent
+
+
+def test_phone_numbers_in_content_are_the_known_ones(kb):
+    """A number in a text must be one the contacts file sources, or be cited in the topic."""
+    import re
+
+    known = {"112", "114 14", "116 006", "11414", "116006"}
+    for topic in kb.topics.values():
+        for text in topic.texts.values():
+            blob = " ".join([text.summary, *text.signs, *text.what_to_do, *text.if_it_happened, text.report])
+            for number in re.findall(r"\b\d{3}(?: \d{2,3})?\b", blob):
+                if len(number.replace(" ", "")) >= 5:
+                    assert number in known, f"{topic.id}: unexpected number {number}"
