@@ -51,7 +51,7 @@ _BRANDS = {
 @dataclass(frozen=True)
 class Signal:
     id: str
-    weight: int  # 3 = strong sign of fraud, 2 = clear warning sign, 1 = worth noticing
+    weight: int  # 4 = fraud on its own, 3 = strong sign, 2 = clear warning sign, 1 = worth noticing
     topics: tuple[str, ...]
     sv: str
     en: str
@@ -67,7 +67,7 @@ def _p(*alternatives: str) -> re.Pattern[str]:
 
 # Patterns run on folded text (lowercase, å/ä/ö -> a/a/o).
 SIGNALS: tuple[Signal, ...] = (
-    Signal("lookalike-link", 3, ("sms-phishing", "email-phishing"),
+    Signal("lookalike-link", 4, ("sms-phishing", "email-phishing"),
            "Länken går till en adress som liknar ett känt företag eller en myndighet men inte är deras riktiga webbplats.",
            "The link goes to an address that looks like a known company or authority but is not their real website."),
     Signal("short-link", 2, ("sms-phishing",),
@@ -82,8 +82,9 @@ SIGNALS: tuple[Signal, ...] = (
     Signal("bankid-or-login", 3, ("bankid-misuse", "bank-impersonation"),
            "Du ombeds logga in, legitimera dig, signera eller lämna koder. Riktiga banker och myndigheter ber aldrig om det i ett sms, mejl eller samtal.",
            "You are asked to log in, identify yourself, sign or give codes. Real banks and authorities never ask for that in a text, e-mail or call.",
-           _p(r"\b(logga in|loggar in|logga pa|legitimera|signera|verifiera|bekrafta (dina|din|ditt|era)|uppdatera (dina|din|ditt)|identifiera dig)",
+           _p(r"\b(logga in|loggar in|logga pa|legitimera|signera|verifiera|bekrafta (dina|din|ditt|era|adress|leverans|betalning|kontot)|uppdatera (dina|din|ditt)|identifiera dig)",
               r"\bbank ?id\b.*\b(oppna|signera|legitimera|skanna|godkann|logga)", r"\b(oppna|signera|legitimera|skanna|godkann)\b.*\bbank ?id\b",
+              r"\bbank ?id(t)? (redo|till hands|framme)",
               r"\b(log ?in|sign in|verify your|confirm your|update your (details|account|payment)|validate your)")),
     Signal("codes-or-card", 3, ("card-fraud", "bank-impersonation"),
            "Du ombeds lämna kortuppgifter, koder eller lösenord. Sådant ska du aldrig lämna till någon som hör av sig till dig.",
@@ -94,8 +95,8 @@ SIGNALS: tuple[Signal, ...] = (
     Signal("money-request", 2, ("family-impersonation", "marketplace-scam"),
            "Du ombeds betala, swisha eller föra över pengar. Dubbelkolla alltid med avsändaren på ett annat sätt först.",
            "You are asked to pay, Swish or transfer money. Always double-check with the sender another way first.",
-           _p(r"\b(swisha|swish|betala|betalning|overfor|overfora|overforing|skicka pengar|lana ut|avgift|tullavgift|frakt(avgift|kostnad)|lan(a)? mig|faktura)\b",
-              r"\b(pay|payment|transfer|send money|wire|fee|lend me|invoice|outstanding)\b", r"\b\d+[.,]?\d*\s?(kr|sek|kronor)\b")),
+           _p(r"\b(swisha|betala|betalas|overfor|overfora|skicka (tillbaka )?(pengar|pengarna|\d)|lana ut|\w*avgift(en)?|frakt(kostnad)|lan(a)? mig|deposition|handpenning|forskott\w*)\b",
+              r"\b(pay|transfer|send (me )?money|send (it|them) back|wire|fee|lend me|outstanding|deposit|upfront|advance fee)\b")),
     Signal("gift-cards-crypto", 3, ("investment-scam", "tech-support-scam"),
            "Betalning med presentkort, kryptovaluta eller via okända appar är ett vanligt kännetecken för bedrägeri.",
            "Payment with gift cards, crypto currency or unfamiliar apps is a common sign of fraud.",
@@ -104,9 +105,10 @@ SIGNALS: tuple[Signal, ...] = (
            "Meddelandet skapar stress eller hotar (\"inom 24 timmar\", \"annars stängs kontot\"). Bedragare vill att du ska agera innan du hinner tänka.",
            "The message creates stress or threatens (\"within 24 hours\", \"or your account is closed\"). Fraudsters want you to act before you think.",
            _p(r"\b(inom|senast) \d+ ?(timmar|tim|h|dagar|minuter)\b", r"\b(omedelbart|snarast|sista (dagen|chansen|paminnelsen|varningen)|akut|brad(skande)?|innan kl)\b",
-              r"\b(annars|spar(ras|rat|rad)|stang(s|t|ts) av|avslutas|inkasso|kronofogden|rattsliga atgarder|polisanmalan|straffavgift|dras in|forfalla|forfaller)\b",
+              r"\b(annars|spar(ras|rat|rad)|avslutas|inkasso|kronofogden|rattsliga atgarder|polisanmalan|straffavgift|dras in)\b",
+              r"\b(kontot|kortet|tjansten|abonnemanget|bankid|konto|kort)\b.{0,30}\b(stangs|stangts|stangt|blockeras|spars)\b",
               r"\b(urgent|immediately|within \d+ ?hours|final (notice|warning|reminder)|suspended|blocked|will be (closed|deleted|cancelled)|legal action|last chance|expires? today)\b")),
-    Signal("new-number", 3, ("family-impersonation",),
+    Signal("new-number", 4, ("family-impersonation",),
            "\"Jag har nytt nummer\" följt av en begäran om pengar är det vanliga \"Hej mamma\"-bedrägeriet. Ring ditt barn på det gamla numret.",
            "\"I have a new number\" followed by a request for money is the common \"Hi mum\" fraud. Call your child on the old number.",
            _p(r"\b(nytt nummer|ny telefon|nya nummer|bytt nummer|tappat (min )?(telefon|mobil)|telefonen (gick sonder|ar trasig)|mobilen (gick sonder|ar trasig)|spara (mitt )?(nya )?nummer)",
@@ -119,12 +121,13 @@ SIGNALS: tuple[Signal, ...] = (
            "Du lovas en vinst, ett arv eller en återbetalning. Äkta vinster och återbetalningar kräver aldrig att du betalar eller loggar in via en länk.",
            "You are promised a prize, an inheritance or a refund. Real prizes and refunds never require you to pay or log in through a link.",
            _p(r"\b(grattis|vunnit|vinnare|vinst|arv|arvinge|dodsbo|aterbetalning|aterbaring|skatteaterbaring|utbetalning|pengar tillbaka|belon(ing|ning))\b",
-              r"\b(congratulations|you (have )?won|winner|prize|inheritance|refund|reward|claim your)\b")),
-    Signal("remote-access", 3, ("tech-support-scam",),
+              r"\b(congratulations|you (have )?won|winner|prize|inheritance|heirs?|estate of|refund|reward|claim (your|his|her|the))\b",
+              r"\b\d+([.,]\d+)? ?(miljoner|million|mio)\b")),
+    Signal("remote-access", 4, ("tech-support-scam",),
            "Du ombeds installera en app för fjärrstyrning (t.ex. AnyDesk eller TeamViewer). Då kan en främling styra din dator eller telefon.",
            "You are asked to install a remote-control app (such as AnyDesk or TeamViewer). Then a stranger can control your computer or phone.",
            _p(r"\b(anydesk|teamviewer|quicksupport|rustdesk|supremo|fjarrstyr\w*|fjarrhjalp|remote (access|desktop|control)|screen ?share)\b")),
-    Signal("secrecy", 3, ("bank-impersonation", "police-impersonation", "romance-scam"),
+    Signal("secrecy", 4, ("bank-impersonation", "police-impersonation", "romance-scam"),
            "Du ombeds hålla det hemligt. Ingen bank, polis eller myndighet ber dig att inte berätta för dina närstående.",
            "You are asked to keep it secret. No bank, police or authority asks you not to tell your family.",
            _p(r"\b(beratta inte|sag (inget|ingenting|inte)|hall (det )?(hemligt|tyst)|mellan oss|ingen (annan )?far veta|prata inte med)",
@@ -134,37 +137,77 @@ SIGNALS: tuple[Signal, ...] = (
            "The message promises high or guaranteed returns. No honest investment can promise that.",
            _p(r"\b(avkastning|garanterad|investera|investering|trading|tjana \d+|dubbla (dina )?pengar|passiv inkomst|riskfri)\b",
               r"\b(guaranteed|returns?|invest(ment)?|profit|double your money|passive income|risk[- ]free)\b")),
-    Signal("easy-job", 2, ("job-scam", "money-mule"),
+    Signal("easy-job", 3, ("job-scam", "money-mule"),
            "Ett erbjudande om snabba pengar för enkla uppgifter (gilla, recensera, ta emot pengar) är ett vanligt lockbete.",
            "An offer of quick money for easy tasks (liking, reviewing, receiving money) is a common lure.",
-           _p(r"\b(tjana|tjanar|extrainkomst|extra inkomst|jobba hemifran|per dag|om dagen|gilla (videor|inlagg)|betygsatt|uppdrag)\b.*\b(kr|kronor|sek|\$|usd|eur)",
-              r"\b(earn|make) \$?\d+", r"\b(work from home|per day|a day)\b.*\b(earn|\$|usd|eur|kr)")),
+           _p(r"\b(tjana|tjanar|extrainkomst|extra inkomst|jobba hemifran|gilla (videor|inlagg)|betygsatt\w*|recensera)\b.{0,60}\b(kr|kronor|sek|\$|usd|eur)\b",
+              r"\b\d[\d ]*(kr|kronor|sek) (per|om|i) (dag|dagen|timme|timmen)\b",
+              r"\b(earn|make) \$?\d+", r"\b(work from home|per day|a day|rating products|like videos)\b.{0,60}\b(earn|\$|usd|eur|kr|sek)\b")),
+    Signal("wrong-payment", 3, ("money-mule",),
+           "Någon säger att de skickat pengar till dig av misstag och ber dig skicka dem vidare. Det kan göra dig till penningmålvakt – kontakta din bank i stället.",
+           "Someone says they sent you money by mistake and asks you to send it on. That can make you a money mule – contact your bank instead.",
+           _p(r"\b(swishat|swishade|skickat|skickade|overfort|overforde|satt in)\b.{0,40}\b(av misstag|fel nummer|till fel|felaktigt)",
+              r"\b(sent|transferred|paid)\b.{0,40}\b(by mistake|wrong (number|account|person))")),
+    Signal("too-good-offer", 2, ("fake-webshop", "subscription-trap"),
+           "Erbjudandet är för bra för att vara sant (jätterabatt, gratis, \"allt ska bort\"). Falska butiker lockar så.",
+           "The offer is too good to be true (huge discount, free, \"everything must go\"). Fake shops lure you that way.",
+           _p(r"\b([5-9]\d) ?% (rabatt|off|discount)", r"\b(stangningsrea|slutrea|allt ska bort|gratis provperiod|betala bara frakten|everything must go|free trial|just pay (the )?shipping)\b")),
     Signal("qr-code", 2, ("qr-code-scam",),
            "Du ombeds skanna en QR-kod. En QR-kod kan leda till en falsk sida eller starta en BankID-inloggning åt en bedragare.",
            "You are asked to scan a QR code. A QR code can lead to a fake page or start a BankID login for a fraudster.",
            _p(r"\b(skanna|scanna|scan)\b.*\b(qr|kod|koden|code)\b", r"\bqr ?(kod|koden|code)\b")),
-    Signal("safe-account", 3, ("bank-impersonation", "police-impersonation"),
+    Signal("safe-account", 4, ("bank-impersonation", "police-impersonation"),
            "Du ombeds flytta pengar till ett \"säkert konto\" eller lämna ifrån dig kort och värdesaker. Det gör aldrig en riktig bank eller polis.",
            "You are asked to move money to a \"safe account\" or hand over cards and valuables. A real bank or police never does that.",
            _p(r"\b(sakert konto|skyddat konto|sakerhetskonto|flytta (dina |era )?pengar|hamta (dina |ditt )?(kort|bankkort|smycken|kontanter|vardesaker))",
+              r"\b(kontanter|bankkort|kort|korten|smycken|vardesaker)( och \w+)? (framme|redo|till hands)",
+              r"\bga igenom (dina |era )?(vardesaker|smycken|kontanter)",
               r"\b(safe account|secure account|move your money|collect your (card|cards|cash|jewel))")),
     Signal("romance-money", 2, ("romance-scam",),
            "Någon du bara känner på nätet pratar om kärlek och behöver pengar. Det är det vanliga mönstret i kärleksbedrägerier.",
            "Someone you only know online talks about love and needs money. That is the usual pattern of romance scams.",
-           _p(r"\b(alskling|min kara|alskar dig|my love|darling|sweetheart|i love you)\b.*\b(pengar|swish|biljett|tull|sjukhus|money|ticket|hospital|customs|fee)",
+           _p(r"\b(alskling|min kara|alskar dig|langtar|my love|darling|sweetheart|i love you|miss you)\b.*\b(pengar|swish|biljett|tull|sjukhus|\d+ ?kr\b|money|ticket|hospital|customs|fee)",
               r"\b(pengar|money)\b.*\b(alskling|alskar dig|my love|darling)\b")),
+    Signal("changed-payment-details", 4, ("ceo-fraud", "invoice-fraud"),
+           "Meddelandet säger att betalningar ska gå till ett nytt konto eller bankgiro. Kontrollera alltid ändrade betaluppgifter genom att ringa ett nummer du redan har.",
+           "The message says payments should go to a new account. Always check changed payment details by calling a number you already have.",
+           _p(r"\b(nytt|nya|andrat|andrade) (bankgiro|plusgiro|kontonummer|konto|betalningsuppgifter|bankuppgifter)\b", r"\bbytt bank\b",
+              r"\b(new|changed|updated) (bank|account|payment) (details|account|number)\b")),
+    Signal("personal-details", 3, ("prize-inheritance-scam", "identity-theft"),
+           "Du ombeds skicka personuppgifter eller bankuppgifter. Sådant kan användas för att ta lån eller pengar i ditt namn.",
+           "You are asked to send personal or bank details. They can be used to take loans or money in your name.",
+           _p(r"\b(skicka|ange|uppge|svara med|lamna)\b.{0,40}\b(personnummer|bankuppgifter|kontouppgifter|kontonummer|adress)\b",
+              r"\b(reply|send|provide|give)\b.{0,40}\b(full name|address|bank details|account details|date of birth|passport)\b")),
+    Signal("call-this-number", 2, ("bank-impersonation", "authority-impersonation"),
+           "Du ombeds ringa ett nummer som står i meddelandet. Ring hellre numret du själv hittar på kortet, i appen eller på den riktiga webbplatsen.",
+           "You are asked to call a number given in the message. Call the number you find yourself on your card, in the app or on the real website instead.",
+           _p(r"\b(ring|kontakta) (oss|mig|upp|tillbaka|handlaggaren|var \w+)? ?(omgaende|snarast|direkt|genast)? ?(pa|via) (nummer )?\+?\d",
+              r"\bcall (us|me|back)? ?(immediately|now|urgently)? ?(on|at) \+?\d")),
+    Signal("bank-security-department", 2, ("bank-impersonation",),
+           "Avsändaren säger sig vara bankens säkerhets- eller bedrägeriavdelning. Det är den vanligaste förklädnaden i bankbedrägerier.",
+           "The sender claims to be the bank's security or fraud department. That is the most common disguise in bank fraud.",
+           _p(r"\b(sakerhetsavdelning\w*|bedrageriavdelning\w*|sakerhetsteam\w*)", r"\b(security|fraud) (department|team)\b")),
+    Signal("large-amount", 1, (),
+           "Det handlar om ett stort belopp. Ta god tid på dig och fråga någon du litar på innan du betalar.",
+           "It is about a large amount. Take your time and ask someone you trust before you pay."),
     Signal("authority-name", 1, ("authority-impersonation",),
            "Meddelandet använder en myndighets, banks eller ett företags namn. Det är lätt att fejka – kontakta dem själv via deras riktiga webbplats eller app.",
            "The message uses the name of an authority, bank or company. That is easy to fake – contact them yourself through their real website or app.",
            _p(r"\b(skatteverket|forsakringskassan|kronofogden|tullverket|transportstyrelsen|polisen|postnord|dhl|bankid|swedbank|handelsbanken|nordea|seb|klarna|netflix|apple|microsoft|paypal|vagtull|trangselskatt)\b")),
 )
 _BY_ID = {s.id: s for s in SIGNALS}
+_OFFICIAL_DOMAINS = {d for domains in _BRANDS.values() for d in domains} | {
+    "harnosand.se", "kramfors.se", "solleftea.se", "krisinformation.se", "verksamt.se", "regionvasternorrland.se",
+}
 _STRONG_PAIRS = {
     frozenset({"money-request", "link"}), frozenset({"new-number", "money-request"}),
     frozenset({"authority-name", "link"}), frozenset({"prize-refund", "link"}),
     frozenset({"urgency-threat", "link"}), frozenset({"urgency-threat", "money-request"}),
     frozenset({"prize-refund", "money-request"}), frozenset({"family-greeting", "money-request"}),
     frozenset({"romance-money", "money-request"}), frozenset({"authority-name", "money-request"}),
+    frozenset({"call-this-number", "bank-security-department"}), frozenset({"call-this-number", "urgency-threat"}),
+    frozenset({"money-request", "investment-promise"}), frozenset({"money-request", "risky-link"}),
+    frozenset({"money-request", "short-link"}), frozenset({"money-request", "large-amount"}),
 }
 _LOW_ADVICE = {
     "sv": "Jag hittade inga tydliga tecken på bedrägeri, men det betyder inte att meddelandet är säkert. Kontrollera avsändaren på ett annat sätt, klicka inte på länkar du inte väntat dig och lämna aldrig koder, kortuppgifter eller BankID till någon som hör av sig.",
@@ -201,16 +244,29 @@ def check_message(text: str, default_lang: str = "sv") -> CheckResult:
     text = (text or "")[:20_000]
     lang = detect_language(text, default_lang)
     folded = fold(text)
-    found: list[str] = [*_link_signals(text)]
-    found += [s.id for s in SIGNALS if s.pattern is not None and s.pattern.search(folded)]
+    links, official_only = _link_signals(text)
+    found: list[str] = [*links]
+    if _largest_amount(folded) >= LARGE_AMOUNT:
+        found.append("large-amount")
+    found += [s.id for s in SIGNALS if s.pattern is not None and _affirmed(s.pattern, folded)]
     found = list(dict.fromkeys(found))
-    if found and any(i in found for i in ("lookalike-link", "short-link", "risky-link")):
-        found = [i for i in found if i != "link"] + ["link"]  # keep "link" for the pairs, list it last
-    score = sum(_BY_ID[i].weight for i in found if i != "link")
-    strong = any(_BY_ID[i].weight >= 3 for i in found) or any(pair <= set(found) for pair in _STRONG_PAIRS)
-    if strong or score >= 5:
+    if "link" in found:
+        found = [i for i in found if i != "link"] + ["link"]  # the plain link advice goes last
+    weights = {i: _BY_ID[i].weight for i in found}
+    if official_only and "bankid-or-login" in weights:
+        weights["bankid-or-login"] = 1  # "log in at 1177.se": the only links go to the real site
+    others = [i for i in found if weights[i] >= 2]
+    # A link to the sender's real website is no warning sign in itself.
+    paired = set(found) - {"link"} if official_only else set(found)
+    score = sum(w for i, w in weights.items() if i != "link")
+    if (
+        any(w >= 4 for w in weights.values())
+        or any(w >= 3 for w in weights.values()) and len(found) >= 2
+        or any(pair <= paired for pair in _STRONG_PAIRS)
+        or score >= 5
+    ):
         risk = HIGH
-    elif score >= 2 or len(found) >= 2:
+    elif score >= 3 or len(others) >= 2:
         risk = MEDIUM
     else:
         risk = LOW
@@ -224,8 +280,32 @@ def check_message(text: str, default_lang: str = "sv") -> CheckResult:
     return CheckResult(risk, signals, tuple(topics[:4]), lang, advice)
 
 
-def _link_signals(text: str) -> list[str]:
+LARGE_AMOUNT = 1000  # kronor
+_AMOUNT = re.compile(r"\b(\d{1,3}(?:[ .\u00a0]\d{3})+|\d+)(?:[.,]\d+)? ?(?:kr|kronor|sek|:-)(?!\w)")
+
+
+def _largest_amount(folded: str) -> int:
+    amounts = [int(re.sub(r"\D", "", m.group(1))) for m in _AMOUNT.finditer(folded)]
+    return max(amounts, default=0)
+
+
+_NEGATION = re.compile(r"\b(aldrig|inte|ej|ingen|inga|never|not|no|don'?t|won'?t)\b")
+
+
+def _affirmed(pattern: re.Pattern[str], folded: str) -> bool:
+    """True when `pattern` occurs without a negation just before it ("vi ber aldrig om koder")."""
+    for match in pattern.finditer(folded):
+        before = folded[max(0, match.start() - 80): match.start()]
+        sentence = re.split(r"[.!?\n,;]|\bmen\b|\bbut\b", before)[-1]
+        if not _NEGATION.search(sentence):
+            return True
+    return False
+
+
+def _link_signals(text: str) -> tuple[list[str], bool]:
+    """Signals from the links in `text`, and whether every link goes to a known real domain."""
     found: list[str] = []
+    official = True
     for match in _URL.finditer(text):
         url = match.group(0).rstrip(".,;:!?)")
         host = (urlsplit(url if "://" in url else "http://" + url).hostname or "").lower()
@@ -234,6 +314,8 @@ def _link_signals(text: str) -> list[str]:
         found.append("link")
         if host.startswith("www."):
             host = host[4:]
+        if not any(host == d or host.endswith("." + d) for d in _OFFICIAL_DOMAINS):
+            official = False
         if host in _SHORTENERS:
             found.append("short-link")
             continue
@@ -245,4 +327,4 @@ def _link_signals(text: str) -> list[str]:
             if brand in squashed and not any(host == d or host.endswith("." + d) for d in domains):
                 found.append("lookalike-link")
                 break
-    return found
+    return found, official and bool(found)

@@ -13,6 +13,7 @@ _JOINS = (
     (re.compile(r"\bbank[\s\-]*id\b"), "bankid"),
     (re.compile(r"\be[\s\-]+(post|mail|mejl)\b"), "mail"),
     (re.compile(r"\bqr[\s\-]+kod"), "qrkod"),
+    (re.compile(r"\bid[\s\-]+(kort|handling)"), "idkort"),
     (re.compile(r"\bqr[\s\-]+code"), "qrcode"),
     (re.compile(r"\bsms[\s\-:]+(et|en|n)\b"), "sms"),
     (re.compile(r"\bit[\s\-]+(support|supporten|tekniker)\b"), "itsupport"),
@@ -56,6 +57,7 @@ STOPWORDS = frozenset(
     beratta berattar bra dalig god good morning kvall evening night natt dag dagen idag igar imorgon
     morgon tid tiden gang ganger lite mer mest manga mycket hela helt riktigt verkligen faktiskt
     direkt snart fort gang kul roligt tja hmm aha jaha sant typ liksom asså assa ba nog
+    ge ger gav ta tar tog tagit fatt
     know think tell really very much many more most good bad day today yesterday tomorrow time
     """.split()
 )

@@ -39,7 +39,7 @@ def test_check_json_and_jsonl():
     assert data["risk"] == "high"
     assert all(set(s) >= {"id", "explanation"} for s in data["signals"])
     assert "sms-phishing" in data["topics"]
-    result = CliRunner().invoke(cli, ["check", "--jsonl"], input='{"text": "Din kod är 1234"}\n{"text": "swisha 500 kr nu"}\n')
+    result = CliRunner().invoke(cli, ["check", "--jsonl"], input='{"text": "Din kod är 1234"}\n{"text": "swisha 5 000 kr nu"}\n')
     risks = [json.loads(line)["risk"] for line in result.output.splitlines()]
     assert risks[0] == "low" and risks[1] in ("medium", "high")
 

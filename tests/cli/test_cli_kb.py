@@ -15,7 +15,9 @@ def test_validate_broken_copy_prints_file_line_and_exits_nonzero(kb_copy):
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     data["sv"]["title"] = ["not", "text"]
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    title_line = next(i for i, line in enumerate(path.read_text().splitlines(), 1) if line.strip().startswith("title:") and i > 5)
+    node = yaml.compose(path.read_text(encoding="utf-8"))
+    sv = next(v for k, v in node.value if k.value == "sv")
+    title_line = next(k.start_mark.line + 1 for k, _ in sv.value if k.value == "title")
     result = CliRunner().invoke(cli, ["kb", "validate", str(kb_copy)])
     assert result.exit_code == 1
     assert f"deepfake-voice.yaml:{title_line}: sv.title: expected text, got a list" in result.output

@@ -12,6 +12,13 @@ from rapidfuzz import fuzz, process
 from bot.core.knowledge.model import KnowledgeBase
 from bot.core.text import content_tokens, stem
 
+# Words that mark a question as being about fraud even when no topic title uses them.
+FRAUD_WORDS = (
+    "bedrägeri bedragare bedragen bluff bluffa lurad lura lurendrejeri svindel svindlare falsk falska "
+    "fejk misstänkt misstänksam konstig konstigt oseriös varning varna hackad kapad stulen "
+    "scam scammer fraud fraudster fake suspicious hacked stolen trick tricked swindle hoax"
+).split()
+
 # How sure a fuzzy token match is compared with an exact one.
 FUZZY_WEIGHT = 0.85
 SPLIT_WEIGHT = 0.9
@@ -29,15 +36,18 @@ class TopicIndex:
     """Stems, their weights (idf over topics) and the phrases they occur in."""
 
     def __init__(self, kb: KnowledgeBase, extra_phrases: dict[str, list[str]] | None = None):
-        raw: list[tuple[str, str, float]] = []  # topic, phrase text, boost
+        raw: list[tuple[str, str]] = []  # topic, phrase text
+        headline: list[str] = list(FRAUD_WORDS)  # titles and keywords: what the topics are about
         for topic in kb.topics.values():
             for text in topic.texts.values():
-                raw.append((topic.id, text.title, 1.0))
-                raw.extend((topic.id, p, 1.0) for p in text.phrases)
-            raw.extend((topic.id, k, 1.0) for k in topic.keywords)
+                raw.append((topic.id, text.title))
+                raw.extend((topic.id, p) for p in text.phrases)
+                headline.append(text.title)
+            raw.extend((topic.id, k) for k in topic.keywords)
+            headline.extend(topic.keywords)
         for topic_id, phrases in (extra_phrases or {}).items():
-            raw.extend((topic_id, p, 1.0) for p in phrases)
-        tokenised = [(t, content_tokens(p)) for t, p, _ in raw]
+            raw.extend((topic_id, p) for p in phrases)
+        tokenised = [(t, content_tokens(p)) for t, p in raw]
         self.vocabulary: set[str] = {stem(w) for _, words in tokenised for w in words}
         self._vocab_list = sorted(self.vocabulary)
         topics_with: dict[str, set[str]] = defaultdict(set)
@@ -66,6 +76,8 @@ class TopicIndex:
             for s in weights:
                 self.postings[s].append(idx)
                 self.topic_bags[topic_id][s] = weights[s]
+        # Stems that say "this is about fraud"; a question needs one of them to get a topic.
+        self.domain_stems = {s for h in headline for w in content_tokens(h) for s, _ in self.expand(w)}
         self._lookup = lru_cache(maxsize=50_000)(self._lookup_uncached)
 
     def expand(self, word: str) -> list[tuple[str, float]]:

@@ -15,7 +15,7 @@ from bot.core.text import content_tokens
 
 ANSWER, CLARIFY, FALLBACK = "answer", "clarify", "fallback"
 MAX_WORDS = 120
-PHRASE_SHARE = 0.6  # how much the single best phrase counts against the topic's whole vocabulary
+PHRASE_SHARE = 0.7  # how much the single best phrase counts against the topic's whole vocabulary
 FUZZ_SHARE = 0.2  # how much rapidfuzz's whole-phrase similarity counts against the word overlap  # a 4,096-character paste is cut to its first words for matching
 
 
@@ -23,12 +23,21 @@ FUZZ_SHARE = 0.2  # how much rapidfuzz's whole-phrase similarity counts against 
 class Thresholds:
     """Score limits (0–1) deciding between answer, clarify and fallback; tuned on tests/data."""
 
-    answer: float = 0.42
+    answer: float = 0.40
     margin: float = 0.06
     sure: float = 0.62
-    clarify: float = 0.28
+    clarify: float = 0.30
     clarify_window: float = 0.15
-    evidence: float = 3.0  # summed weight of the words that matched; below it, never a direct answer
+    coverage: float = 0.5  # below this share of the question explained, not even a question back
+    evidence: float = 4.0  # summed weight of the words that matched; below it, never a direct answer
+
+
+@dataclass(frozen=True)
+class TopicScore:
+    score: float  # 0–1
+    evidence: float  # summed weight of the question's words found in the topic
+    coverage: float  # share (0–1) of the question's meaning the topic accounts for
+    on_topic: bool = True  # the question has at least one word that is about fraud
 
 
 @dataclass(frozen=True)
@@ -73,37 +82,40 @@ class Matcher:
         text = text or ""
         lang = detect_language(text, default_lang)
         urgent = is_urgent(text)
-        scores, evidence = self.score_topics(text)
-        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
-        candidates = tuple(Candidate(t, s) for t, s in ranked[:5])
+        scores = self.score_topics(text)
+        ranked = sorted(scores.items(), key=lambda kv: (-kv[1].score, kv[0]))
+        candidates = tuple(Candidate(t, s.score) for t, s in ranked[:5])
         th = self.thresholds
-        best = ranked[0][1] if ranked else 0.0
-        second = ranked[1][1] if len(ranked) > 1 else 0.0
-        if ranked and evidence[ranked[0][0]] < th.evidence:
-            best = min(best, th.answer - 0.01)  # too little to go on: at most a question back
-        if best >= th.answer and (best - second >= th.margin or best >= th.sure):
+        top = ranked[0][1] if ranked else TopicScore(0.0, 0.0, 0.0)
+        best = top.score
+        second = ranked[1][1].score if len(ranked) > 1 else 0.0
+        # Too few matching words (e.g. one everyday word) never gives a direct answer, and a question
+        # mostly about something else (words the knowledge base does not know) not even a question back.
+        confident = top.evidence >= th.evidence and top.on_topic
+        if confident and best >= th.answer and (best - second >= th.margin or best >= th.sure):
             status, topic = ANSWER, ranked[0][0]
-        elif best >= th.clarify:
+        elif best >= th.clarify and top.coverage >= th.coverage and top.on_topic:
             status, topic = CLARIFY, None
             candidates = tuple(c for c in candidates[:3] if c.score >= best - th.clarify_window)
-            if len(candidates) == 1:
+            if len(candidates) == 1 and confident:
                 status, topic = ANSWER, candidates[0].topic
         else:
             status, topic = FALLBACK, None
         return MatchResult(status, topic, best, candidates[:3], urgent, lang, text)
 
-    def score_topics(self, text: str) -> tuple[dict[str, float], dict[str, float]]:
-        """Score (0–1) for every topic sharing a word with `text`, and its evidence (matched weight)."""
+    def score_topics(self, text: str) -> dict[str, TopicScore]:
+        """Score every topic that shares at least one word with `text`."""
         words = content_tokens(text)[:MAX_WORDS]
         if not words:
-            return {}, {}
+            return {}
         index = self.index
         query: dict[str, float] = {}  # stem -> weight
         query_norm_sq = 0.0
         for word in words:
             found = index.lookup(word)
             if not found:
-                query_norm_sq += index.unknown_weight**2
+                if not word.isdigit():  # a phone number or amount says nothing about the topic
+                    query_norm_sq += index.unknown_weight**2
                 continue
             for s, confidence in found:
                 w = index.idf[s] * confidence
@@ -111,8 +123,9 @@ class Matcher:
                     query_norm_sq += w * w - query.get(s, 0.0) ** 2
                     query[s] = w
         if not query:
-            return {}, {}
+            return {}
         query_norm = math.sqrt(query_norm_sq)
+        on_topic = any(s in index.domain_stems for s in query)
         query_text = " ".join(words)
         best_phrase: dict[str, float] = {}
         seen: set[int] = set()
@@ -128,12 +141,11 @@ class Matcher:
                 score = (1 - FUZZ_SHARE) * cosine + FUZZ_SHARE * spelling
                 if score > best_phrase.get(phrase.topic, 0.0):
                     best_phrase[phrase.topic] = score
-        scores: dict[str, float] = {}
-        evidence: dict[str, float] = {}
+        scores: dict[str, TopicScore] = {}
         for topic_id, phrase_score in best_phrase.items():
             bag = index.topic_bags[topic_id]
             covered = [w for s, w in query.items() if s in bag]
             coverage = math.sqrt(sum(w * w for w in covered)) / query_norm
-            scores[topic_id] = min(1.0, PHRASE_SHARE * phrase_score + (1 - PHRASE_SHARE) * coverage)
-            evidence[topic_id] = sum(covered)
-        return scores, evidence
+            score = min(1.0, PHRASE_SHARE * phrase_score + (1 - PHRASE_SHARE) * coverage)
+            scores[topic_id] = TopicScore(score, sum(covered), coverage, on_topic)
+        return scores
