@@ -73,7 +73,8 @@ class ApiError(Exception):
         self.code, self.description, self.retry_after = code, description, retry_after
 
     def response(self) -> web.Response:
-        body: dict[str, Any] = {"ok": False, "error_code": self.code, "description": self.description}
+        body: dict[str, Any] = {
+            "ok": False, "error_code": self.code, "description": self.description}
         if self.retry_after is not None:
             body["parameters"] = {"retry_after": self.retry_after}
         return web.json_response(body, status=self.code)
@@ -160,13 +161,15 @@ def parse_telegram_html(text: str, *, strict_entities: bool = True) -> str:
             if not am or am.end() == pos:
                 if text[pos:end].strip() in ("", "/"):
                     break
-                raise ValueError(f'Empty attribute name in the tag "{name}" at byte offset {off(pos)}')
+                raise ValueError(
+                    f'Empty attribute name in the tag "{name}" at byte offset {off(pos)}')
             attrs[am.group(1).lower()] = (am.group(2) or "").strip("\"'")
             pos = am.end()
         if name == "span" and attrs.get("class") != "tg-spoiler":
             raise ValueError(f'Tag "span" must have class "tg-spoiler" at byte offset {off(i)}')
         if name == "tg-emoji" and not attrs.get("emoji-id", "").isdigit():
-            raise ValueError(f'Tag "tg-emoji" must have attribute "emoji-id" at byte offset {off(i)}')
+            raise ValueError(
+                f'Tag "tg-emoji" must have attribute "emoji-id" at byte offset {off(i)}')
         stack.append(name)
         i = end + 1
     if stack:
@@ -357,7 +360,8 @@ class FakeTelegram:
         self._chat_faults[chat_id] = [error_code, times]
 
     def flood_limit(
-        self, per_second: int | None, *, per_chat_per_second: int = 1, retry_after: int | None = None
+        self, per_second: int | None, *, per_chat_per_second: int = 1,
+        retry_after: int | None = None,
     ) -> None:
         """sendMessage/sendPoll answer 429 beyond ``per_second`` sends per rolling second overall
         or ``per_chat_per_second`` to one private chat.  ``None`` switches the limit off.
@@ -387,7 +391,8 @@ class FakeTelegram:
             while times and times[0] <= now - 1.0:
                 times.popleft()
         chat_times = self._chat_send_times.get(chat_id, deque())
-        for times, limit in ((self._send_times, overall), (chat_times, per_chat if chat_id > 0 else 0)):
+        per_chat = per_chat if chat_id > 0 else 0  # private chats only
+        for times, limit in ((self._send_times, overall), (chat_times, per_chat)):
             if limit and len(times) >= limit:
                 self.flood_429s += 1
                 raise _too_many(fixed or max(1, math.ceil(times[0] + 1.0 - now)))
@@ -527,7 +532,9 @@ class FakeTelegram:
         """Current state (after edits) of a message, or None if unknown/deleted."""
         return self._messages.get((chat_id, message_id))
 
-    def my_commands(self, language_code: str = "", scope: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    def my_commands(
+        self, language_code: str = "", scope: dict[str, Any] | None = None
+    ) -> list[dict[str, Any]]:
         """Commands stored by setMyCommands for this language and scope."""
         return self.commands.get((_scope_key(scope), language_code), [])
 
@@ -548,8 +555,10 @@ class FakeTelegram:
             predicate, count, timeout, f"{method} calls",
         )
 
-    async def _wait_for(self, source: Callable[[], list[Any]], predicate: Callable[[Any], bool] | None,
-                        count: int, timeout: float, what: str) -> list[Any]:
+    async def _wait_for(
+        self, source: Callable[[], list[Any]], predicate: Callable[[Any], bool] | None,
+        count: int, timeout: float, what: str,
+    ) -> list[Any]:
         deadline = time.monotonic() + timeout
         while True:
             found = [x for x in source() if predicate is None or predicate(x)]
@@ -578,6 +587,7 @@ class FakeTelegram:
             if not _TOKEN_RE.match(token) or (self.token is not None and token != self.token):
                 raise ApiError(401, "Unauthorized")
             self._last_token = token
+            self._activity.fire()  # wait_for_call sees calls that are still in progress
             handler = self._methods.get(method.lower())
             if handler is None:
                 raise ApiError(404, "Not Found: method not found")
@@ -829,7 +839,8 @@ def _check_markup(markup: Any) -> None:
             if data is not None and not 1 <= len(str(data).encode("utf-8")) <= 64:
                 raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
             if not button.get("text"):
-                raise ApiError(400, "Bad Request: text buttons are unallowed in the inline keyboard")
+                raise ApiError(
+                    400, "Bad Request: text buttons are unallowed in the inline keyboard")
 
 
 def _coerce(key: str, value: Any) -> Any:

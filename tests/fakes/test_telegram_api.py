@@ -11,19 +11,33 @@ from collections.abc import AsyncIterator
 import aiohttp
 import pytest
 from telegram import (
+    Bot,
     BotCommand,
     BotCommandScopeAllPrivateChats,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     Update,
 )
-from telegram import Bot
-from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter
-from telegram.ext import ApplicationBuilder, CallbackQueryHandler, ContextTypes, MessageHandler, filters
+from telegram.error import BadRequest, Conflict, Forbidden, InvalidToken, NetworkError, RetryAfter
+from telegram.ext import (
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
 
 from tests.fakes.telegram_api import TEST_TOKEN, FakeTelegram, parse_telegram_html
 
 CHAT = 4711
+
+
+@pytest.fixture(autouse=True)
+def _ptb_timedelta(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without PTB_TIMEDELTA, merely constructing RetryAfter (i.e. receiving any 429) emits a
+    PTBDeprecationWarning (RetryAfter.__init__ reads its own retry_after property); with it,
+    retry_after is a timedelta and nothing warns."""
+    monkeypatch.setenv("PTB_TIMEDELTA", "true")
 
 
 @pytest.fixture
@@ -57,8 +71,9 @@ async def test_wrong_token_is_unauthorized(tg: FakeTelegram) -> None:
 
 
 async def test_send_message_html_and_markup(tg: FakeTelegram, bot: Bot) -> None:
-    first = await bot.send_message(CHAT, "<b>Varning</b> &amp; råd: <a href=\"https://polisen.se\">polisen</a>",
-                                   parse_mode="HTML", reply_markup=keyboard("yes", "no"))
+    html = '<b>Varning</b> &amp; råd: <a href="https://polisen.se">polisen</a>'
+    first = await bot.send_message(CHAT, html, parse_mode="HTML",
+                                   reply_markup=keyboard("yes", "no"))
     second = await bot.send_message(CHAT, "igen")
     assert (first.message_id, second.message_id) == (1, 2)
     assert first.text == "Varning & råd: polisen" and first.from_user.is_bot
@@ -82,7 +97,9 @@ async def test_send_message_html_and_markup(tg: FakeTelegram, bot: Bot) -> None:
         ('<span class="x">s</span>', 'Tag "span" must have class "tg-spoiler"'),
     ],
 )
-async def test_broken_html_is_bad_request(tg: FakeTelegram, bot: Bot, text: str, fragment: str) -> None:
+async def test_broken_html_is_bad_request(
+    tg: FakeTelegram, bot: Bot, text: str, fragment: str
+) -> None:
     # PTB strips "Bad Request: " and .capitalize()s the rest, lower-casing everything after the
     # first letter -- so compare against the raw description the fake sent.
     with pytest.raises(BadRequest, match="^Can't parse entities: "):
@@ -113,8 +130,7 @@ async def test_fail_next_429_is_retry_after(tg: FakeTelegram, bot: Bot) -> None:
     for _ in range(2):
         with pytest.raises(RetryAfter) as info:
             await bot.send_message(CHAT, "hej")
-        # reading .retry_after warns (PTBDeprecationWarning, ignored in pyproject) unless PTB_TIMEDELTA
-        assert info.value.retry_after in (5, dtm.timedelta(seconds=5))
+        assert info.value.retry_after == dtm.timedelta(seconds=5)
     assert (await bot.send_message(CHAT, "hej")).message_id == 1
     assert [c.status for c in tg.calls if c.method == "sendMessage"] == [429, 429, 200]
 
@@ -150,7 +166,9 @@ async def test_blocked_chat_is_forbidden(tg: FakeTelegram, bot: Bot) -> None:
 
 
 @pytest.mark.parametrize(("code", "phrase"), [(500, "Internal Server Error"), (502, "Bad Gateway")])
-async def test_5xx_is_network_error_then_recovers(tg: FakeTelegram, bot: Bot, code: int, phrase: str) -> None:
+async def test_5xx_is_network_error_then_recovers(
+    tg: FakeTelegram, bot: Bot, code: int, phrase: str
+) -> None:
     tg.fail_chat(CHAT, code, times=2)
     for _ in range(2):
         with pytest.raises(NetworkError, match=phrase):
@@ -196,8 +214,11 @@ async def test_get_updates_limit_timeout_and_allowed(tg: FakeTelegram, bot: Bot)
     tg.photo(CHAT, caption="Är detta bedrägeri?")
     tg.user_message(-100777, "hej gruppen", chat_type="supergroup", group_title="PRO Härnösand")
     updates = await bot.get_updates(limit=2, timeout=0)
-    assert updates[0].message.sticker.emoji == "👍" and updates[1].message.caption.startswith("Är")
-    updates = await bot.get_updates(offset=updates[-1].update_id + 1, allowed_updates=["callback_query"])
+    assert updates[0].message.sticker.emoji == "👍"
+    assert updates[1].message.caption.startswith("Är")
+    updates = await bot.get_updates(
+        offset=updates[-1].update_id + 1, allowed_updates=["callback_query"]
+    )
     assert updates == () and tg.pending == []  # the message update was filtered out
 
 
@@ -228,7 +249,9 @@ async def test_commands_per_language_and_scope(tg: FakeTelegram, bot: Bot) -> No
     await bot.set_my_commands([BotCommand("start", "Börja"), BotCommand("hjalp", "Hjälp")],
                               language_code="sv")
     await bot.set_my_commands([BotCommand("start", "Start")])
-    await bot.set_my_commands([BotCommand("start", "Privat")], scope=BotCommandScopeAllPrivateChats())
+    await bot.set_my_commands(
+        [BotCommand("start", "Privat")], scope=BotCommandScopeAllPrivateChats()
+    )
     assert [c["description"] for c in tg.my_commands("sv")] == ["Börja", "Hjälp"]
     assert tg.my_commands()[0]["description"] == "Start"
     assert tg.my_commands(scope={"type": "all_private_chats"})[0]["description"] == "Privat"
@@ -267,8 +290,8 @@ async def test_latency_and_wait_for_sent_timeout(tg: FakeTelegram, bot: Bot) -> 
 
 async def test_application_echoes_over_long_polling(tg: FakeTelegram) -> None:
     async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        await update.effective_message.reply_text(f"Du skrev: <i>{update.effective_message.text}</i>",
-                                                  parse_mode="HTML")
+        text = update.effective_message.text
+        await update.effective_message.reply_text(f"Du skrev: <i>{text}</i>", parse_mode="HTML")
 
     async def pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await update.callback_query.answer()
@@ -294,3 +317,20 @@ async def test_application_echoes_over_long_polling(tg: FakeTelegram) -> None:
         await app.shutdown()
     assert tg.pending == [] and tg.conflicts == 0
     assert all(c.status == 200 for c in tg.calls), [(c.method, c.status) for c in tg.calls]
+
+
+async def test_concurrent_long_polls_conflict(tg: FakeTelegram, bot: Bot) -> None:
+    first = asyncio.create_task(bot.get_updates(timeout=5))
+    await tg.wait_for_call("getUpdates")
+    async with Bot(TEST_TOKEN, base_url=tg.base_url) as second:  # a second bot instance
+        assert await second.get_updates(timeout=0) == ()
+    with pytest.raises(Conflict, match="terminated by other getUpdates request"):
+        await first
+    assert tg.conflicts == 1
+    # a poll the client abandoned (PTB cancels it on shutdown) is not a conflict
+    abandoned = asyncio.create_task(bot.get_updates(timeout=5))
+    await tg.wait_for_call("getUpdates", count=3)
+    abandoned.cancel()
+    await asyncio.sleep(0.05)
+    assert await bot.get_updates(timeout=0) == ()
+    assert tg.conflicts == 1
