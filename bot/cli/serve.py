@@ -43,12 +43,7 @@ async def run_service(config: Config, host: str, port: int) -> None:
     services = await asyncio.to_thread(build_services, config)
     from bot.web.app import create_app  # imported here so `fraudbot --help` stays quick
 
-    contexts = []
-    if config.telegram.enabled:
-        from bot.telegram.runner import telegram_context
-
-        contexts.append(telegram_context)
-    app = create_app(services, extra_contexts=contexts)
+    app = create_app(services)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     try:

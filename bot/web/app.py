@@ -10,20 +10,50 @@ from aiohttp import web
 
 from bot.services import Services
 from bot.web.api import setup_api_routes
+from bot.storage.questions import purge_question_text
 from bot.web.keys import SERVICES
 
 log = logging.getLogger(__name__)
 KNOWLEDGE_POLL_SECONDS = 5.0
+PURGE_INTERVAL_SECONDS = 3600.0
 
 
-def create_app(services: Services, *, extra_contexts=()) -> web.Application:
-    """Build the web app. `extra_contexts` are cleanup contexts started with it (e.g. Telegram)."""
+def create_app(services: Services, *, telegram: bool | None = None) -> web.Application:
+    """Build the web app; with a Telegram token the bot starts and stops with it (same event loop)."""
     app = web.Application(client_max_size=64 * 1024)
     app[SERVICES] = services
     setup_api_routes(app)
     app.cleanup_ctx.append(_watch_knowledge)
-    app.cleanup_ctx.extend(extra_contexts)
+    app.cleanup_ctx.append(_purge_old_question_text)
+    if services.config.telegram.enabled if telegram is None else telegram:
+        from bot.telegram.runner import setup_telegram_routes, telegram_context
+
+        setup_telegram_routes(app)
+        app.cleanup_ctx.append(telegram_context)
     return app
+
+
+async def _purge_old_question_text(app: web.Application) -> AsyncIterator[None]:
+    """Delete question text older than the retention period, at start and then every hour."""
+    services = app[SERVICES]
+
+    async def loop() -> None:
+        while True:
+            try:
+                removed = await services.db.run(purge_question_text, services.config.privacy.retention_days)
+                if removed:
+                    log.info("purged the text of %d questions older than %d days", removed, services.config.privacy.retention_days)
+            except Exception:
+                log.exception("purging old question text failed; will try again")
+            await asyncio.sleep(PURGE_INTERVAL_SECONDS)
+
+    task = asyncio.create_task(loop(), name="purge-question-text")
+    yield
+    task.cancel()
+    try:
+        await task
+    except asyncio.CancelledError:
+        pass
 
 
 async def _watch_knowledge(app: web.Application) -> AsyncIterator[None]:

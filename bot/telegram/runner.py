@@ -1,0 +1,163 @@
+"""Building the python-telegram-bot Application and running it inside the aiohttp app's lifecycle."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import AsyncIterator
+
+from aiohttp import web
+from telegram import BotCommand, MessageEntity, Update
+from telegram.error import InvalidToken, TelegramError
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.core.rate_limit import SlidingWindowLimiter
+from bot.core.residents import ResidentService
+from bot.services import Services
+from bot.telegram import handlers as h
+from bot.telegram.context import BotData, ChatData
+from bot.telegram.texts import COMMANDS
+from bot.web.keys import SERVICES
+
+log = logging.getLogger(__name__)
+TELEGRAM_APP = web.AppKey("telegram_application", Application)
+WEBHOOK_PATH = "/telegram/webhook"
+START_RETRY_SECONDS = (1, 2, 5, 10, 30, 60)
+
+
+def build_application(services: Services) -> Application:
+    """The bot with every handler registered; nothing is contacted until it is initialised."""
+    tg = services.config.telegram
+    builder = (
+        ApplicationBuilder()
+        .token(tg.token.reveal())
+        .base_url(tg.base_url)
+        .context_types(ContextTypes(chat_data=ChatData, bot_data=BotData))
+        .concurrent_updates(True)
+    )
+    if tg.mode == "webhook":
+        builder = builder.updater(None)
+    application = builder.build()
+    data: BotData = application.bot_data
+    data.services = services
+    data.residents = ResidentService(services.db, services.hash_key, "telegram")
+    data.limiter = SlidingWindowLimiter(tg.messages_per_minute, 60.0)
+    register_handlers(application)
+    return application
+
+
+def register_handlers(application: Application) -> None:
+    private = filters.ChatType.PRIVATE
+    mention = filters.ChatType.GROUPS & filters.Entity(MessageEntity.MENTION)
+    commands = {
+        "start": h.start, "hjalp": h.help_command, "help": h.help_command, "amnen": h.topics_command,
+        "kolla": h.check_command, "varningar": h.warnings_command, "prenumerera": h.subscribe_command,
+        "installningar": h.settings_command, "avsluta": h.unsubscribe_command, "glom": h.erase_command,
+        "anmal": h.report_command,
+    }
+    for name, callback in commands.items():
+        application.add_handler(CommandHandler(name, callback))
+    application.add_handler(MessageHandler((filters.TEXT & ~filters.COMMAND) & (private | mention), h.text_message))
+    application.add_handler(MessageHandler(private & ~filters.TEXT & ~filters.COMMAND & ~filters.StatusUpdate.ALL, h.non_text_message))
+    application.add_handler(CallbackQueryHandler(h.button))
+    application.add_handler(ChatMemberHandler(h.chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
+    application.add_error_handler(h.on_error)
+
+
+async def register_commands(application: Application) -> None:
+    """setMyCommands in Swedish (also the default) and English."""
+    for lang, commands in COMMANDS.items():
+        await application.bot.set_my_commands([BotCommand(c, d) for c, d in commands], language_code=lang)
+    await application.bot.set_my_commands([BotCommand(c, d) for c, d in COMMANDS["sv"]])
+
+
+async def start_application(application: Application, services: Services) -> None:
+    tg = services.config.telegram
+    await application.initialize()
+    await register_commands(application)
+    await application.start()
+    if tg.mode == "webhook":
+        await application.bot.set_webhook(
+            tg.webhook_url, secret_token=tg.webhook_secret.reveal(), allowed_updates=Update.ALL_TYPES
+        )
+    else:
+        await application.bot.delete_webhook()
+        await application.updater.start_polling(allowed_updates=Update.ALL_TYPES, poll_interval=0.0, timeout=10)
+    log.info("Telegram bot @%s is running (%s)", application.bot.username, tg.mode)
+
+
+async def stop_application(application: Application) -> None:
+    if application.updater and application.updater.running:
+        await application.updater.stop()
+    if application.running:
+        await application.stop()
+    await application.shutdown()
+
+
+async def telegram_context(app: web.Application) -> AsyncIterator[None]:
+    """aiohttp cleanup context: start the bot with the web app, stop it with it.
+
+    If Telegram cannot be reached at start, the web app still serves and the bot keeps retrying.
+    """
+    services: Services = app[SERVICES]
+    application = build_application(services)
+    app[TELEGRAM_APP] = application
+    ready = asyncio.Event()
+
+    async def start_with_retries() -> None:
+        for attempt, delay in enumerate([*START_RETRY_SECONDS, *([60] * 10_000)]):
+            try:
+                await start_application(application, services)
+                ready.set()
+                return
+            except InvalidToken:
+                log.error("Telegram refused the bot token; the bot stays off (web keeps running). Check telegram.token.")
+                return
+            except (TelegramError, OSError) as exc:
+                log.warning("Telegram not reachable (%s); retrying in %ss", type(exc).__name__, delay)
+                try:
+                    await stop_application(application)
+                except Exception:
+                    pass
+                await asyncio.sleep(delay)
+
+    task = asyncio.create_task(start_with_retries(), name="telegram-start")
+    yield
+    task.cancel()
+    try:
+        await task
+    except asyncio.CancelledError:
+        pass
+    if ready.is_set():
+        await stop_application(application)
+
+
+async def webhook(request: web.Request) -> web.Response:
+    """Receives updates from Telegram in webhook mode; the secret-token header must match."""
+    services: Services = request.app[SERVICES]
+    secret = services.config.telegram.webhook_secret.reveal()
+    if not secret or request.headers.get("X-Telegram-Bot-Api-Secret-Token") != secret:
+        return web.json_response({"error": "forbidden"}, status=403)
+    application = request.app.get(TELEGRAM_APP)
+    if application is None or not application.running:
+        return web.json_response({"error": "bot not running"}, status=503)
+    try:
+        data = await request.json()
+        update = Update.de_json(data, application.bot)
+    except Exception:
+        return web.json_response({"error": "not a Telegram update"}, status=400)
+    await application.update_queue.put(update)
+    return web.json_response({"ok": True})
+
+
+def setup_telegram_routes(app: web.Application) -> None:
+    app.router.add_post(WEBHOOK_PATH, webhook)
