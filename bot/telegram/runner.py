@@ -25,6 +25,7 @@ from bot.core.residents import ResidentService
 from bot.services import Services
 from bot.telegram import handlers as h
 from bot.telegram.context import BotData, ChatData
+from bot.telegram.http import AiohttpRequest
 from bot.telegram.texts import COMMANDS
 from bot.web.keys import SERVICES
 
@@ -32,17 +33,23 @@ log = logging.getLogger(__name__)
 TELEGRAM_APP = web.AppKey("telegram_application", Application)
 WEBHOOK_PATH = "/telegram/webhook"
 START_RETRY_SECONDS = (1, 2, 5, 10, 30, 60)
+# Updates handled at once, and HTTP connections to the Bot API for replies.
+CONCURRENT_UPDATES = 64
+CONNECTION_POOL = 64
 
 
 def build_application(services: Services) -> Application:
     """The bot with every handler registered; nothing is contacted until it is initialised."""
     tg = services.config.telegram
+    http = (AiohttpRequest(CONNECTION_POOL), AiohttpRequest(1, read_timeout=5.0))
     builder = (
         ApplicationBuilder()
         .token(tg.token.reveal())
         .base_url(tg.base_url)
         .context_types(ContextTypes(chat_data=ChatData, bot_data=BotData))
-        .concurrent_updates(True)
+        .concurrent_updates(CONCURRENT_UPDATES)
+        .request(http[0])
+        .get_updates_request(http[1])
     )
     if tg.mode == "webhook":
         builder = builder.updater(None)
@@ -51,6 +58,7 @@ def build_application(services: Services) -> Application:
     data.services = services
     data.residents = ResidentService(services.db, services.hash_key, "telegram")
     data.limiter = SlidingWindowLimiter(tg.messages_per_minute, 60.0)
+    data.extras["http"] = http
     register_handlers(application)
     return application
 
@@ -139,6 +147,8 @@ async def telegram_context(app: web.Application) -> AsyncIterator[None]:
         pass
     if ready.is_set():
         await stop_application(application)
+    for request in application.bot_data.extras["http"]:  # also when the bot never got going
+        await request.shutdown()
 
 
 async def webhook(request: web.Request) -> web.Response:
