@@ -17,7 +17,7 @@ async def client(tmp_path):
 
 
 async def test_ask_answers_and_logs_redacted(client):
-    resp = await client.post("/api/ask", json={"text": "Någon ringde från banken, mitt nummer är 070-123 45 67"})
+    resp = await client.post("/api/ask", json={"text": "Någon ringde från banken och ville att jag skulle flytta pengarna till ett säkert konto, mitt nummer är 070-123 45 67"})
     assert resp.status == 200
     data = await resp.json()
     assert data["topic"] == "bank-impersonation"

@@ -14,9 +14,9 @@ from bot.core.text import content_tokens, stem
 
 # Words that mark a question as being about fraud even when no topic title uses them.
 FRAUD_WORDS = (
-    "bedrägeri bedragare bedragen bluff bluffa lurad lura lurendrejeri svindel svindlare falsk falska "
-    "fejk misstänkt misstänksam konstig konstigt oseriös varning varna hackad kapad stulen "
-    "scam scammer fraud fraudster fake suspicious hacked stolen trick tricked swindle hoax"
+    "bedrägeri bedragare bluff bluffa lurad lura svindel svindlare falsk falska fejk misstänkt "
+    "konstig konstigt oseriös varning hackad kapad stulen "
+    "scam scammer fraud fake suspicious hacked stolen trick swindle"
 ).split()
 
 # How sure a fuzzy token match is compared with an exact one.
@@ -37,14 +37,14 @@ class TopicIndex:
 
     def __init__(self, kb: KnowledgeBase, extra_phrases: dict[str, list[str]] | None = None):
         raw: list[tuple[str, str]] = []  # topic, phrase text
-        headline: list[str] = list(FRAUD_WORDS)  # titles and keywords: what the topics are about
+        headlines: list[str] = list(FRAUD_WORDS)  # titles and keywords: what the topics are about
         for topic in kb.topics.values():
             for text in topic.texts.values():
                 raw.append((topic.id, text.title))
                 raw.extend((topic.id, p) for p in text.phrases)
-                headline.append(text.title)
+                headlines.append(text.title)
             raw.extend((topic.id, k) for k in topic.keywords)
-            headline.extend(topic.keywords)
+            headlines.extend(topic.keywords)
         for topic_id, phrases in (extra_phrases or {}).items():
             raw.extend((topic_id, p) for p in phrases)
         tokenised = [(t, content_tokens(p)) for t, p in raw]
@@ -60,11 +60,12 @@ class TopicIndex:
         n_topics = max(len(kb.topics), 1)
         # idf over topics: a word in every topic says nothing, a word in one topic says a lot.
         self.idf = {s: math.log((n_topics + 1) / len(ts)) for s, ts in topics_with.items()}
+        self.topic_share = {s: len(ts) / n_topics for s, ts in topics_with.items()}
         # A word the knowledge base has never seen counts as informative as the rarest known word:
         # a question made mostly of unknown words is about something else.
         self.unknown_weight = max(self.idf.values(), default=1.0)
         self.phrases: list[Phrase] = []
-        self.postings: dict[str, list[int]] = defaultdict(list)
+        self.postings: dict[str, list[tuple[int, float]]] = defaultdict(list)  # stem -> (phrase, weight)
         self.topic_bags: dict[str, dict[str, float]] = defaultdict(dict)
         for topic_id, stems, text in stemmed:
             if not stems:
@@ -73,11 +74,12 @@ class TopicIndex:
             norm = math.sqrt(sum(w * w for w in weights.values()))
             idx = len(self.phrases)
             self.phrases.append(Phrase(topic_id, text, weights, norm))
-            for s in weights:
-                self.postings[s].append(idx)
+            for s, w in weights.items():
+                self.postings[s].append((idx, w))
                 self.topic_bags[topic_id][s] = weights[s]
-        # Stems that say "this is about fraud"; a question needs one of them to get a topic.
-        self.domain_stems = {s for h in headline for w in content_tokens(h) for s, _ in self.expand(w)}
+        # Stems that say what the topics are about. Without one, a question is not offered topics to
+        # choose from: "when is the library open?" shares a word with a phrase but is not about fraud.
+        self.headline_stems = {s for h in headlines for w in content_tokens(h) for s, _ in self.expand(w)}
         self._lookup = lru_cache(maxsize=50_000)(self._lookup_uncached)
 
     def expand(self, word: str) -> list[tuple[str, float]]:
