@@ -8,6 +8,7 @@ from bot import __version__
 from bot.cli.ask import ask, check
 from bot.cli.kb import kb
 from bot.cli.serve import serve
+from bot.cli.staff import staff
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -23,3 +24,4 @@ cli.add_command(serve)
 cli.add_command(kb)
 cli.add_command(ask)
 cli.add_command(check)
+cli.add_command(staff)

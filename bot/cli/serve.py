@@ -14,6 +14,7 @@ from aiohttp import web
 from bot.cli.common import config_option, get_config
 from bot.config import Config
 from bot.core.knowledge.loader import KnowledgeError
+from bot.core.staff import ensure_first_admin
 from bot.logging_setup import setup_logging
 from bot.services import build_services
 
@@ -41,6 +42,7 @@ def serve(config_path: Path | None, host: str | None, port: int | None) -> None:
 
 async def run_service(config: Config, host: str, port: int) -> None:
     services = await asyncio.to_thread(build_services, config)
+    first_admin_password = await services.db.run(ensure_first_admin)
     from bot.web.app import create_app  # imported here so `fraudbot --help` stays quick
 
     app = create_app(services)
@@ -50,6 +52,9 @@ async def run_service(config: Config, host: str, port: int) -> None:
         site = web.TCPSite(runner, host, port)
         await site.start()
         _announce(config, host, port, len(services.store.kb.topics))
+        if first_admin_password:
+            click.echo(f"First start: created the staff account 'admin' with the one-time password {first_admin_password}")
+            click.echo("  (shown only now; log in at /staff and choose a new password)")
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):

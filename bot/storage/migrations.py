@@ -64,6 +64,80 @@ def _001_core(db: sqlite_utils.Database) -> None:
     )""")
 
 
+def _002_staff_and_warnings(db: sqlite_utils.Database) -> None:
+    db.execute("""CREATE TABLE staff (
+        id INTEGER PRIMARY KEY,
+        username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        display_name TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('viewer', 'editor', 'approver', 'admin')),
+        password_hash TEXT,
+        must_change_password INTEGER NOT NULL DEFAULT 0,
+        active INTEGER NOT NULL DEFAULT 1,
+        telegram_user_id INTEGER UNIQUE,
+        link_code TEXT,
+        link_code_expires TEXT,
+        failed_logins INTEGER NOT NULL DEFAULT 0,
+        locked_until TEXT,
+        created_at TEXT NOT NULL
+    )""")
+    db.execute("""CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        object_type TEXT,
+        object_id INTEGER,
+        details TEXT NOT NULL DEFAULT '{}'
+    )""")
+    db.execute("CREATE INDEX audit_log_object ON audit_log(object_type, object_id)")
+    db.execute("""CREATE TABLE alerts (
+        id INTEGER PRIMARY KEY,
+        title_sv TEXT NOT NULL,
+        text_sv TEXT NOT NULL,
+        title_en TEXT,
+        text_en TEXT,
+        severity TEXT NOT NULL CHECK (severity IN ('info', 'warning', 'urgent')),
+        topics TEXT NOT NULL DEFAULT '[]',
+        municipalities TEXT NOT NULL DEFAULT '[]',
+        expires_at TEXT,
+        scheduled_at TEXT,
+        state TEXT NOT NULL,
+        created_by INTEGER NOT NULL REFERENCES staff(id),
+        approved_by INTEGER REFERENCES staff(id),
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        sent_at TEXT,
+        correction_of INTEGER REFERENCES alerts(id),
+        withdrawn INTEGER NOT NULL DEFAULT 0
+    )""")
+    db.execute("CREATE INDEX alerts_state ON alerts(state)")
+    # One row per (warning, chat): the durable outbox. A restart resumes from the rows not yet sent.
+    db.execute("""CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        alert_id INTEGER NOT NULL REFERENCES alerts(id),
+        chat_id INTEGER NOT NULL,
+        kind TEXT NOT NULL DEFAULT 'send',
+        state TEXT NOT NULL DEFAULT 'queued',
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        message_id INTEGER,
+        not_before TEXT,
+        sent_at TEXT,
+        chat_type TEXT NOT NULL DEFAULT 'private',
+        lang TEXT NOT NULL DEFAULT 'sv',
+        UNIQUE (alert_id, chat_id, kind)
+    )""")
+    db.execute("CREATE INDEX outbox_state ON outbox(state, not_before)")
+    db.execute("""CREATE TABLE alert_reactions (
+        alert_id INTEGER NOT NULL REFERENCES alerts(id),
+        user_key TEXT NOT NULL,
+        reaction TEXT NOT NULL CHECK (reaction IN ('got_it_too', 'thanks')),
+        at TEXT NOT NULL,
+        PRIMARY KEY (alert_id, user_key, reaction)
+    )""")
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[sqlite_utils.Database], None]]] = [
     (1, "core tables: settings, questions, residents, subscriptions, feedback, reported scams", _001_core),
+    (2, "staff accounts, audit log, warnings, delivery outbox, reactions", _002_staff_and_warnings),
 ]

@@ -12,6 +12,7 @@ from bot.services import Services
 from bot.web.api import setup_api_routes
 from bot.storage.questions import purge_question_text
 from bot.web.keys import SERVICES
+from bot.web.templating import setup_templates
 
 log = logging.getLogger(__name__)
 KNOWLEDGE_POLL_SECONDS = 5.0
@@ -22,6 +23,7 @@ def create_app(services: Services, *, telegram: bool | None = None) -> web.Appli
     """Build the web app; with a Telegram token the bot starts and stops with it (same event loop)."""
     app = web.Application(client_max_size=64 * 1024)
     app[SERVICES] = services
+    setup_templates(app)
     setup_api_routes(app)
     app.cleanup_ctx.append(_watch_knowledge)
     app.cleanup_ctx.append(_purge_old_question_text)

@@ -1,0 +1,90 @@
+"""`fraudbot staff`: manage staff accounts."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from bot.cli.common import config_option, get_config
+from bot.core import staff as staff_core
+from bot.storage.db import open_database
+from bot.storage.staff import ROLES, list_staff
+
+
+@click.group()
+def staff() -> None:
+    """Manage staff accounts (roles: viewer, editor, approver, admin)."""
+
+
+def _db(config_path):
+    return open_database(get_config(config_path).storage.path)
+
+
+@staff.command("add")
+@click.argument("username")
+@click.option("--role", type=click.Choice(ROLES), required=True, help="editor writes warnings, approver approves, admin manages staff.")
+@click.option("--name", "display_name", help="Full name shown in the audit log and dashboard.")
+@config_option
+def add(username: str, role: str, display_name: str | None, config_path: Path | None) -> None:
+    """Add a staff member and print their one-time password (shown once)."""
+    db = _db(config_path)
+    try:
+        member, password = staff_core.create_staff(db, username, role, display_name=display_name)
+    except staff_core.StaffError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
+    click.echo(f"Added {member.username} ({member.role}). One-time password: {password}")
+    click.echo("It is shown only now; it must be changed at the first login.")
+
+
+@staff.command("list")
+@config_option
+def list_command(config_path: Path | None) -> None:
+    """List staff members with role, status and whether Telegram is linked."""
+    for member in list_staff(_db(config_path)):
+        status = "active" if member.active else "disabled"
+        tg = "telegram linked" if member.telegram_user_id else "telegram not linked"
+        click.echo(f"{member.username:<20} {member.role:<9} {status:<9} {tg}")
+
+
+@staff.command()
+@click.argument("username")
+@config_option
+def disable(username: str, config_path: Path | None) -> None:
+    """Disable a staff member's account (their history stays in the audit log)."""
+    try:
+        staff_core.disable(_db(config_path), username)
+    except staff_core.StaffError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
+    click.echo(f"Disabled {username}.")
+
+
+@staff.command("reset-password")
+@click.argument("username")
+@config_option
+def reset_password(username: str, config_path: Path | None) -> None:
+    """Give a staff member a new one-time password (shown once)."""
+    try:
+        password = staff_core.reset_password(_db(config_path), username)
+    except staff_core.StaffError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
+    click.echo(f"New one-time password for {username}: {password}")
+
+
+@staff.command("link-code")
+@click.argument("username")
+@config_option
+def link_code(username: str, config_path: Path | None) -> None:
+    """Print a one-time code the staff member sends to the bot as /koppla CODE to link Telegram."""
+    db = _db(config_path)
+    try:
+        member = staff_core.get_member(db, username)
+    except staff_core.StaffError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
+    code = staff_core.create_link_code(db, member)
+    click.echo(f"Send this to the bot in a private chat within {staff_core.LINK_CODE_MINUTES} minutes: /koppla {code}")

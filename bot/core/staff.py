@@ -1,0 +1,152 @@
+"""Staff accounts: creating them, passwords (argon2), login throttling and linking Telegram.
+
+Functions take a sqlite-utils `Database`; async callers run them through `AsyncDatabase.run`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+import sqlite_utils
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from bot.storage import audit
+from bot.storage import staff as store
+from bot.storage.staff import ROLES, StaffMember
+
+MAX_FAILED_LOGINS = 5
+LOCK_MINUTES = 15
+LINK_CODE_MINUTES = 30
+_hasher = PasswordHasher()
+# Verified when the username does not exist, so a wrong name costs as much time as a wrong password.
+_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+class StaffError(Exception):
+    """A staff action that cannot be done; the message says why, for the person doing it."""
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    member: StaffMember | None
+    reason: str = ""  # "" when ok; "wrong", "locked" or "disabled"
+
+
+def new_password() -> str:
+    return secrets.token_urlsafe(12)
+
+
+def create_staff(db: sqlite_utils.Database, username: str, role: str, *, display_name: str | None = None,
+                 actor: str = "cli") -> tuple[StaffMember, str]:
+    """Add a staff member with a one-time password (returned once, stored only as a hash)."""
+    username = username.strip()
+    if not username or len(username) > 64 or any(c.isspace() for c in username):
+        raise StaffError("the username must be 1–64 characters without spaces")
+    if role not in ROLES:
+        raise StaffError(f"the role must be one of {', '.join(ROLES)}")
+    if store.find_staff(db, username):
+        raise StaffError(f"there is already a staff member called {username!r}")
+    password = new_password()
+    member = store.add_staff(db, username, display_name or username, role, _hasher.hash(password), must_change_password=True)
+    audit.record(db, actor, "staff.add", "staff", member.id, username=username, role=role)
+    return member, password
+
+
+def ensure_first_admin(db: sqlite_utils.Database) -> str | None:
+    """On a fresh database create the account "admin" and return its one-time password, else None."""
+    if store.count_staff(db):
+        return None
+    _, password = create_staff(db, "admin", "admin", display_name="Administratör", actor="system")
+    return password
+
+
+def verify_login(db: sqlite_utils.Database, username: str, password: str, now: datetime | None = None) -> LoginResult:
+    """Check a password, with a lock after repeated failures. Never says whether the name exists."""
+    now = now or datetime.now(timezone.utc)
+    member = store.find_staff(db, username)
+    hashed = store.password_hash(db, username)
+    if member is not None:
+        failed, locked_until = store.login_state(db, username)
+        if locked_until and datetime.fromisoformat(locked_until) > now:
+            _hasher_verify(_DUMMY_HASH, password)
+            return LoginResult(None, "locked")
+    if member is None or hashed is None or not _hasher_verify(hashed, password):
+        if member is not None:
+            failed, _ = store.login_state(db, username)
+            lock = (now + timedelta(minutes=LOCK_MINUTES)).isoformat() if failed + 1 >= MAX_FAILED_LOGINS else None
+            store.record_login_failure(db, username, lock)
+            audit.record(db, username, "staff.login_failed", "staff", member.id)
+        elif hashed is None:
+            _hasher_verify(_DUMMY_HASH, password)
+        return LoginResult(None, "wrong")
+    if not member.active:
+        return LoginResult(None, "disabled")
+    store.record_login_success(db, username)
+    audit.record(db, username, "staff.login", "staff", member.id)
+    return LoginResult(member)
+
+
+def _hasher_verify(hashed: str, password: str) -> bool:
+    try:
+        return _hasher.verify(hashed, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def change_password(db: sqlite_utils.Database, member: StaffMember, new: str) -> None:
+    if len(new) < 10:
+        raise StaffError("the password must be at least 10 characters")
+    store.set_password_hash(db, member.id, _hasher.hash(new), must_change=False)
+    audit.record(db, member.username, "staff.change_password", "staff", member.id)
+
+
+def reset_password(db: sqlite_utils.Database, username: str, actor: str = "cli") -> str:
+    """Give the member a new one-time password (to be changed at next login)."""
+    member = _existing(db, username)
+    password = new_password()
+    store.set_password_hash(db, member.id, _hasher.hash(password), must_change=True)
+    audit.record(db, actor, "staff.reset_password", "staff", member.id)
+    return password
+
+
+def disable(db: sqlite_utils.Database, username: str, actor: str = "cli") -> StaffMember:
+    member = _existing(db, username)
+    store.set_active(db, member.id, False)
+    audit.record(db, actor, "staff.disable", "staff", member.id)
+    return store.get_staff(db, member.id)
+
+
+def create_link_code(db: sqlite_utils.Database, member: StaffMember, now: datetime | None = None) -> str:
+    """A one-time code the member sends to the bot (`/koppla CODE`) to link their Telegram account."""
+    now = now or datetime.now(timezone.utc)
+    code = f"{secrets.randbelow(10**8):08d}"
+    store.set_link_code(db, member.id, _code_hash(code), (now + timedelta(minutes=LINK_CODE_MINUTES)).isoformat())
+    audit.record(db, member.username, "staff.link_code", "staff", member.id)
+    return code
+
+
+def link_telegram(db: sqlite_utils.Database, code: str, telegram_user_id: int, now: datetime | None = None) -> StaffMember | None:
+    now = now or datetime.now(timezone.utc)
+    member = store.consume_link_code(db, _code_hash(code.strip()), telegram_user_id, now.isoformat())
+    if member:
+        audit.record(db, member.username, "staff.link_telegram", "staff", member.id)
+    return member
+
+
+def _code_hash(code: str) -> str:
+    return hashlib.sha256(code.encode()).hexdigest()
+
+
+def _existing(db: sqlite_utils.Database, username: str) -> StaffMember:
+    member = store.find_staff(db, username)
+    if member is None:
+        raise StaffError(f"no staff member called {username!r}")
+    return member
+
+
+def get_member(db: sqlite_utils.Database, username: str) -> StaffMember:
+    return _existing(db, username)
