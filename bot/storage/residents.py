@@ -128,7 +128,8 @@ def erase_resident(db: sqlite_utils.Database, chat_id: int, user_key: str) -> di
         db.conn.execute("BEGIN")
         counts["subscriptions"] = db.conn.execute("DELETE FROM subscriptions WHERE chat_id = ?", (chat_id,)).rowcount
         counts["residents"] = db.conn.execute("DELETE FROM residents WHERE chat_id = ?", (chat_id,)).rowcount
-        for table in ("feedback", "questions", "reported_scams"):
+        counts["outbox"] = db.conn.execute("DELETE FROM outbox WHERE chat_id = ?", (chat_id,)).rowcount
+        for table in ("feedback", "questions", "reported_scams", "alert_reactions"):
             counts[table] = db.conn.execute(f"DELETE FROM {table} WHERE user_key = ?", (user_key,)).rowcount
     return counts
 
