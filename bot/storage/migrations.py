@@ -137,7 +137,32 @@ def _002_staff_and_warnings(db: sqlite_utils.Database) -> None:
     )""")
 
 
+def _004_web_sessions(db: sqlite_utils.Database) -> None:
+    # Staff web sessions: only a hash of the cookie's token is kept.
+    db.execute("""CREATE TABLE web_sessions (
+        token_hash TEXT PRIMARY KEY,
+        staff_id INTEGER NOT NULL REFERENCES staff(id) ON DELETE CASCADE,
+        csrf_token TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        last_seen TEXT NOT NULL
+    )""")
+    db.execute("CREATE INDEX web_sessions_staff ON web_sessions(staff_id)")
+    # Phrases staff suggest from unanswered questions; an editor copies them into knowledge/*.yaml.
+    db.execute("""CREATE TABLE phrase_suggestions (
+        id INTEGER PRIMARY KEY,
+        topic TEXT NOT NULL,
+        phrase TEXT NOT NULL,
+        lang TEXT NOT NULL,
+        question_id INTEGER,
+        suggested_by TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        done_at TEXT,
+        done_by TEXT
+    )""")
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[sqlite_utils.Database], None]]] = [
     (1, "core tables: settings, questions, residents, subscriptions, feedback, reported scams", _001_core),
     (2, "staff accounts, audit log, warnings, delivery outbox, reactions", _002_staff_and_warnings),
+    (4, "staff web sessions, phrase suggestions from unanswered questions", _004_web_sessions),
 ]

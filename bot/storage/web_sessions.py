@@ -1,0 +1,86 @@
+"""Staff sessions for the web dashboard, and phrase suggestions staff make from unanswered questions.
+
+Only a hash of the session token is stored, so a copy of the database cannot be used to log in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+import sqlite_utils
+
+
+@dataclass(frozen=True)
+class WebSession:
+    staff_id: int
+    csrf_token: str
+    created_at: str
+    last_seen: str
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _iso(at: datetime) -> str:
+    return at.isoformat(timespec="seconds")
+
+
+def create_session(db: sqlite_utils.Database, token: str, staff_id: int, csrf_token: str, now: datetime) -> None:
+    db.execute(
+        "INSERT INTO web_sessions (token_hash, staff_id, csrf_token, created_at, last_seen) VALUES (?, ?, ?, ?, ?)",
+        (_hash(token), staff_id, csrf_token, _iso(now), _iso(now)),
+    )
+
+
+def find_session(db: sqlite_utils.Database, token: str) -> WebSession | None:
+    row = db.execute("SELECT staff_id, csrf_token, created_at, last_seen FROM web_sessions WHERE token_hash = ?",
+                     (_hash(token),)).fetchone()
+    return WebSession(*row) if row else None
+
+
+def touch_session(db: sqlite_utils.Database, token: str, now: datetime) -> None:
+    db.execute("UPDATE web_sessions SET last_seen = ? WHERE token_hash = ?", (_iso(now), _hash(token)))
+
+
+def delete_session(db: sqlite_utils.Database, token: str) -> None:
+    db.execute("DELETE FROM web_sessions WHERE token_hash = ?", (_hash(token),))
+
+
+def delete_staff_sessions(db: sqlite_utils.Database, staff_id: int) -> int:
+    """End every session of one staff member (disabled account, new password)."""
+    return db.execute("DELETE FROM web_sessions WHERE staff_id = ?", (staff_id,)).rowcount
+
+
+def delete_idle_sessions(db: sqlite_utils.Database, idle_minutes: int, now: datetime) -> int:
+    cutoff = _iso(now - timedelta(minutes=idle_minutes))
+    return db.execute("DELETE FROM web_sessions WHERE last_seen < ?", (cutoff,)).rowcount
+
+
+# --- phrase suggestions ------------------------------------------------------------------------
+# A suggestion is not written into knowledge/*.yaml from a web request: an editor copies it into
+# the file, where `fraudbot kb validate` and review happen as for every other edit.
+
+
+def add_phrase_suggestion(db: sqlite_utils.Database, topic: str, phrase: str, lang: str, question_id: int | None,
+                          staff_username: str) -> int:
+    cur = db.execute(
+        "INSERT INTO phrase_suggestions (topic, phrase, lang, question_id, suggested_by, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        (topic, phrase, lang, question_id, staff_username, _iso(datetime.now(timezone.utc))),
+    )
+    return cur.lastrowid
+
+
+def open_phrase_suggestions(db: sqlite_utils.Database) -> list[dict]:
+    cur = db.execute("SELECT id, topic, phrase, lang, suggested_by, created_at FROM phrase_suggestions"
+                     " WHERE done_at IS NULL ORDER BY topic, id")
+    cols = [c[0] for c in cur.description]
+    return [dict(zip(cols, row)) for row in cur.fetchall()]
+
+
+def close_phrase_suggestion(db: sqlite_utils.Database, suggestion_id: int, staff_username: str) -> bool:
+    cur = db.execute("UPDATE phrase_suggestions SET done_at = ?, done_by = ? WHERE id = ? AND done_at IS NULL",
+                     (_iso(datetime.now(timezone.utc)), staff_username, suggestion_id))
+    return cur.rowcount > 0
