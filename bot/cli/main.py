@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from bot import __version__
+from bot.cli.alert import alert
 from bot.cli.ask import ask, check
 from bot.cli.kb import kb
 from bot.cli.serve import serve
@@ -25,3 +26,4 @@ cli.add_command(kb)
 cli.add_command(ask)
 cli.add_command(check)
 cli.add_command(staff)
+cli.add_command(alert)

@@ -17,6 +17,7 @@ AWAIT_QUESTION, AWAIT_CHECK, AWAIT_REPORT = "question", "check", "report"
 @dataclass
 class ChatData:
     awaiting: str = AWAIT_QUESTION
+    alert_draft: dict | None = None  # a staff member writing a warning with /ny_varning
 
 
 @dataclass

@@ -170,6 +170,11 @@ async def text_message(update: Update, context: Context) -> None:
     if not text:
         await send(message, plain_messages(t(lang, "empty")))
         return
+    if context.chat_data.alert_draft is not None and update.effective_chat.type == ChatType.PRIVATE:
+        from bot.telegram.staff_handlers import draft_text
+
+        await draft_text(update, context, text)
+        return
     awaiting = context.chat_data.awaiting
     context.chat_data.awaiting = AWAIT_QUESTION
     if awaiting == AWAIT_REPORT:

@@ -20,12 +20,17 @@ from telegram.ext import (
     filters,
 )
 
+from zoneinfo import ZoneInfo
+
+from bot.core.alerts.delivery import Limits, OutboxWorker
 from bot.core.rate_limit import SlidingWindowLimiter
 from bot.core.residents import ResidentService
 from bot.services import Services
 from bot.telegram import handlers as h
 from bot.telegram.context import BotData, ChatData
+from bot.telegram.alert_sender import TelegramAlertSender
 from bot.telegram.http import AiohttpRequest
+from bot.telegram.staff_handlers import register_staff_handlers
 from bot.telegram.texts import COMMANDS
 from bot.web.keys import SERVICES
 
@@ -64,6 +69,7 @@ def build_application(services: Services) -> Application:
 
 
 def register_handlers(application: Application) -> None:
+    register_staff_handlers(application)
     private = filters.ChatType.PRIVATE
     mention = filters.ChatType.GROUPS & filters.Entity(MessageEntity.MENTION)
     commands = {
@@ -139,12 +145,24 @@ async def telegram_context(app: web.Application) -> AsyncIterator[None]:
                 await asyncio.sleep(delay)
 
     task = asyncio.create_task(start_with_retries(), name="telegram-start")
+    worker = OutboxWorker(services.db, TelegramAlertSender(application.bot, services.db, services.config.telegram.channel_id,
+                                                           ZoneInfo(services.config.alerts.timezone)),
+                          Limits(per_second=services.config.alerts.messages_per_second,
+                                 max_attempts=services.config.alerts.max_attempts))
+
+    async def deliver_when_ready() -> None:
+        await ready.wait()
+        await worker.run()
+
+    outbox = asyncio.create_task(deliver_when_ready(), name="outbox")
     yield
-    task.cancel()
-    try:
-        await task
-    except asyncio.CancelledError:
-        pass
+    for t in (outbox, task):
+        t.cancel()
+        try:
+            await t
+        except asyncio.CancelledError:
+            pass
+    await worker.stop()
     if ready.is_set():
         await stop_application(application)
     for request in application.bot_data.extras["http"]:  # also when the bot never got going

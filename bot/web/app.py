@@ -8,11 +8,13 @@ from typing import AsyncIterator
 
 from aiohttp import web
 
+from bot.core.alerts.scheduler import run_scheduler
 from bot.services import Services
 from bot.web.api import setup_api_routes
 from bot.storage.questions import purge_question_text
 from bot.web.keys import SERVICES
 from bot.web.templating import setup_templates
+from bot.web.warnings import setup_warning_routes
 
 log = logging.getLogger(__name__)
 KNOWLEDGE_POLL_SECONDS = 5.0
@@ -25,14 +27,32 @@ def create_app(services: Services, *, telegram: bool | None = None) -> web.Appli
     app[SERVICES] = services
     setup_templates(app)
     setup_api_routes(app)
+    setup_warning_routes(app)
     app.cleanup_ctx.append(_watch_knowledge)
     app.cleanup_ctx.append(_purge_old_question_text)
+    app.cleanup_ctx.append(_warning_scheduler)
     if services.config.telegram.enabled if telegram is None else telegram:
         from bot.telegram.runner import setup_telegram_routes, telegram_context
 
         setup_telegram_routes(app)
         app.cleanup_ctx.append(telegram_context)
     return app
+
+
+async def _warning_scheduler(app: web.Application) -> AsyncIterator[None]:
+    """Start approved warnings when due (delivery itself runs with the Telegram bot)."""
+    services = app[SERVICES]
+    config = services.config
+    task = asyncio.create_task(
+        run_scheduler(services.db, config.alerts, channel=bool(config.telegram.enabled and config.telegram.channel_id)),
+        name="warning-scheduler",
+    )
+    yield
+    task.cancel()
+    try:
+        await task
+    except asyncio.CancelledError:
+        pass
 
 
 async def _purge_old_question_text(app: web.Application) -> AsyncIterator[None]:

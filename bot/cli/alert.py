@@ -1,0 +1,161 @@
+"""`fraudbot alert`: write, approve, test, cancel, correct and follow warnings from the command line.
+
+A running `fraudbot serve` picks approved warnings up and delivers them.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+import click
+
+from bot.cli.common import config_option, get_config
+from bot.core import staff as staff_core
+from bot.core.alerts import workflow
+from bot.core.alerts.model import SEVERITIES
+from bot.core.residents import MUNICIPALITIES
+from bot.storage import alerts as store
+from bot.storage.db import open_database
+
+as_option = click.option("--as", "actor", required=True, help="Your staff username (recorded in the audit log).")
+
+
+def _when(value: str | None, name: str) -> datetime | None:
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"expected an ISO date and time such as 2026-12-01T09:00, got {value!r}", param_hint=name)
+    if moment.tzinfo is None:
+        from zoneinfo import ZoneInfo
+
+        moment = moment.replace(tzinfo=ZoneInfo("Europe/Stockholm"))
+    return moment.astimezone(timezone.utc)
+
+
+def _run(action):
+    try:
+        return action()
+    except (workflow.AlertError, staff_core.StaffError) as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
+
+
+@click.group()
+def alert() -> None:
+    """Warnings to subscribers: create, approve (by another person), test, cancel, correct, status."""
+
+
+@alert.command()
+@click.option("--title", required=True, help="Title in Swedish.")
+@click.option("--text", required=True, help="Text in Swedish.")
+@click.option("--title-en", help="Title in English (optional).")
+@click.option("--text-en", help="Text in English (optional).")
+@click.option("--severity", type=click.Choice(SEVERITIES), default="warning", show_default=True)
+@click.option("--municipality", "municipalities", multiple=True, type=click.Choice(MUNICIPALITIES), help="Repeat for several; none means all.")
+@click.option("--topic", "topics", multiple=True, help="Related knowledge topic id; repeat for several.")
+@click.option("--expires", help="Expiry time, ISO (local time if no zone).")
+@click.option("--at", "scheduled", help="Send no earlier than this time, ISO (local time if no zone).")
+@as_option
+@config_option
+def create(title, text, title_en, text_en, severity, municipalities, topics, expires, scheduled, actor, config_path) -> None:
+    """Write a warning; prints its id. It then awaits approval by another approver."""
+    db = open_database(get_config(config_path).storage.path)
+    member = _run(lambda: staff_core.get_member(db, actor))
+    new = _run(lambda: workflow.create(db, member, title=title, text=text, title_en=title_en, text_en=text_en,
+                                       severity=severity, municipalities=tuple(municipalities), topics=tuple(topics),
+                                       expires_at=_when(expires, "--expires"), scheduled_at=_when(scheduled, "--at")))
+    click.echo(new.id)
+
+
+@alert.command()
+@click.argument("alert_id", type=int)
+@as_option
+@config_option
+def approve(alert_id: int, actor: str, config_path) -> None:
+    """Approve a warning written by someone else (four-eyes rule)."""
+    db = open_database(get_config(config_path).storage.path)
+    member = _run(lambda: staff_core.get_member(db, actor))
+    approved = _run(lambda: workflow.approve(db, member, alert_id))
+    click.echo(f"Warning {approved.id} is {approved.state}.")
+
+
+@alert.command("list")
+@click.option("--state", "states", multiple=True, help="Only these states (repeatable).")
+@config_option
+def list_command(states, config_path) -> None:
+    """List warnings, newest first."""
+    db = open_database(get_config(config_path).storage.path)
+    for a in store.list_alerts(db, tuple(states) or None):
+        where = ",".join(a.municipalities) or "all"
+        click.echo(f"{a.id:>5}  {a.state:<17} {a.severity:<8} {where:<28} {a.title_sv}")
+
+
+@alert.command("send-test")
+@click.argument("alert_id", type=int)
+@as_option
+@config_option
+def send_test(alert_id: int, actor: str, config_path) -> None:
+    """Send a copy marked TEST to staff with linked Telegram accounts only."""
+    db = open_database(get_config(config_path).storage.path)
+    member = _run(lambda: staff_core.get_member(db, actor))
+    n = _run(lambda: workflow.send_test(db, member, alert_id))
+    click.echo(f"Test copy queued for {n} staff member(s)." if n else "No staff member has linked Telegram yet (fraudbot staff link-code).")
+
+
+@alert.command()
+@click.argument("alert_id", type=int)
+@as_option
+@config_option
+def cancel(alert_id: int, actor: str, config_path) -> None:
+    """Cancel a warning that has not started sending."""
+    db = open_database(get_config(config_path).storage.path)
+    member = _run(lambda: staff_core.get_member(db, actor))
+    _run(lambda: workflow.cancel(db, member, alert_id))
+    click.echo(f"Warning {alert_id} is cancelled.")
+
+
+@alert.command()
+@click.argument("alert_id", type=int)
+@click.option("--title", required=True, help="Corrected title in Swedish.")
+@click.option("--text", required=True, help="Corrected text in Swedish.")
+@as_option
+@config_option
+def correct(alert_id: int, title: str, text: str, actor: str, config_path) -> None:
+    """Correct a sent warning: delivered copies are marked corrected and the new text goes out."""
+    db = open_database(get_config(config_path).storage.path)
+    member = _run(lambda: staff_core.get_member(db, actor))
+    new = _run(lambda: workflow.correct(db, member, alert_id, title=title, text=text))
+    click.echo(new.id)
+
+
+@alert.command()
+@click.argument("alert_id", type=int)
+@as_option
+@config_option
+def withdraw(alert_id: int, actor: str, config_path) -> None:
+    """Withdraw a sent warning: delivered copies are edited to say so."""
+    db = open_database(get_config(config_path).storage.path)
+    member = _run(lambda: staff_core.get_member(db, actor))
+    _run(lambda: workflow.withdraw(db, member, alert_id))
+    click.echo(f"Warning {alert_id} is withdrawn.")
+
+
+@alert.command()
+@click.argument("alert_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@config_option
+def status(alert_id: int, as_json: bool, config_path) -> None:
+    """Delivery progress: queued, sent, failed, blocked and the estimated time left."""
+    config = get_config(config_path)
+    db = open_database(config.storage.path)
+    s = _run(lambda: workflow.status(db, alert_id, config.alerts.messages_per_second))
+    if as_json:
+        click.echo(json.dumps(s.as_dict()))
+        return
+    click.echo(f"Warning {s.alert_id}: {s.state}. {s.sent} sent, {s.queued + s.sending} queued, {s.failed} failed, "
+               f"{s.blocked} blocked of {s.total} ({s.done_share:.0%}); about {s.eta_seconds:.0f} s left.")

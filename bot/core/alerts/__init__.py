@@ -1,0 +1,1 @@
+"""Staff warnings: drafting, four-eyes approval, targeting and reliable delivery."""

@@ -1,0 +1,77 @@
+"""A warning and its life: draft → awaiting approval → approved/scheduled → sending → sent."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+SEVERITIES = ("info", "warning", "urgent")
+DRAFT, AWAITING, APPROVED, SCHEDULED, SENDING, SENT, CANCELLED, EXPIRED = (
+    "draft", "awaiting_approval", "approved", "scheduled", "sending", "sent", "cancelled", "expired",
+)
+STATES = (DRAFT, AWAITING, APPROVED, SCHEDULED, SENDING, SENT, CANCELLED, EXPIRED)
+ALL_MUNICIPALITIES: tuple[str, ...] = ()  # an empty target list means every municipality
+
+
+@dataclass(frozen=True)
+class Alert:
+    id: int
+    title_sv: str
+    text_sv: str
+    title_en: str | None
+    text_en: str | None
+    severity: str
+    topics: tuple[str, ...]
+    municipalities: tuple[str, ...]
+    expires_at: datetime | None
+    scheduled_at: datetime | None
+    state: str
+    created_by: int
+    approved_by: int | None
+    created_at: datetime
+    sent_at: datetime | None
+    correction_of: int | None
+    withdrawn: bool
+
+    def title(self, lang: str) -> str:
+        return (self.title_en if lang == "en" and self.title_en else self.title_sv)
+
+    def text(self, lang: str) -> str:
+        return (self.text_en if lang == "en" and self.text_en else self.text_sv)
+
+    @property
+    def urgent(self) -> bool:
+        return self.severity == "urgent"
+
+    def is_expired(self, now: datetime) -> bool:
+        return self.expires_at is not None and self.expires_at <= now
+
+    def targets(self, municipality: str | None) -> bool:
+        return not self.municipalities or municipality in self.municipalities
+
+
+@dataclass(frozen=True)
+class DeliveryStatus:
+    alert_id: int
+    state: str
+    queued: int
+    sending: int
+    sent: int
+    failed: int
+    blocked: int
+    eta_seconds: float
+
+    @property
+    def total(self) -> int:
+        return self.queued + self.sending + self.sent + self.failed + self.blocked
+
+    @property
+    def done_share(self) -> float:
+        return 1.0 if not self.total else (self.sent + self.failed + self.blocked) / self.total
+
+    def as_dict(self) -> dict:
+        return {
+            "id": self.alert_id, "state": self.state, "queued": self.queued, "in_flight": self.sending,
+            "sent": self.sent, "failed": self.failed, "blocked": self.blocked, "total": self.total,
+            "done_share": round(self.done_share, 4), "eta_seconds": round(self.eta_seconds, 1),
+        }

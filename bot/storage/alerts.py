@@ -1,0 +1,207 @@
+"""Warnings, their delivery outbox and residents' reactions: all the SQL."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+import sqlite_utils
+
+from bot.core.alerts.model import Alert
+
+_COLUMNS = ("id, title_sv, text_sv, title_en, text_en, severity, topics, municipalities, expires_at, scheduled_at,"
+            " state, created_by, approved_by, created_at, sent_at, correction_of, withdrawn")
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.astimezone(timezone.utc).isoformat(timespec="seconds") if value else None
+
+
+def _dt(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _alert(row) -> Alert | None:
+    if not row:
+        return None
+    return Alert(
+        id=row[0], title_sv=row[1], text_sv=row[2], title_en=row[3], text_en=row[4], severity=row[5],
+        topics=tuple(json.loads(row[6])), municipalities=tuple(json.loads(row[7])), expires_at=_dt(row[8]),
+        scheduled_at=_dt(row[9]), state=row[10], created_by=row[11], approved_by=row[12], created_at=_dt(row[13]),
+        sent_at=_dt(row[14]), correction_of=row[15], withdrawn=bool(row[16]),
+    )
+
+
+def insert_alert(db: sqlite_utils.Database, *, title_sv: str, text_sv: str, title_en: str | None, text_en: str | None,
+                 severity: str, topics: tuple[str, ...], municipalities: tuple[str, ...], expires_at: datetime | None,
+                 scheduled_at: datetime | None, state: str, created_by: int, now: datetime,
+                 correction_of: int | None = None, approved_by: int | None = None) -> Alert:
+    cur = db.execute(
+        "INSERT INTO alerts (title_sv, text_sv, title_en, text_en, severity, topics, municipalities, expires_at,"
+        " scheduled_at, state, created_by, approved_by, created_at, updated_at, correction_of)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (title_sv, text_sv, title_en, text_en, severity, json.dumps(list(topics)), json.dumps(list(municipalities)),
+         _iso(expires_at), _iso(scheduled_at), state, created_by, approved_by, _iso(now), _iso(now), correction_of),
+    )
+    return get_alert(db, cur.lastrowid)
+
+
+def get_alert(db: sqlite_utils.Database, alert_id: int) -> Alert | None:
+    return _alert(db.execute(f"SELECT {_COLUMNS} FROM alerts WHERE id = ?", (alert_id,)).fetchone())
+
+
+def list_alerts(db: sqlite_utils.Database, states: tuple[str, ...] | None = None, limit: int = 200) -> list[Alert]:
+    sql = f"SELECT {_COLUMNS} FROM alerts"
+    args: list = []
+    if states:
+        sql += f" WHERE state IN ({','.join('?' * len(states))})"
+        args += list(states)
+    sql += " ORDER BY id DESC LIMIT ?"
+    return [_alert(r) for r in db.execute(sql, [*args, limit]).fetchall()]
+
+
+def set_state(db: sqlite_utils.Database, alert_id: int, state: str, now: datetime, *, expected: tuple[str, ...] | None = None,
+              approved_by: int | None = None, sent: bool = False, withdrawn: bool | None = None) -> bool:
+    """Move a warning to `state`; with `expected`, only from one of those states (returns False otherwise)."""
+    sets = ["state = ?", "updated_at = ?"]
+    args: list = [state, _iso(now)]
+    if approved_by is not None:
+        sets.append("approved_by = ?")
+        args.append(approved_by)
+    if sent:
+        sets.append("sent_at = ?")
+        args.append(_iso(now))
+    if withdrawn is not None:
+        sets.append("withdrawn = ?")
+        args.append(int(withdrawn))
+    sql = f"UPDATE alerts SET {', '.join(sets)} WHERE id = ?"
+    args.append(alert_id)
+    if expected:
+        sql += f" AND state IN ({','.join('?' * len(expected))})"
+        args += list(expected)
+    return db.execute(sql, args).rowcount > 0
+
+
+def mark_correction(db: sqlite_utils.Database, new_id: int, old_id: int, author: int) -> None:
+    """The correction keeps the original author, so the four-eyes record stays true."""
+    db.execute("UPDATE alerts SET correction_of = ?, created_by = ? WHERE id = ?", (old_id, author, new_id))
+
+
+def has_correction(db: sqlite_utils.Database, alert_id: int) -> bool:
+    return db.execute("SELECT 1 FROM alerts WHERE correction_of = ? LIMIT 1", (alert_id,)).fetchone() is not None
+
+
+def public_alerts(db: sqlite_utils.Database, now: datetime, limit: int = 50) -> list[Alert]:
+    """Sent (or sending) warnings that have not expired or been withdrawn, newest first."""
+    rows = db.execute(
+        f"SELECT {_COLUMNS} FROM alerts WHERE state IN ('sending', 'sent') AND withdrawn = 0"
+        " AND (expires_at IS NULL OR expires_at > ?) ORDER BY COALESCE(sent_at, created_at) DESC, id DESC LIMIT ?",
+        (_iso(now), limit),
+    ).fetchall()
+    return [_alert(r) for r in rows]
+
+
+def alerts_sent_between(db: sqlite_utils.Database, start: datetime, end: datetime) -> list[Alert]:
+    rows = db.execute(
+        f"SELECT {_COLUMNS} FROM alerts WHERE sent_at >= ? AND sent_at < ? AND withdrawn = 0 ORDER BY sent_at",
+        (_iso(start), _iso(end)),
+    ).fetchall()
+    return [_alert(r) for r in rows]
+
+
+# --- targeting ------------------------------------------------------------------------------------
+
+def subscribers(db: sqlite_utils.Database, *, delivery: str | None = "immediate") -> list[tuple[int, str, str, tuple[str, ...], str]]:
+    """Active subscriptions as (chat_id, municipality, lang, topics, chat_type)."""
+    sql = "SELECT chat_id, municipality, lang, topics, chat_type FROM subscriptions WHERE active = 1"
+    args: tuple = ()
+    if delivery:
+        sql += " AND delivery = ?"
+        args = (delivery,)
+    return [(r[0], r[1], r[2], tuple(json.loads(r[3])), r[4]) for r in db.execute(sql, args).fetchall()]
+
+
+def staff_chats(db: sqlite_utils.Database) -> list[int]:
+    return [r[0] for r in db.execute("SELECT telegram_user_id FROM staff WHERE active = 1 AND telegram_user_id IS NOT NULL")]
+
+
+# --- outbox -------------------------------------------------------------------------------------
+
+def enqueue(db: sqlite_utils.Database, alert_id: int, rows: list[tuple[int, str, str]], kind: str = "send") -> int:
+    """Queue (chat_id, lang, chat_type) rows; a row already there is left alone, so this is idempotent."""
+    with db.conn:
+        db.conn.execute("BEGIN")
+        cur = db.conn.executemany(
+            "INSERT OR IGNORE INTO outbox (alert_id, chat_id, kind, lang, chat_type) VALUES (?, ?, ?, ?, ?)",
+            [(alert_id, chat_id, kind, lang, chat_type) for chat_id, lang, chat_type in rows],
+        )
+    return cur.rowcount
+
+
+def recover_in_flight(db: sqlite_utils.Database) -> int:
+    """After a restart, rows that were being sent go back to the queue (they may repeat once)."""
+    return db.execute("UPDATE outbox SET state = 'queued' WHERE state = 'sending'").rowcount
+
+
+def claim(db: sqlite_utils.Database, now: datetime, limit: int) -> list[tuple]:
+    """Mark up to `limit` due rows as being sent and return them: (id, alert_id, chat_id, kind, lang, chat_type, message_id, attempts)."""
+    with db.conn:
+        db.conn.execute("BEGIN IMMEDIATE")
+        rows = db.conn.execute(
+            "SELECT id, alert_id, chat_id, kind, lang, chat_type, message_id, attempts FROM outbox"
+            " WHERE state = 'queued' AND (not_before IS NULL OR not_before <= ?) ORDER BY id LIMIT ?",
+            (_iso(now), limit),
+        ).fetchall()
+        if rows:
+            db.conn.executemany("UPDATE outbox SET state = 'sending' WHERE id = ?", [(r[0],) for r in rows])
+    return rows
+
+
+def mark_sent(db: sqlite_utils.Database, row_id: int, message_id: int | None, now: datetime) -> None:
+    db.execute("UPDATE outbox SET state = 'sent', message_id = COALESCE(?, message_id), sent_at = ?, attempts = attempts + 1,"
+               " last_error = NULL WHERE id = ?", (message_id, _iso(now), row_id))
+
+
+def mark_retry(db: sqlite_utils.Database, row_id: int, error: str, not_before: datetime, count_attempt: bool = True) -> None:
+    db.execute(f"UPDATE outbox SET state = 'queued', last_error = ?, not_before = ?{', attempts = attempts + 1' if count_attempt else ''}"
+               " WHERE id = ?", (error[:300], _iso(not_before), row_id))
+
+
+def mark_final(db: sqlite_utils.Database, row_id: int, state: str, error: str) -> None:
+    """`state` is 'failed' or 'blocked'; the row is not tried again."""
+    db.execute("UPDATE outbox SET state = ?, last_error = ?, attempts = attempts + 1 WHERE id = ?", (state, error[:300], row_id))
+
+
+def counts(db: sqlite_utils.Database, alert_id: int, kind: str = "send") -> dict[str, int]:
+    rows = db.execute("SELECT state, COUNT(*) FROM outbox WHERE alert_id = ? AND kind = ? GROUP BY state", (alert_id, kind)).fetchall()
+    return {state: n for state, n in rows}
+
+
+def sent_messages(db: sqlite_utils.Database, alert_id: int) -> list[tuple[int, int, str, str]]:
+    """(chat_id, message_id, lang, chat_type) of every delivered copy of a warning."""
+    return db.execute("SELECT chat_id, message_id, lang, chat_type FROM outbox WHERE alert_id = ? AND kind = 'send'"
+                      " AND state = 'sent' AND message_id IS NOT NULL", (alert_id,)).fetchall()
+
+
+def has_open_rows(db: sqlite_utils.Database, alert_id: int) -> bool:
+    return db.execute("SELECT 1 FROM outbox WHERE alert_id = ? AND state IN ('queued', 'sending') LIMIT 1", (alert_id,)).fetchone() is not None
+
+
+def sending_alert_ids(db: sqlite_utils.Database) -> list[int]:
+    return [r[0] for r in db.execute("SELECT id FROM alerts WHERE state = 'sending'")]
+
+
+def recent_send_rate(db: sqlite_utils.Database, alert_id: int, since: datetime) -> int:
+    return db.execute("SELECT COUNT(*) FROM outbox WHERE alert_id = ? AND state = 'sent' AND sent_at >= ?", (alert_id, _iso(since))).fetchone()[0]
+
+
+# --- reactions ----------------------------------------------------------------------------------
+
+def add_reaction(db: sqlite_utils.Database, alert_id: int, user_key: str, reaction: str, now: datetime) -> bool:
+    cur = db.execute("INSERT OR IGNORE INTO alert_reactions (alert_id, user_key, reaction, at) VALUES (?, ?, ?, ?)",
+                     (alert_id, user_key, reaction, _iso(now)))
+    return cur.rowcount > 0
+
+
+def reaction_counts(db: sqlite_utils.Database, alert_id: int) -> dict[str, int]:
+    return {r: n for r, n in db.execute("SELECT reaction, COUNT(*) FROM alert_reactions WHERE alert_id = ? GROUP BY reaction", (alert_id,))}
