@@ -161,8 +161,56 @@ def _004_web_sessions(db: sqlite_utils.Database) -> None:
     )""")
 
 
+def _003_sessions(db: sqlite_utils.Database) -> None:
+    # Live guided sessions: participants appear only as per-session keyed hashes inside `state`, and
+    # `chat_ref` is a keyed hash of the Telegram group; both are dropped when the session ends.
+    db.execute("""CREATE TABLE live_sessions (
+        code TEXT PRIMARY KEY,
+        scenario_id TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        chat_ref TEXT,
+        state TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    )""")
+    db.execute("CREATE INDEX live_sessions_chat ON live_sessions(chat_ref)")
+    db.execute("CREATE INDEX live_sessions_updated ON live_sessions(updated_at)")
+    # Anonymous results for staff and the yearly report: figures only, no user or chat ids.
+    db.execute("""CREATE TABLE session_results (
+        id INTEGER PRIMARY KEY,
+        scenario_id TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        held_on TEXT NOT NULL,
+        finished INTEGER NOT NULL DEFAULT 0,
+        participants INTEGER NOT NULL DEFAULT 0,
+        answers TEXT NOT NULL DEFAULT '{}',
+        confidence_before TEXT NOT NULL DEFAULT '[0, 0, 0, 0, 0]',
+        confidence_after TEXT NOT NULL DEFAULT '[0, 0, 0, 0, 0]'
+    )""")
+    db.execute("CREATE INDEX session_results_scenario ON session_results(scenario_id, held_on)")
+    # Opted-in refreshers: the chat id is kept only until the row is sent (2 and 6 weeks later).
+    db.execute("""CREATE TABLE session_followups (
+        id INTEGER PRIMARY KEY,
+        chat_id INTEGER NOT NULL,
+        scenario_id TEXT NOT NULL,
+        round INTEGER NOT NULL,
+        due_at TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (chat_id, scenario_id, round)
+    )""")
+    db.execute("CREATE INDEX session_followups_due ON session_followups(due_at)")
+    db.execute("""CREATE TABLE refresher_answers (
+        id INTEGER PRIMARY KEY,
+        scenario_id TEXT NOT NULL,
+        round INTEGER NOT NULL,
+        safe INTEGER NOT NULL,
+        answered_on TEXT NOT NULL
+    )""")
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[sqlite_utils.Database], None]]] = [
     (1, "core tables: settings, questions, residents, subscriptions, feedback, reported scams", _001_core),
     (2, "staff accounts, audit log, warnings, delivery outbox, reactions", _002_staff_and_warnings),
+    (3, "guided sessions: live state, anonymous results, follow-up refreshers", _003_sessions),
     (4, "staff web sessions, phrase suggestions from unanswered questions", _004_web_sessions),
 ]

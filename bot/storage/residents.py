@@ -122,13 +122,15 @@ def record_reported_scam(
 
 
 def erase_resident(db: sqlite_utils.Database, chat_id: int, user_key: str) -> dict[str, int]:
-    """Delete everything tied to this resident: subscription, settings, feedback, questions, reports."""
+    """Delete everything tied to this resident: subscription, settings, feedback, questions, reports,
+    and any guided-session refreshers still to come."""
     counts = {}
     with db.conn:
         db.conn.execute("BEGIN")
         counts["subscriptions"] = db.conn.execute("DELETE FROM subscriptions WHERE chat_id = ?", (chat_id,)).rowcount
         counts["residents"] = db.conn.execute("DELETE FROM residents WHERE chat_id = ?", (chat_id,)).rowcount
         counts["outbox"] = db.conn.execute("DELETE FROM outbox WHERE chat_id = ?", (chat_id,)).rowcount
+        counts["session_followups"] = db.conn.execute("DELETE FROM session_followups WHERE chat_id = ?", (chat_id,)).rowcount
         for table in ("feedback", "questions", "reported_scams", "alert_reactions"):
             counts[table] = db.conn.execute(f"DELETE FROM {table} WHERE user_key = ?", (user_key,)).rowcount
     return counts

@@ -1,0 +1,184 @@
+"""Guided sessions: live session state, anonymous results, and follow-up refreshers due to be sent.
+
+Live rows hold per-session keyed hashes of participants only while a session runs; finishing one
+drops them. Results rows hold figures only. Follow-up rows hold the one chat id needed to send a
+refresher and are deleted once it is sent (or the resident asks to be forgotten).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+import sqlite_utils
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class LiveChange:
+    """What a state change produced: the new state, figures for the results row, and whether the
+    session lets go of its chat (so a new one can start there)."""
+
+    state: str
+    results: dict[str, Any] | None = None
+    release_chat: bool = False
+
+
+@dataclass(frozen=True)
+class StoredResult:
+    id: int
+    scenario_id: str
+    channel: str
+    held_on: str
+    finished: bool
+    participants: int
+    answers: dict[str, list[int]]
+    confidence_before: list[int]
+    confidence_after: list[int]
+
+
+@dataclass(frozen=True)
+class DueRefresher:
+    id: int
+    chat_id: int
+    scenario_id: str
+    round: int
+    attempts: int
+
+
+def create_live_session(
+    db: sqlite_utils.Database, code: str, scenario_id: str, channel: str, chat_ref: str | None,
+    make_state: Callable[[int], str], held_on: str, now: str | None = None,
+) -> str | None:
+    """Open a session under `code` with an empty results row; None when the code is taken.
+
+    A chat has one current session: starting another releases the older one's chat.
+    """
+    now = now or _now()
+    with db.conn:
+        db.conn.execute("BEGIN IMMEDIATE")
+        if db.conn.execute("SELECT 1 FROM live_sessions WHERE code = ?", (code,)).fetchone():
+            return None
+        cur = db.conn.execute(
+            "INSERT INTO session_results (scenario_id, channel, held_on) VALUES (?, ?, ?)", (scenario_id, channel, held_on)
+        )
+        state = make_state(cur.lastrowid)
+        if chat_ref is not None:
+            db.conn.execute("UPDATE live_sessions SET chat_ref = NULL WHERE chat_ref = ?", (chat_ref,))
+        db.conn.execute(
+            "INSERT INTO live_sessions (code, scenario_id, channel, chat_ref, state, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (code, scenario_id, channel, chat_ref, state, now, now),
+        )
+    return state
+
+
+def get_live_state(db: sqlite_utils.Database, code: str) -> str | None:
+    row = db.execute("SELECT state FROM live_sessions WHERE code = ?", (code,)).fetchone()
+    return row[0] if row else None
+
+
+def live_state_for_chat(db: sqlite_utils.Database, chat_ref: str) -> str | None:
+    row = db.execute(
+        "SELECT state FROM live_sessions WHERE chat_ref = ? ORDER BY created_at DESC LIMIT 1", (chat_ref,)
+    ).fetchone()
+    return row[0] if row else None
+
+
+def update_live_session(db: sqlite_utils.Database, code: str, change: Callable[[str], LiveChange]) -> str | None:
+    """Apply `change` to the session's state in one transaction; None when there is no such session.
+
+    Runs in the storage thread, so no other change can slip in between reading and writing. An
+    exception from `change` leaves everything as it was.
+    """
+    with db.conn:
+        db.conn.execute("BEGIN IMMEDIATE")
+        row = db.conn.execute("SELECT state FROM live_sessions WHERE code = ?", (code,)).fetchone()
+        if row is None:
+            return None
+        outcome = change(row[0])
+        db.conn.execute(
+            "UPDATE live_sessions SET state = ?, updated_at = ?" + (", chat_ref = NULL" if outcome.release_chat else "")
+            + " WHERE code = ?",
+            (outcome.state, _now(), code),
+        )
+        result_id = json.loads(outcome.state).get("result_id")
+        if outcome.results is not None and result_id is not None:
+            r = outcome.results
+            db.conn.execute(
+                "UPDATE session_results SET participants = ?, answers = ?, confidence_before = ?, confidence_after = ?,"
+                " finished = ? WHERE id = ?",
+                (r["participants"], json.dumps(r["answers"]), json.dumps(r["confidence_before"]),
+                 json.dumps(r["confidence_after"]), int(bool(r.get("finished"))), result_id),
+            )
+    return outcome.state
+
+
+def purge_idle_live_sessions(db: sqlite_utils.Database, older_than: str) -> int:
+    """Drop live sessions untouched since `older_than` (ISO time); their results rows stay."""
+    return db.execute("DELETE FROM live_sessions WHERE updated_at < ?", (older_than,)).rowcount
+
+
+def list_results(db: sqlite_utils.Database, scenario_id: str | None = None) -> list[StoredResult]:
+    sql = ("SELECT id, scenario_id, channel, held_on, finished, participants, answers, confidence_before, confidence_after"
+           " FROM session_results")
+    rows = db.execute(sql + (" WHERE scenario_id = ?" if scenario_id else "") + " ORDER BY id",
+                      (scenario_id,) if scenario_id else ()).fetchall()
+    return [StoredResult(r[0], r[1], r[2], r[3], bool(r[4]), r[5], json.loads(r[6]), json.loads(r[7]), json.loads(r[8]))
+            for r in rows]
+
+
+# --- follow-up refreshers ------------------------------------------------------------------------
+
+def schedule_refreshers(db: sqlite_utils.Database, chat_id: int, scenario_id: str, due: list[tuple[int, str]]) -> None:
+    """One row per (chat, scenario, round); asking again resets the due times."""
+    with db.conn:
+        db.conn.execute("BEGIN")
+        for round_, due_at in due:
+            db.conn.execute(
+                "INSERT INTO session_followups (chat_id, scenario_id, round, due_at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (chat_id, scenario_id, round) DO UPDATE SET due_at = excluded.due_at, attempts = 0",
+                (chat_id, scenario_id, round_, due_at),
+            )
+
+
+def due_refreshers(db: sqlite_utils.Database, now: str, limit: int = 100) -> list[DueRefresher]:
+    rows = db.execute(
+        "SELECT id, chat_id, scenario_id, round, attempts FROM session_followups WHERE due_at <= ? ORDER BY due_at LIMIT ?",
+        (now, limit),
+    ).fetchall()
+    return [DueRefresher(*r) for r in rows]
+
+
+def refresher_sent(db: sqlite_utils.Database, refresher_id: int) -> None:
+    """Sent (or given up on): the row, and with the last one the chat id, is gone."""
+    db.execute("DELETE FROM session_followups WHERE id = ?", (refresher_id,))
+
+
+def refresher_failed(db: sqlite_utils.Database, refresher_id: int, retry_at: str) -> None:
+    db.execute("UPDATE session_followups SET attempts = attempts + 1, due_at = ? WHERE id = ?", (retry_at, refresher_id))
+
+
+def pending_refreshers(db: sqlite_utils.Database, chat_id: int) -> list[tuple[str, int, str]]:
+    rows = db.execute(
+        "SELECT scenario_id, round, due_at FROM session_followups WHERE chat_id = ? ORDER BY due_at", (chat_id,)
+    ).fetchall()
+    return [tuple(r) for r in rows]
+
+
+def erase_followups(db: sqlite_utils.Database, chat_id: int) -> int:
+    return db.execute("DELETE FROM session_followups WHERE chat_id = ?", (chat_id,)).rowcount
+
+
+def record_refresher_answer(db: sqlite_utils.Database, scenario_id: str, round_: int, safe: bool, answered_on: str) -> None:
+    """Counted without any identity: which scenario, which round, safe or not, which day."""
+    db.execute(
+        "INSERT INTO refresher_answers (scenario_id, round, safe, answered_on) VALUES (?, ?, ?, ?)",
+        (scenario_id, round_, int(safe), answered_on),
+    )

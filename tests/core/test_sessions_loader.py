@@ -1,0 +1,110 @@
+"""Every shipped scenario validates; broken copies are reported with file, line and field."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.core.knowledge.taxonomy import TOPIC_IDS
+from bot.core.sessions.loader import ScenarioError, load_scenarios, validate_scenarios
+from bot.core.sessions.model import KINDS
+
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
+
+
+@pytest.fixture
+def copy(tmp_path: Path) -> Path:
+    target = tmp_path / "scenarios"
+    shutil.copytree(SCENARIOS, target)
+    return target
+
+
+def test_every_shipped_scenario_loads_and_validates(kb):
+    scenarios, problems = validate_scenarios(SCENARIOS, set(kb.topics))
+    assert problems == []
+    assert len(scenarios) >= 8
+    assert {p.stem for p in SCENARIOS.glob("*.yaml")} == set(scenarios)
+    for scenario in scenarios.values():
+        assert scenario.title and scenario.audience and scenario.facilitator_notes
+        assert set(scenario.topics) <= set(kb.topics)
+        assert scenario.has_confidence and scenario.refresher is not None
+        for step in scenario.steps:
+            assert step.kind in KINDS
+            assert 2 <= len(step.options) <= 4
+            assert step.safe_options and len(step.safe_options) < len(step.options)
+            assert all(o.feedback for o in step.options)
+            assert step.explanation and step.discussion
+
+
+def _break(folder: Path, name: str, old: str, new: str) -> Path:
+    path = folder / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def _line_of(path: Path, needle: str) -> int:
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if needle in line:
+            return number
+    raise AssertionError(needle)
+
+
+def test_unknown_topic_is_named_with_file_and_line(copy):
+    path = _break(copy, "parcel-fee-sms.yaml", "topics: [sms-phishing,", "topics: [sms-fishing,")
+    _, problems = validate_scenarios(copy)
+    assert [str(p) for p in problems] == [f"{path}:{_line_of(path, 'topics:')}: topics[0]: no knowledge topic with id 'sms-fishing'"]
+
+
+def test_topic_ids_come_from_the_caller(copy):
+    _, problems = validate_scenarios(copy, topic_ids=set(TOPIC_IDS) - {"romance-scam"})
+    assert [p.field for p in problems] == ["topics[0]"]
+    assert "romance-scam" in problems[0].message and problems[0].file.endswith("romance-online.yaml")
+
+
+def test_a_step_without_a_safe_option(copy):
+    path = _break(copy, "parcel-fee-sms.yaml", "        safe: true\n        feedback: \"Rätt! Finns", "        safe: false\n        feedback: \"Rätt! Finns")
+    _, problems = validate_scenarios(copy)
+    (problem,) = problems
+    assert problem.field == "steps[0].options" and "safe" in problem.message
+    assert problem.line == _line_of(path, "    options:")
+
+
+def test_option_count_type_and_kind_mistakes(copy):
+    path = _break(copy, "bank-security-call.yaml", "kind: call", "kind: telegram")
+    _break(copy, "bank-security-call.yaml", "safe: false", "safe: nej")
+    _, problems = validate_scenarios(copy)
+    fields = {p.field: p for p in problems}
+    assert "steps[0].kind" in fields and "telegram" in fields["steps[0].kind"].message
+    assert fields["steps[0].kind"].line == _line_of(path, "kind: telegram")
+    assert "steps[0].options[0].safe" in fields and "true or false" in fields["steps[0].options[0].safe"].message
+
+
+def test_too_few_options_missing_fields_and_unknown_fields(tmp_path):
+    (tmp_path / "tiny.yaml").write_text(
+        "id: tiny\ntitle: Liten\naudience: Alla\nminutes: 10\ntopics: [sms-phishing]\nfacilitator_notes: x\ncolour: red\n"
+        "steps:\n  - id: one\n    kind: sms\n    situation: s\n    question: q\n    options:\n"
+        "      - text: a\n        safe: true\n        feedback: f\n    explanation: e\n", encoding="utf-8")
+    _, problems = validate_scenarios(tmp_path)
+    text = [str(p) for p in problems]
+    assert any(t.endswith(":7: colour: unknown field (expected one of audience, confidence, facilitator_notes, id, minutes, refresher, steps, title, topics)") for t in text)
+    assert any(":13: steps[0].options: needs 2 to 4 options, has 1" in t for t in text)
+    assert any(":9: steps[0].discussion: missing" in t for t in text)
+
+
+def test_syntax_error_and_id_mismatch(copy):
+    (copy / "broken.yaml").write_text("id: broken\ntitle: [oops\n", encoding="utf-8")
+    _break(copy, "romance-online.yaml", "id: romance-online", "id: romance")
+    with pytest.raises(ScenarioError) as err:
+        load_scenarios(copy)
+    text = "\n".join(map(str, err.value.problems))
+    assert "broken.yaml:3: not valid YAML" in text or "broken.yaml:2: not valid YAML" in text
+    assert "romance-online.yaml:1: id: id 'romance' does not match the file name" in text
+
+
+def test_missing_folder(tmp_path):
+    scenarios, problems = validate_scenarios(tmp_path / "nope")
+    assert scenarios == {} and "not found" in str(problems[0])
