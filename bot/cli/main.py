@@ -8,6 +8,7 @@ from bot import __version__
 from bot.cli.alert import alert
 from bot.cli.ask import ask, check
 from bot.cli.kb import kb
+from bot.cli.scenarios import scenarios
 from bot.cli.serve import serve
 from bot.cli.staff import staff
 
@@ -23,6 +24,7 @@ def cli() -> None:
 
 cli.add_command(serve)
 cli.add_command(kb)
+cli.add_command(scenarios)
 cli.add_command(ask)
 cli.add_command(check)
 cli.add_command(staff)
