@@ -30,6 +30,7 @@ from bot.telegram import handlers as h
 from bot.telegram.context import BotData, ChatData
 from bot.telegram.alert_sender import TelegramAlertSender
 from bot.telegram.http import AiohttpRequest
+from bot.telegram.sessions import register_session_handlers, start_refresher_loop
 from bot.telegram.staff_handlers import register_staff_handlers
 from bot.telegram.texts import COMMANDS
 from bot.web.keys import SERVICES
@@ -69,6 +70,7 @@ def build_application(services: Services) -> Application:
 
 
 def register_handlers(application: Application) -> None:
+    register_session_handlers(application)
     register_staff_handlers(application)
     private = filters.ChatType.PRIVATE
     mention = filters.ChatType.GROUPS & filters.Entity(MessageEntity.MENTION)
@@ -155,8 +157,9 @@ async def telegram_context(app: web.Application) -> AsyncIterator[None]:
         await worker.run()
 
     outbox = asyncio.create_task(deliver_when_ready(), name="outbox")
+    refreshers = start_refresher_loop(application, ready)
     yield
-    for t in (outbox, task):
+    for t in (refreshers, outbox, task):
         t.cancel()
         try:
             await t

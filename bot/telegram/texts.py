@@ -127,6 +127,8 @@ COMMANDS = {
         ("avsluta", "Sluta få varningar"),
         ("anmal", "Så anmäler du – och berätta vad du fått"),
         ("glom", "Radera allt om dig"),
+        ("session", "Gruppsession med scenarier (i en grupp)"),
+        ("ova", "Öva själv på ett scenario"),
     ],
     "en": [
         ("start", "Start here"),
@@ -139,6 +141,8 @@ COMMANDS = {
         ("avsluta", "Stop warnings"),
         ("anmal", "How to report – and tell us what you got"),
         ("glom", "Erase everything about you"),
+        ("session", "Guided group session (in a group)"),
+        ("ova", "Practise a scenario on your own"),
     ],
 }
 
