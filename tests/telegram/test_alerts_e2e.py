@@ -71,6 +71,17 @@ async def test_500_subscribers_get_exactly_the_warnings_meant_for_them(tmp_path)
             for _ in range(2):
                 tg.callback(10_002, message.message_id, f"ar:{alert.id}:got")
             await wait_until(lambda: alert_store.reaction_counts(raw, alert.id).get("got_it_too") == 1, timeout=10)
+            # residents see it with /varningar in Telegram (Kramfors yes, Härnösand no)
+            await services.db.run(residents.set_municipality, 10_002, "Kramfors")
+            before = len(tg.sent)
+            tg.user_message(10_002, "/varningar")
+            (listing,) = await tg.wait_for_sent(lambda m: m.chat_id == 10_002, after=before)
+            assert "vägtull" in listing.text
+            await services.db.run(residents.set_municipality, 10_000, "Härnösand")
+            before = len(tg.sent)
+            tg.user_message(10_000, "/varningar")
+            (listing,) = await tg.wait_for_sent(lambda m: m.chat_id == 10_000, after=before)
+            assert "vägtull" not in listing.text
             # the public page and feed show it
             page = await (await running.client.get("/varningar?kommun=Kramfors")).text()
             assert "Falska sms om vägtull i Kramfors" in page
