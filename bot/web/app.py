@@ -13,6 +13,7 @@ from bot.services import Services
 from bot.web.api import setup_api_routes
 from bot.storage.questions import purge_question_text
 from bot.web.keys import SERVICES
+from bot.web.sessions import setup_session_routes
 from bot.web.templating import setup_templates
 from bot.web.warnings import setup_warning_routes
 
@@ -27,6 +28,7 @@ def create_app(services: Services, *, telegram: bool | None = None) -> web.Appli
     app[SERVICES] = services
     setup_templates(app)
     setup_api_routes(app)
+    setup_session_routes(app)
     setup_warning_routes(app)
     app.cleanup_ctx.append(_watch_knowledge)
     app.cleanup_ctx.append(_purge_old_question_text)

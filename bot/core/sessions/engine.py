@@ -305,6 +305,10 @@ class SessionService:
             reveal(state, key)
         return await self._change(code, change)
 
+    async def purge_idle(self, idle_since: datetime) -> int:
+        """Forget live sessions untouched since `idle_since`; their anonymous results stay."""
+        return await self.db.run(store.purge_idle_live_sessions, _stamp(idle_since))
+
     async def is_facilitator(self, state: SessionState, channel: str, ident: str | int) -> bool:
         return bool(state.facilitator) and state.facilitator == self.key(state.code, channel, ident)
 

@@ -1,0 +1,62 @@
+"""A guided session as plain data for the big screen, the phones and their JSON polling."""
+
+from __future__ import annotations
+
+from bot.core.knowledge.model import KnowledgeBase
+from bot.core.sessions.engine import AFTER, BEFORE, FINISHED, QUESTION, REVEALED, SessionState, Summary, summarise, tally
+from bot.core.sessions.model import CONFIDENCE_SCALE, Scenario
+
+LETTERS = "ABCD"
+
+
+def session_view(state: SessionState, scenario: Scenario, kb: KnowledgeBase, *, facilitator: bool = False,
+                 viewer: str | None = None) -> dict:
+    """Everything a page shows for the current phase; `viewer` is the participant's key, if any.
+
+    Counts only, never who answered what; `mine` is the viewer's own answer.
+    """
+    view: dict = {
+        "code": state.code, "phase": state.phase, "title": scenario.title, "step": state.step,
+        "steps": len(scenario.steps), "participants": len(state.joined), "facilitator": facilitator,
+        "version": f"{state.phase}:{state.step}", "answered": 0, "mine": None, "scale": list(CONFIDENCE_SCALE),
+    }
+    if state.phase in (BEFORE, AFTER):
+        answers = state.before if state.phase == BEFORE else state.after
+        view["confidence_question"] = scenario.confidence_question if state.phase == BEFORE else scenario.confidence_after
+        view["answered"] = len(answers)
+        view["mine"] = answers.get(viewer) if viewer else None
+    elif state.phase in (QUESTION, REVEALED):
+        step = scenario.steps[state.step]
+        votes = state.step_votes()
+        view.update({
+            "kind": step.kind, "kind_label": step.kind_label, "situation": step.situation, "question": step.question,
+            "options": [{"letter": LETTERS[i], "text": o.text} for i, o in enumerate(step.options)],
+            "answered": len(votes), "mine": votes.get(viewer) if viewer else None,
+        })
+        if state.phase == REVEALED:
+            counts = tally(state, scenario, state.step).counts
+            view["reveal"] = {
+                "counts": list(counts),
+                "options": [{"letter": LETTERS[i], "text": o.text, "safe": o.safe, "feedback": o.feedback, "count": counts[i]}
+                            for i, o in enumerate(step.options)],
+                "explanation": step.explanation, "discussion": step.discussion,
+                "last": state.step + 1 >= len(scenario.steps),
+            }
+    if state.phase == FINISHED:
+        view["summary"] = summary_view(summarise(state, scenario), scenario, kb)
+    if facilitator:
+        view["notes"] = scenario.facilitator_notes
+    return view
+
+
+def summary_view(summary: Summary, scenario: Scenario, kb: KnowledgeBase) -> dict:
+    steps = []
+    for i, t in enumerate(summary.steps):
+        safe = sum(t.counts[j] for j in t.safe)
+        steps.append({"number": i + 1, "question": scenario.steps[i].question, "safe": safe, "answered": t.answered})
+    before, after = Summary.average(summary.before), Summary.average(summary.after)
+    return {
+        "participants": summary.participants, "steps": steps,
+        "before": None if before is None else round(before, 1), "after": None if after is None else round(after, 1),
+        "topics": [{"id": tid, "title": kb.topics[tid].text("sv").title} for tid in scenario.topics if tid in kb.topics],
+    }

@@ -1,0 +1,264 @@
+"""Guided sessions on the web: the big screen for a projector and answering from a phone.
+
+`/session/ny` starts a session; its starter gets a secret facilitator token (cookie, or once in
+the URL to open the screen on another device). The screen `/session/CODE` shows the step in very
+large text and is driven by the facilitator (buttons, or → and space/R). Participants open
+`/delta` (or `/join`), type the code and answer with big buttons. Every POST carries a
+double-submit CSRF token. The same `SessionService` serves Telegram sessions, so a group session
+can be followed on the screen and answered from phones too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+import secrets
+from datetime import datetime, timedelta, timezone
+from typing import AsyncIterator
+
+from aiohttp import web
+
+from bot.config import resolve_content_dir
+from bot.core.sessions.engine import Refused, SessionState, normalise_code
+from bot.core.sessions.setup import GuidedSessions, open_guided_sessions
+from bot.web.keys import SERVICES
+from bot.web.session_view import session_view
+from bot.web.templating import render
+
+log = logging.getLogger(__name__)
+GUIDED = web.AppKey("guided_sessions", GuidedSessions)
+CSRF_COOKIE, PARTICIPANT_COOKIE, LEAD_COOKIE = "fb_csrf", "fb_part", "fb_lead_"
+IDLE_HOURS = 12
+PURGE_INTERVAL_SECONDS = 900.0
+REFUSALS = {
+    "not_facilitator": "Bara ledaren kan göra det.",
+    "revealed": "Svaret är redan visat. Ditt svar räknas inte längre.",
+    "wrong_step": "Den frågan är inte öppen längre.",
+    "not_revealed": "Visa svaret först.",
+    "finished": "Sessionen är avslutad.",
+    "bad_option": "Det svaret finns inte.",
+    "unknown_session": "Det finns ingen pågående session med den koden.",
+    "unknown_scenario": "Det scenariot finns inte.",
+}
+
+
+def setup_session_routes(app: web.Application) -> None:
+    services = app[SERVICES]
+    app[GUIDED] = open_guided_sessions(
+        resolve_content_dir(services.config.knowledge.scenarios_path), services.db, services.hash_key, set(services.store.kb.topics)
+    )
+    app.router.add_get("/session/ny", new_session_page)
+    app.router.add_post("/session/ny", new_session_submit)
+    app.router.add_get("/session/{code}", screen_page)
+    app.router.add_get("/session/{code}/state.json", state_json)
+    app.router.add_post("/session/{code}/{action:visa|nasta|avsluta}", facilitator_action)
+    for path in ("/delta", "/join"):
+        app.router.add_get(path, join_page)
+        app.router.add_post(path, join_submit)
+    app.router.add_get("/delta/{code}", participant_page)
+    app.router.add_post("/delta/{code}/svar", participant_answer)
+    app.cleanup_ctx.append(_purge_idle_sessions)
+
+
+# --- starting a session -------------------------------------------------------------------------
+
+async def new_session_page(request: web.Request) -> web.Response:
+    """Lists the scenarios to start a big-screen session with."""
+    guided = request.app[GUIDED]
+    scenarios = sorted(guided.scenarios.values(), key=lambda s: s.title)
+    return _with_csrf(request, "session/new.html", {"scenarios": scenarios})
+
+
+async def new_session_submit(request: web.Request) -> web.Response:
+    """Starts a session, gives the starter the facilitator token and opens the screen."""
+    form = await _checked_form(request)
+    token = secrets.token_urlsafe(24)
+    try:
+        state = await request.app[GUIDED].service.start(str(form.get("scenario", "")), "web", token)
+    except Refused:
+        raise web.HTTPBadRequest(text="Välj ett av scenarierna i listan.")
+    response = web.HTTPSeeOther(f"/session/{state.code}")
+    _set_cookie(request, response, LEAD_COOKIE + state.code, token)
+    raise response
+
+
+# --- the big screen -----------------------------------------------------------------------------
+
+async def screen_page(request: web.Request) -> web.Response:
+    """The projector view of the current step, with controls for the facilitator."""
+    state = await _state_or_404(request)
+    given = request.query.get("ledare")
+    if given:  # the facilitator link opened on another device: keep it in a cookie, clean the URL
+        response = web.HTTPSeeOther(f"/session/{state.code}")
+        _set_cookie(request, response, LEAD_COOKIE + state.code, given)
+        raise response
+    view = await _view(request, state)
+    return _with_csrf(request, "session/screen.html", {"view": view, "view_json": json.dumps(view, ensure_ascii=False),
+                                                        "lead_token": _lead_token(request, state) if view["facilitator"] else ""})
+
+
+async def state_json(request: web.Request) -> web.Response:
+    """The current phase as JSON, polled every second by the screen and the phones."""
+    state = await _state_or_404(request)
+    view = await _view(request, state, viewer=_participant_token(request))
+    return web.json_response(view, dumps=lambda o: json.dumps(o, ensure_ascii=False), headers={"Cache-Control": "no-store"})
+
+
+async def facilitator_action(request: web.Request) -> web.Response:
+    """Reveal, next or finish; only with the session's facilitator token."""
+    state = await _state_or_404(request)
+    await _checked_form(request)
+    token = _lead_token(request, state)
+    service = request.app[GUIDED].service
+    action = {"visa": service.reveal, "nasta": service.advance, "avsluta": service.finish}[request.match_info["action"]]
+    try:
+        state = await action(state.code, "web", token or "")
+    except Refused as refused:
+        return _refused(request, refused, f"/session/{state.code}", status=403 if refused.reason == "not_facilitator" else 409)
+    if _wants_json(request):
+        return web.json_response(await _view(request, state), dumps=lambda o: json.dumps(o, ensure_ascii=False))
+    raise web.HTTPSeeOther(f"/session/{state.code}")
+
+
+# --- participants -------------------------------------------------------------------------------
+
+async def join_page(request: web.Request) -> web.Response:
+    """Asks for the code shown on the screen."""
+    return _with_csrf(request, "session/join.html", {"error": "", "code": ""})
+
+
+async def join_submit(request: web.Request) -> web.Response:
+    """Joins the session with the typed code and opens the answer page."""
+    form = await _checked_form(request)
+    code = normalise_code(str(form.get("code", "")))
+    guided = request.app[GUIDED]
+    state = await guided.service.get(code) if code else None
+    if state is None or state.phase == "finished":
+        return _with_csrf(request, "session/join.html", {"error": REFUSALS["unknown_session"], "code": code}, status=404)
+    token = _participant_token(request) or secrets.token_urlsafe(24)
+    await guided.service.join(code, "web", token)
+    response = web.HTTPSeeOther(f"/delta/{code}")
+    _set_cookie(request, response, PARTICIPANT_COOKIE, token)
+    raise response
+
+
+async def participant_page(request: web.Request) -> web.Response:
+    """Big answer buttons for the current question (works without JavaScript too)."""
+    state = await _state_or_404(request)
+    token = _participant_token(request)
+    if not token:
+        raise web.HTTPSeeOther("/delta")
+    view = await _view(request, state, viewer=token, lead=False)
+    error = REFUSALS.get(request.query.get("fel", ""), "")
+    return _with_csrf(request, "session/participant.html", {"view": view, "error": error})
+
+
+async def participant_answer(request: web.Request) -> web.Response:
+    """Records an answer (or a 1–5 confidence) from a phone; changeable until the reveal."""
+    state = await _state_or_404(request)
+    form = await _checked_form(request)
+    token = _participant_token(request)
+    if not token:
+        raise web.HTTPForbidden(text="Gå med i sessionen först: öppna /delta och skriv koden.")
+    service = request.app[GUIDED].service
+    try:
+        if "confidence" in form:
+            moment = "before" if state.phase == "before" else "after"
+            state = await service.confidence(state.code, "web", token, moment, int(form["confidence"]))
+        else:
+            state, _ = await service.vote(state.code, "web", token, int(form.get("step", -1)), int(form.get("option", -1)))
+    except ValueError:
+        raise web.HTTPBadRequest(text="Svaret gick inte att läsa.")
+    except Refused as refused:
+        return _refused(request, refused, f"/delta/{state.code}", status=409)
+    if _wants_json(request):
+        return web.json_response(await _view(request, state, viewer=token, lead=False))
+    raise web.HTTPSeeOther(f"/delta/{state.code}")
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+async def _state_or_404(request: web.Request) -> SessionState:
+    code = normalise_code(request.match_info["code"])
+    state = await request.app[GUIDED].service.get(code) if code else None
+    if state is None:
+        raise web.HTTPNotFound(text=REFUSALS["unknown_session"] + " Kontrollera koden.")
+    return state
+
+
+async def _view(request: web.Request, state: SessionState, *, viewer: str | None = None, lead: bool = True) -> dict:
+    guided = request.app[GUIDED]
+    token = _lead_token(request, state) if lead else None
+    facilitator = bool(token) and await guided.service.is_facilitator(state, "web", token)
+    viewer_key = guided.service.key(state.code, "web", viewer) if viewer else None
+    return session_view(state, guided.service.scenario(state), request.app[SERVICES].store.kb,
+                        facilitator=facilitator, viewer=viewer_key)
+
+
+def _lead_token(request: web.Request, state: SessionState) -> str | None:
+    return request.cookies.get(LEAD_COOKIE + state.code)
+
+
+def _participant_token(request: web.Request) -> str | None:
+    return request.cookies.get(PARTICIPANT_COOKIE)
+
+
+def _with_csrf(request: web.Request, template: str, context: dict, *, status: int = 200) -> web.Response:
+    """Render a page whose forms carry the double-submit token (set as a cookie when missing)."""
+    token = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(24)
+    response = render(request, template, {**context, "csrf_token": token}, status=status)
+    response.headers["Cache-Control"] = "no-store"
+    if request.cookies.get(CSRF_COOKIE) != token:
+        _set_cookie(request, response, CSRF_COOKIE, token, samesite="Strict")
+    return response
+
+
+async def _checked_form(request: web.Request):
+    """The POSTed form, after checking its CSRF token against the cookie (or the X-CSRF-Token header)."""
+    form = await request.post()
+    given = str(form.get("csrf_token") or request.headers.get("X-CSRF-Token") or "")
+    expected = request.cookies.get(CSRF_COOKIE, "")
+    if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
+        raise web.HTTPForbidden(text="Formuläret har gått ut eller kom inte från den här sidan (CSRF). Ladda om sidan och försök igen.")
+    return form
+
+
+def _set_cookie(request: web.Request, response: web.StreamResponse, name: str, value: str, *, samesite: str = "Lax") -> None:
+    secure = request.app[SERVICES].config.web.secure_cookies
+    response.set_cookie(name, value, httponly=True, samesite=samesite, secure=secure, path="/", max_age=24 * 3600)
+
+
+def _wants_json(request: web.Request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _refused(request: web.Request, refused: Refused, back: str, *, status: int) -> web.Response:
+    message = REFUSALS.get(refused.reason, "Det går inte just nu.")
+    if _wants_json(request):
+        return web.json_response({"error": refused.reason, "message": message}, status=status)
+    if back.startswith("/delta/"):
+        raise web.HTTPSeeOther(f"{back}?fel={refused.reason}")
+    return web.Response(text=message, status=status)
+
+
+async def _purge_idle_sessions(app: web.Application) -> AsyncIterator[None]:
+    """Drop live sessions idle for 12 hours (their anonymous results stay), every 15 minutes."""
+    service = app[GUIDED].service
+
+    async def loop() -> None:
+        while True:
+            try:
+                await service.purge_idle(datetime.now(timezone.utc) - timedelta(hours=IDLE_HOURS))
+            except Exception:
+                log.exception("purging idle guided sessions failed; will try again")
+            await asyncio.sleep(PURGE_INTERVAL_SECONDS)
+
+    task = asyncio.create_task(loop(), name="purge-idle-sessions")
+    yield
+    task.cancel()
+    try:
+        await task
+    except asyncio.CancelledError:
+        pass

@@ -1,0 +1,42 @@
+// Guided sessions: follow the session (poll once a second, reload when the step changes) and, on
+// the big screen, let the facilitator drive with the keyboard: → or N next, space or R reveal.
+(function () {
+  "use strict";
+  var root = document.querySelector("[data-session]");
+  if (!root) { return; }
+  var version = root.getAttribute("data-version");
+
+  function poll() {
+    fetch(root.getAttribute("data-state"), { headers: { Accept: "application/json" }, cache: "no-store", credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (state) {
+        if (state && state.version !== version) { window.location.reload(); return; }
+        if (state) {
+          var answered = document.getElementById("answered");
+          var participants = document.getElementById("participants");
+          if (answered) { answered.textContent = state.answered; }
+          if (participants) { participants.textContent = state.participants; }
+        }
+        window.setTimeout(poll, 1000);
+      })
+      .catch(function () { window.setTimeout(poll, 2000); });
+  }
+  window.setTimeout(poll, 1000);
+
+  if (root.getAttribute("data-facilitator") !== "1") { return; }
+  function submit(id) {
+    var form = document.getElementById(id);
+    if (form) { form.submit(); return true; }
+    return false;
+  }
+  document.addEventListener("keydown", function (event) {
+    if (event.target.closest && event.target.closest("input, textarea, select, button, summary, a")) { return; }
+    if (event.altKey || event.ctrlKey || event.metaKey) { return; }
+    var key = event.key;
+    if (key === "ArrowRight" || key === "n" || key === "N" || key === "PageDown") {
+      if (submit("form-next")) { event.preventDefault(); }
+    } else if (key === " " || key === "r" || key === "R") {
+      if (submit("form-reveal")) { event.preventDefault(); }
+    }
+  });
+}());

@@ -1,0 +1,221 @@
+"""The big screen and phone answers over HTTP: start, join with a code, vote, reveal, refusals, CSRF."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.web.app import create_app
+from bot.web.sessions import GUIDED
+from tests.helpers import make_services
+
+_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@pytest.fixture
+async def server(tmp_path):
+    services = make_services(tmp_path)
+    server = TestServer(create_app(services, telegram=False))
+    await server.start_server()
+    server.services = services
+    yield server
+    await server.close()
+    services.close()
+
+
+async def browser(server) -> TestClient:
+    """A separate client with its own cookie jar, like a separate phone or laptop."""
+    client = TestClient(server)
+    await client.start_server()
+    return client
+
+
+def csrf(html: str) -> str:
+    found = _CSRF.search(html)
+    assert found, "no CSRF token in the page"
+    return found.group(1)
+
+
+async def start_session(lead: TestClient, scenario: str = "parcel-fee-sms") -> str:
+    page = await lead.get("/session/ny")
+    assert page.status == 200
+    html = await page.text()
+    assert f'value="{scenario}"' in html
+    resp = await lead.post("/session/ny", data={"scenario": scenario, "csrf_token": csrf(html)}, allow_redirects=False)
+    assert resp.status == 303
+    code = resp.headers["Location"].rsplit("/", 1)[1]
+    assert re.fullmatch(r"[A-Z0-9]{6}", code)
+    return code
+
+
+async def join(phone: TestClient, code: str) -> str:
+    page = await phone.get("/delta")
+    resp = await phone.post("/delta", data={"code": code.lower()[:3] + " " + code.lower()[3:], "csrf_token": csrf(await page.text())},
+                            allow_redirects=False)
+    assert resp.status == 303 and resp.headers["Location"] == f"/delta/{code}"
+    page = await phone.get(f"/delta/{code}")
+    return csrf(await page.text())
+
+
+async def state(client: TestClient, code: str) -> dict:
+    resp = await client.get(f"/session/{code}/state.json")
+    assert resp.status == 200
+    return await resp.json()
+
+
+async def test_a_whole_screen_session_with_two_phones(server):
+    lead, anna, bertil = await browser(server), await browser(server), await browser(server)
+    try:
+        code = await start_session(lead)
+        screen = await lead.get(f"/session/{code}")
+        html = await screen.text()
+        assert code in html and "Ledarens anteckningar" in html and "form-next" in html
+        lead_token = csrf(html)
+        assert (await state(lead, code))["facilitator"] is True
+
+        anna_token, bertil_token = await join(anna, code), await join(bertil, code)
+        # nobody but the facilitator drives: a phone's cookies carry no facilitator token
+        refused = await anna.post(f"/session/{code}/nasta", data={"csrf_token": anna_token}, allow_redirects=False)
+        assert refused.status == 403
+        viewer = await state(anna, code)
+        assert viewer["facilitator"] is False and "notes" not in viewer
+
+        # confidence before, from the phones
+        for phone, token, sure in ((anna, anna_token, "2"), (bertil, bertil_token, "4")):
+            resp = await phone.post(f"/delta/{code}/svar", data={"confidence": sure, "csrf_token": token}, allow_redirects=False)
+            assert resp.status == 303
+        assert (await state(lead, code))["answered"] == 2
+        await lead.post(f"/session/{code}/nasta", data={"csrf_token": lead_token})
+        s = await state(anna, code)
+        assert (s["phase"], s["step"], s["mine"]) == ("question", 0, None)
+        assert "reveal" not in s
+
+        # votes, one changed
+        await anna.post(f"/delta/{code}/svar", data={"step": "0", "option": "0", "csrf_token": anna_token})
+        await anna.post(f"/delta/{code}/svar", data={"step": "0", "option": "2", "csrf_token": anna_token})
+        await bertil.post(f"/delta/{code}/svar", data={"step": "0", "option": "1", "csrf_token": bertil_token})
+        assert (await state(anna, code))["mine"] == 2
+        page = await anna.get(f"/delta/{code}")
+        assert "Du valde C" in await page.text()
+        s = await state(lead, code)
+        assert s["answered"] == 2 and "reveal" not in s and s["mine"] is None
+
+        # a participant cannot reveal; the facilitator can, with JSON for the screen's script
+        assert (await anna.post(f"/session/{code}/visa", data={"csrf_token": anna_token})).status == 403
+        resp = await lead.post(f"/session/{code}/visa", data={"csrf_token": lead_token}, headers={"Accept": "application/json"})
+        assert resp.status == 200
+        s = await resp.json()
+        assert s["phase"] == "revealed" and s["reveal"]["counts"] == [0, 1, 1]
+        assert [o["safe"] for o in s["reveal"]["options"]] == [False, False, True]
+        screen = await (await lead.get(f"/session/{code}")).text()
+        assert "Prata om" in screen and 'class="option safe"' in screen
+
+        # too late to change: refused, and the count stays
+        resp = await bertil.post(f"/delta/{code}/svar", data={"step": "0", "option": "2", "csrf_token": bertil_token},
+                                 headers={"Accept": "application/json"})
+        assert resp.status == 409 and (await resp.json())["error"] == "revealed"
+        resp = await bertil.post(f"/delta/{code}/svar", data={"step": "0", "option": "2", "csrf_token": bertil_token},
+                                 allow_redirects=False)
+        assert resp.headers["Location"] == f"/delta/{code}?fel=revealed"
+        assert "redan visat" in await (await bertil.get(resp.headers["Location"])).text()
+        assert (await state(lead, code))["reveal"]["counts"] == [0, 1, 1]
+        page = await (await anna.get(f"/delta/{code}")).text()
+        assert "Rätt val!" in page
+
+        # the rest of the steps, then the closing question and the summary
+        guided = server.app[GUIDED]
+        scenario = guided.scenarios["parcel-fee-sms"]
+        for index in range(1, len(scenario.steps)):
+            await lead.post(f"/session/{code}/nasta", data={"csrf_token": lead_token})
+            await anna.post(f"/delta/{code}/svar", data={"step": str(index), "option": "0", "csrf_token": anna_token})
+            await lead.post(f"/session/{code}/visa", data={"csrf_token": lead_token})
+        await lead.post(f"/session/{code}/nasta", data={"csrf_token": lead_token})
+        assert (await state(lead, code))["phase"] == "after"
+        await anna.post(f"/delta/{code}/svar", data={"confidence": "5", "csrf_token": anna_token})
+        await lead.post(f"/session/{code}/nasta", data={"csrf_token": lead_token})
+        s = await state(lead, code)
+        assert s["phase"] == "finished" and s["summary"]["participants"] == 2
+        assert s["summary"]["before"] == 3.0 and s["summary"]["after"] == 5.0
+        assert "Bra jobbat" in await (await lead.get(f"/session/{code}")).text()
+        # a finished session takes no new participants
+        late = await browser(server)
+        page = await late.get("/join")
+        resp = await late.post("/join", data={"code": code, "csrf_token": csrf(await page.text())})
+        assert resp.status == 404 and "ingen pågående session" in await resp.text()
+        await late.close()
+
+        rows = server.services.db.db.execute("SELECT participants, answers, finished FROM session_results").fetchall()
+        assert rows == [(2, rows[0][1], 1)] and '"fee-sms": [0, 1, 1]' in rows[0][1]
+    finally:
+        for client in (lead, anna, bertil):
+            await client.close()
+
+
+async def test_post_without_the_csrf_token_is_refused(server):
+    lead = await browser(server)
+    try:
+        await lead.get("/session/ny")
+        resp = await lead.post("/session/ny", data={"scenario": "parcel-fee-sms"})
+        assert resp.status == 403 and "CSRF" in await resp.text()
+        resp = await lead.post("/session/ny", data={"scenario": "parcel-fee-sms", "csrf_token": "forged"})
+        assert resp.status == 403
+        code = await start_session(lead)
+        resp = await lead.post(f"/session/{code}/nasta", data={"csrf_token": "forged"})
+        assert resp.status == 403
+        assert (await state(lead, code))["phase"] == "before"
+        other = await browser(server)  # another site's form: no cookie of ours at all
+        resp = await other.post("/delta", data={"code": code, "csrf_token": "x"})
+        assert resp.status == 403
+        await other.close()
+    finally:
+        await lead.close()
+
+
+async def test_unknown_code_and_unknown_scenario(server):
+    client = await browser(server)
+    try:
+        assert (await client.get("/session/QQQQQQ")).status == 404
+        assert (await client.get("/session/QQQQQQ/state.json")).status == 404
+        page = await client.get("/delta")
+        resp = await client.post("/delta", data={"code": "QQQQQQ", "csrf_token": csrf(await page.text())})
+        assert resp.status == 404 and "ingen pågående session" in await resp.text()
+        page = await client.get("/session/ny")
+        resp = await client.post("/session/ny", data={"scenario": "nope", "csrf_token": csrf(await page.text())})
+        assert resp.status == 400
+        # answering without having joined
+        resp = await client.get("/delta/QQQQQQ")
+        assert resp.status == 404
+    finally:
+        await client.close()
+
+
+async def test_facilitator_link_works_on_another_device(server):
+    lead, laptop = await browser(server), await browser(server)
+    try:
+        code = await start_session(lead)
+        html = await (await lead.get(f"/session/{code}")).text()
+        link = re.search(rf"/session/{code}\?ledare=([\w-]+)", html).group(0)
+        assert (await state(laptop, code))["facilitator"] is False
+        resp = await laptop.get(link, allow_redirects=False)
+        assert resp.status == 303 and resp.headers["Location"] == f"/session/{code}"
+        assert (await state(laptop, code))["facilitator"] is True
+        forged = await browser(server)
+        await forged.get(f"/session/{code}?ledare=not-the-token")
+        assert (await state(forged, code))["facilitator"] is False
+        await forged.close()
+    finally:
+        await lead.close()
+        await laptop.close()
+
+
+async def test_projector_page_is_large_and_high_contrast(server):
+    client = await browser(server)
+    try:
+        css = await (await client.get("/static/session.css")).text()
+        assert "body.session-screen" in css and "#000" in css and "clamp(1.4rem, 2.6vw, 3.2rem)" in css
+        js = await (await client.get("/static/session.js")).text()
+        assert "ArrowRight" in js and "state.version" in js
+    finally:
+        await client.close()
