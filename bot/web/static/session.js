@@ -33,7 +33,7 @@
     if (event.target.closest && event.target.closest("input, textarea, select, button, summary, a")) { return; }
     if (event.altKey || event.ctrlKey || event.metaKey) { return; }
     var key = event.key;
-    if (key === "ArrowRight" || key === "n" || key === "N" || key === "PageDown") {
+    if (key === "ArrowRight" || key === "n" || key === "N") {
       if (submit("form-next")) { event.preventDefault(); }
     } else if (key === " " || key === "r" || key === "R") {
       if (submit("form-reveal")) { event.preventDefault(); }
