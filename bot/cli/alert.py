@@ -37,6 +37,12 @@ def _when(value: str | None, name: str) -> datetime | None:
     return moment.astimezone(timezone.utc)
 
 
+def _acting(config_path, actor: str):
+    """The database and the staff member named by --as, or exit 1 saying why."""
+    db = open_database(get_config(config_path).storage.path)
+    return db, _run(lambda: staff_core.get_member(db, actor))
+
+
 def _run(action):
     try:
         return action()
@@ -64,8 +70,7 @@ def alert() -> None:
 @config_option
 def create(title, text, title_en, text_en, severity, municipalities, topics, expires, scheduled, actor, config_path) -> None:
     """Write a warning; prints its id. It then awaits approval by another approver."""
-    db = open_database(get_config(config_path).storage.path)
-    member = _run(lambda: staff_core.get_member(db, actor))
+    db, member = _acting(config_path, actor)
     new = _run(lambda: workflow.create(db, member, title=title, text=text, title_en=title_en, text_en=text_en,
                                        severity=severity, municipalities=tuple(municipalities), topics=tuple(topics),
                                        expires_at=_when(expires, "--expires"), scheduled_at=_when(scheduled, "--at")))
@@ -78,8 +83,7 @@ def create(title, text, title_en, text_en, severity, municipalities, topics, exp
 @config_option
 def approve(alert_id: int, actor: str, config_path) -> None:
     """Approve a warning written by someone else (four-eyes rule)."""
-    db = open_database(get_config(config_path).storage.path)
-    member = _run(lambda: staff_core.get_member(db, actor))
+    db, member = _acting(config_path, actor)
     approved = _run(lambda: workflow.approve(db, member, alert_id))
     click.echo(f"Warning {approved.id} is {approved.state}.")
 
@@ -101,8 +105,7 @@ def list_command(states, config_path) -> None:
 @config_option
 def send_test(alert_id: int, actor: str, config_path) -> None:
     """Send a copy marked TEST to staff with linked Telegram accounts only."""
-    db = open_database(get_config(config_path).storage.path)
-    member = _run(lambda: staff_core.get_member(db, actor))
+    db, member = _acting(config_path, actor)
     n = _run(lambda: workflow.send_test(db, member, alert_id))
     click.echo(f"Test copy queued for {n} staff member(s)." if n else "No staff member has linked Telegram yet (fraudbot staff link-code).")
 
@@ -113,8 +116,7 @@ def send_test(alert_id: int, actor: str, config_path) -> None:
 @config_option
 def cancel(alert_id: int, actor: str, config_path) -> None:
     """Cancel a warning that has not started sending."""
-    db = open_database(get_config(config_path).storage.path)
-    member = _run(lambda: staff_core.get_member(db, actor))
+    db, member = _acting(config_path, actor)
     _run(lambda: workflow.cancel(db, member, alert_id))
     click.echo(f"Warning {alert_id} is cancelled.")
 
@@ -127,8 +129,7 @@ def cancel(alert_id: int, actor: str, config_path) -> None:
 @config_option
 def correct(alert_id: int, title: str, text: str, actor: str, config_path) -> None:
     """Correct a sent warning: delivered copies are marked corrected and the new text goes out."""
-    db = open_database(get_config(config_path).storage.path)
-    member = _run(lambda: staff_core.get_member(db, actor))
+    db, member = _acting(config_path, actor)
     new = _run(lambda: workflow.correct(db, member, alert_id, title=title, text=text))
     click.echo(new.id)
 
@@ -139,8 +140,7 @@ def correct(alert_id: int, title: str, text: str, actor: str, config_path) -> No
 @config_option
 def withdraw(alert_id: int, actor: str, config_path) -> None:
     """Withdraw a sent warning: delivered copies are edited to say so."""
-    db = open_database(get_config(config_path).storage.path)
-    member = _run(lambda: staff_core.get_member(db, actor))
+    db, member = _acting(config_path, actor)
     _run(lambda: workflow.withdraw(db, member, alert_id))
     click.echo(f"Warning {alert_id} is withdrawn.")
 

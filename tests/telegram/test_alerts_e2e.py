@@ -162,3 +162,30 @@ async def test_staff_write_in_telegram_and_only_another_approver_can_approve(tmp
         finally:
             await running.client.close()
             running.services.close()
+
+
+async def test_broadcast_keeps_under_the_rate_limit_without_provoking_429(tmp_path):
+    """The fake enforces the same overall limit Telegram would: aiming exactly at it used to trip it."""
+    async with FakeTelegram() as tg:
+        running = await start_service(tmp_path, tg)
+        try:
+            db = running.services.db
+            raw = db.db
+            await tg.wait_for_call("getUpdates")
+            tg.flood_limit(per_second=30)
+            for chat in range(30_000, 30_150):
+                await db.run(residents.ensure_resident, chat, f"k{chat}", "sv")
+                await db.run(residents.subscribe, chat, municipality="Härnösand", lang="sv")
+            anna, _ = await db.run(staff_core.create_staff, "anna", "editor")
+            bo, _ = await db.run(staff_core.create_staff, "bo", "approver")
+            alert = await db.run(workflow.create, anna, title="Falska fakturor", text="Betala inte.", severity="urgent")
+            await db.run(workflow.approve, bo, alert.id)
+            await wait_until(lambda: alert_store.get_alert(raw, alert.id).state == "sent", timeout=60)
+            stamps = sorted(m.time for m in tg.sent if "Falska fakturor" in m.text)
+            assert len(stamps) == 150
+            assert tg.flood_429s == 0
+            rate = (len(stamps) - 1) / (stamps[-1] - stamps[0])
+            assert 0.9 * 30 <= rate <= 30
+        finally:
+            await running.client.close()
+            running.services.close()
