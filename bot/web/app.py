@@ -13,6 +13,8 @@ from bot.services import Services
 from bot.web.api import setup_api_routes
 from bot.storage.questions import purge_question_text
 from bot.web.keys import SERVICES
+from bot.web.public import setup_public_routes
+from bot.web.staff_views import setup_staff_routes
 from bot.web.sessions import setup_session_routes
 from bot.web.templating import setup_templates
 from bot.web.warnings import setup_warning_routes
@@ -30,6 +32,8 @@ def create_app(services: Services, *, telegram: bool | None = None) -> web.Appli
     setup_api_routes(app)
     setup_session_routes(app)
     setup_warning_routes(app)
+    setup_public_routes(app)
+    setup_staff_routes(app)
     app.cleanup_ctx.append(_watch_knowledge)
     app.cleanup_ctx.append(_purge_old_question_text)
     app.cleanup_ctx.append(_warning_scheduler)

@@ -1,0 +1,189 @@
+"""Read-only counts for the staff dashboard and the yearly report. Nothing here returns a person.
+
+Times are ISO strings in UTC, so comparing them as text orders them correctly.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import sqlite_utils
+
+# Warning states after which nothing more happens; every other state is "in flight".
+FINISHED_ALERT_STATES = ("sent", "cancelled", "expired")
+
+
+def _iso(at: datetime) -> str:
+    return at.isoformat(timespec="seconds")
+
+
+def _rows(db: sqlite_utils.Database, sql: str, args: tuple = ()) -> list[dict]:
+    cur = db.execute(sql, args)
+    cols = [c[0] for c in cur.description]
+    return [dict(zip(cols, row)) for row in cur.fetchall()]
+
+
+# --- questions ---------------------------------------------------------------------------------
+
+
+def count_questions(db: sqlite_utils.Database, since: datetime, until: datetime | None = None) -> int:
+    sql, args = "SELECT COUNT(*) FROM questions WHERE asked_at >= ?", [_iso(since)]
+    if until:
+        sql += " AND asked_at < ?"
+        args.append(_iso(until))
+    return db.execute(sql, args).fetchone()[0]
+
+
+def status_counts(db: sqlite_utils.Database, since: datetime, until: datetime) -> dict[str, int]:
+    """Questions by outcome (answer, clarify, fallback) between two times."""
+    rows = db.execute("SELECT status, COUNT(*) FROM questions WHERE asked_at >= ? AND asked_at < ? GROUP BY status",
+                      (_iso(since), _iso(until))).fetchall()
+    return {status: n for status, n in rows}
+
+
+def top_topics(db: sqlite_utils.Database, since: datetime, until: datetime, limit: int | None = 10) -> list[tuple[str, int]]:
+    sql = ("SELECT topic, COUNT(*) AS n FROM questions WHERE topic IS NOT NULL AND asked_at >= ? AND asked_at < ?"
+           " GROUP BY topic ORDER BY n DESC, topic")
+    args: tuple = (_iso(since), _iso(until))
+    if limit:
+        sql += " LIMIT ?"
+        args += (limit,)
+    return [(t, n) for t, n in db.execute(sql, args).fetchall()]
+
+
+def questions_per_month(db: sqlite_utils.Database, year: int) -> dict[int, dict[str, int]]:
+    """Month (1–12) -> {status: count} for one calendar year."""
+    rows = db.execute(
+        "SELECT CAST(substr(asked_at, 6, 2) AS INTEGER) AS month, status, COUNT(*) FROM questions"
+        " WHERE asked_at >= ? AND asked_at < ? GROUP BY month, status",
+        (f"{year:04d}-01-01", f"{year + 1:04d}-01-01"),
+    ).fetchall()
+    months: dict[int, dict[str, int]] = {m: {} for m in range(1, 13)}
+    for month, status, n in rows:
+        months[month][status] = n
+    return months
+
+
+def questions_per_channel(db: sqlite_utils.Database, since: datetime, until: datetime) -> dict[str, int]:
+    rows = db.execute("SELECT channel, COUNT(*) FROM questions WHERE asked_at >= ? AND asked_at < ? GROUP BY channel",
+                      (_iso(since), _iso(until))).fetchall()
+    return {c: n for c, n in rows}
+
+
+def unanswered_questions(db: sqlite_utils.Database, limit: int = 500) -> list[dict]:
+    """Redacted questions the bot could not answer that no one has handled yet, newest first."""
+    return _rows(db, "SELECT id, asked_at, lang, text FROM questions"
+                     " WHERE status = 'fallback' AND handled = 0 AND text IS NOT NULL AND text != ''"
+                     " ORDER BY id DESC LIMIT ?", (limit,))
+
+
+def unanswered_texts_between(db: sqlite_utils.Database, since: datetime, until: datetime) -> list[tuple[str, str | None]]:
+    """(redacted text, user key) of unanswered questions whose text is still kept."""
+    rows = db.execute("SELECT text, user_key FROM questions WHERE status = 'fallback' AND text IS NOT NULL"
+                      " AND asked_at >= ? AND asked_at < ?", (_iso(since), _iso(until))).fetchall()
+    return [(t, k) for t, k in rows]
+
+
+def mark_questions_handled(db: sqlite_utils.Database, ids: list[int]) -> int:
+    if not ids:
+        return 0
+    marks = ",".join("?" for _ in ids)
+    return db.execute(f"UPDATE questions SET handled = 1 WHERE handled = 0 AND id IN ({marks})", tuple(ids)).rowcount
+
+
+def question_text(db: sqlite_utils.Database, question_id: int) -> tuple[str, str] | None:
+    row = db.execute("SELECT text, lang FROM questions WHERE id = ?", (question_id,)).fetchone()
+    return (row[0], row[1]) if row and row[0] else None
+
+
+# --- residents ---------------------------------------------------------------------------------
+
+
+def subscribers_per_municipality(db: sqlite_utils.Database) -> dict[str, int]:
+    rows = db.execute("SELECT municipality, COUNT(*) FROM subscriptions WHERE active = 1 GROUP BY municipality"
+                      " ORDER BY municipality").fetchall()
+    return {m: n for m, n in rows}
+
+
+def reported_scams_by_week(db: sqlite_utils.Database, since: datetime) -> list[dict]:
+    """Counts of what residents passed on, by ISO-like week (%Y-%W), method and municipality."""
+    return _rows(db, "SELECT strftime('%Y-%W', at) AS week, COALESCE(method, '') AS method,"
+                     " COALESCE(municipality, '') AS municipality, COUNT(*) AS n FROM reported_scams"
+                     " WHERE at >= ? GROUP BY week, method, municipality ORDER BY week DESC, n DESC", (_iso(since),))
+
+
+def recent_reported_scams(db: sqlite_utils.Database, limit: int = 50) -> list[dict]:
+    """The latest reports with their redacted text, for staff to read (no user key)."""
+    return _rows(db, "SELECT id, at, municipality, method, risk, text FROM reported_scams ORDER BY id DESC LIMIT ?", (limit,))
+
+
+def feedback_counts(db: sqlite_utils.Database, since: datetime, until: datetime) -> dict[str, int]:
+    rows = db.execute("SELECT useful, COUNT(*) FROM feedback WHERE at >= ? AND at < ? GROUP BY useful",
+                      (_iso(since), _iso(until))).fetchall()
+    counts = {"useful": 0, "not_useful": 0}
+    for useful, n in rows:
+        counts["useful" if useful else "not_useful"] += n
+    return counts
+
+
+# --- warnings (tables owned by the warnings workflow; read only here) --------------------------
+
+
+def alerts_in_flight(db: sqlite_utils.Database) -> dict[str, int]:
+    """Warnings not yet finished, by state (draft, awaiting approval, approved, scheduled, sending)."""
+    marks = ",".join("?" for _ in FINISHED_ALERT_STATES)
+    rows = db.execute(f"SELECT state, COUNT(*) FROM alerts WHERE state NOT IN ({marks}) GROUP BY state ORDER BY state",
+                      FINISHED_ALERT_STATES).fetchall()
+    return {s: n for s, n in rows}
+
+
+def outbox_waiting(db: sqlite_utils.Database) -> int:
+    return db.execute("SELECT COUNT(*) FROM outbox WHERE state IN ('queued', 'sending')").fetchone()[0]
+
+
+def alerts_sent_per_municipality(db: sqlite_utils.Database, since: datetime, until: datetime,
+                                 municipalities: tuple[str, ...]) -> dict[str, int]:
+    """Warnings sent in the period that targeted each municipality (an empty target list means all)."""
+    counts = {m: 0 for m in municipalities}
+    rows = db.execute("SELECT municipalities FROM alerts WHERE sent_at >= ? AND sent_at < ? AND correction_of IS NULL",
+                      (_iso(since), _iso(until))).fetchall()
+    for (targets,) in rows:
+        chosen = json.loads(targets or "[]") or list(municipalities)
+        for m in chosen:
+            counts[m] = counts.get(m, 0) + 1
+    return counts
+
+
+def deliveries_per_municipality(db: sqlite_utils.Database, since: datetime, until: datetime) -> dict[str, int]:
+    """Warning messages delivered in the period, by the recipient's current municipality.
+
+    A recipient who has since unsubscribed or erased their data counts as "okänd" (unknown).
+    """
+    rows = db.execute(
+        "SELECT COALESCE(s.municipality, 'okänd'), COUNT(*) FROM outbox o LEFT JOIN subscriptions s ON s.chat_id = o.chat_id"
+        " WHERE o.state = 'sent' AND o.kind = 'send' AND o.sent_at >= ? AND o.sent_at < ? GROUP BY 1 ORDER BY 1",
+        (_iso(since), _iso(until)),
+    ).fetchall()
+    return {m: n for m, n in rows}
+
+
+def reaction_totals(db: sqlite_utils.Database, since: datetime, until: datetime) -> dict[str, int]:
+    rows = db.execute("SELECT reaction, COUNT(*) FROM alert_reactions WHERE at >= ? AND at < ? GROUP BY reaction",
+                      (_iso(since), _iso(until))).fetchall()
+    return {r: n for r, n in rows}
+
+
+# --- audit -------------------------------------------------------------------------------------
+
+
+def audit_page(db: sqlite_utils.Database, limit: int = 100, offset: int = 0, actor: str | None = None) -> list[dict]:
+    sql, args = "SELECT id, at, actor, action, object_type, object_id, details FROM audit_log", []
+    if actor:
+        sql += " WHERE actor = ?"
+        args.append(actor)
+    sql += " ORDER BY id DESC LIMIT ? OFFSET ?"
+    rows = _rows(db, sql, (*args, limit, offset))
+    for row in rows:
+        row["details"] = json.loads(row["details"] or "{}")
+    return rows

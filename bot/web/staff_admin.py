@@ -1,0 +1,133 @@
+"""Dashboard pages for accounts: the admin's staff list, and everyone's own password."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from bot.core import staff as staff_core
+from bot.storage import web_sessions as sessions
+from bot.storage.staff import ROLES, get_staff, list_staff
+from bot.web.auth import current_session, require_role, staff_context
+from bot.web.keys import SERVICES
+from bot.web.templating import render
+
+ROLE_NAMES = {"viewer": "läsare", "editor": "redaktör", "approver": "godkännare", "admin": "administratör"}
+
+
+async def _accounts(request: web.Request, *, status: int = 200, **extra) -> web.Response:
+    members = await request.app[SERVICES].db.run(list_staff)
+    return render(request, "staff/accounts.html", staff_context(
+        request, members=members, roles=ROLES, role_names=ROLE_NAMES, **extra), status=status)
+
+
+@require_role("admin")
+async def accounts_page(request: web.Request) -> web.Response:
+    """Lists staff accounts with forms to add, disable and reset."""
+    return await _accounts(request)
+
+
+@require_role("admin")
+async def add_account(request: web.Request) -> web.Response:
+    """Adds a staff member and shows their one-time password once (never stored in clear)."""
+    session = await current_session(request)
+    form = await request.post()
+    username, role = str(form.get("username", "")), str(form.get("role", ""))
+    name = str(form.get("display_name", "")).strip()[:100] or None
+    try:
+        member, password = await request.app[SERVICES].db.run(
+            staff_core.create_staff, username, role, display_name=name, actor=session.member.username)
+    except staff_core.StaffError as exc:
+        return await _accounts(request, status=400, error=_swedish(str(exc)))
+    return await _accounts(request, new_member=member, one_time_password=password)
+
+
+async def _target(request: web.Request):
+    try:
+        staff_id = int(request.match_info["id"])
+    except ValueError:
+        raise web.HTTPNotFound() from None
+    member = await request.app[SERVICES].db.run(get_staff, staff_id)
+    if member is None:
+        raise web.HTTPNotFound(text="Det kontot finns inte.")
+    return member
+
+
+@require_role("admin")
+async def disable_account(request: web.Request) -> web.Response:
+    """Disables an account and ends its sessions; an admin cannot disable themself."""
+    session = await current_session(request)
+    member = await _target(request)
+    if member.id == session.member.id:
+        return await _accounts(request, status=400, error="Du kan inte stänga av ditt eget konto.")
+    db = request.app[SERVICES].db
+    await db.run(staff_core.disable, member.username, session.member.username)
+    await db.run(sessions.delete_staff_sessions, member.id)
+    return await _accounts(request, message=f"{member.username} är avstängd och utloggad.")
+
+
+@require_role("admin")
+async def reset_account(request: web.Request) -> web.Response:
+    """Gives a member a new one-time password, shown once, and ends their sessions."""
+    session = await current_session(request)
+    member = await _target(request)
+    db = request.app[SERVICES].db
+    password = await db.run(staff_core.reset_password, member.username, session.member.username)
+    await db.run(sessions.delete_staff_sessions, member.id)
+    return await _accounts(request, new_member=member, one_time_password=password)
+
+
+@require_role("viewer", before_password_change=True)
+async def password_page(request: web.Request) -> web.Response:
+    """Shows the change-password form (required after a one-time password)."""
+    return render(request, "staff/password.html", staff_context(request))
+
+
+@require_role("viewer", before_password_change=True)
+async def change_password(request: web.Request) -> web.StreamResponse:
+    """Changes the member's own password after checking the current one."""
+    session = await current_session(request)
+    form = await request.post()
+    current, new, repeat = (str(form.get(k, "")) for k in ("current", "new", "repeat"))
+    db = request.app[SERVICES].db
+    error = ""
+    if new != repeat:
+        error = "De två nya lösenorden är inte lika."
+    elif new == current:
+        error = "Välj ett nytt lösenord, inte samma som förut."
+    else:
+        check = await db.run(staff_core.verify_login, session.member.username, current)
+        if check.member is None:
+            error = "Det nuvarande lösenordet stämmer inte."
+        else:
+            try:
+                await db.run(staff_core.change_password, session.member, new)
+            except staff_core.StaffError as exc:
+                error = _swedish(str(exc))
+    if error:
+        return render(request, "staff/password.html", staff_context(request, error=error), status=400)
+    raise web.HTTPSeeOther("/staff?losenord=bytt")
+
+
+_MESSAGES = {
+    "the password must be at least 10 characters": "Lösenordet måste ha minst 10 tecken.",
+    "the username must be 1–64 characters without spaces": "Användarnamnet ska vara 1–64 tecken utan mellanslag.",
+}
+
+
+def _swedish(message: str) -> str:
+    if message in _MESSAGES:
+        return _MESSAGES[message]
+    if message.startswith("there is already a staff member called"):
+        return "Det finns redan ett konto med det användarnamnet."
+    if message.startswith("the role must be"):
+        return "Välj en av rollerna."
+    return message
+
+
+def setup_routes(app: web.Application) -> None:
+    app.router.add_get("/staff/konton", accounts_page)
+    app.router.add_post("/staff/konton", add_account)
+    app.router.add_post("/staff/konton/{id}/avstang", disable_account)
+    app.router.add_post("/staff/konton/{id}/losenord", reset_account)
+    app.router.add_get("/staff/losenord", password_page)
+    app.router.add_post("/staff/losenord", change_password)

@@ -1,0 +1,97 @@
+"""The staff dashboard: overview, reported scams, audit log and the yearly report; wires every staff route.
+
+Each handler is wrapped in `require_role`; the pages of one family live in their own module
+(staff_knowledge: knowledge and unanswered questions; staff_admin: accounts and passwords).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timedelta, timezone
+
+from aiohttp import web
+
+from bot.core.dashboard import build_overview
+from bot.core.report import build_report, report_csv
+from bot.storage import statistics as stats
+from bot.web import staff_admin, staff_knowledge
+from bot.web.auth import require_role, setup_auth, staff_context
+from bot.web.keys import SERVICES
+from bot.web.templating import render
+
+REPORTED_WEEKS = 12
+AUDIT_PAGE = 100
+STATE_NAMES = {
+    "draft": "utkast", "awaiting_approval": "väntar på godkännande", "approved": "godkänd",
+    "scheduled": "schemalagd", "sending": "skickas",
+}
+
+
+@require_role("viewer")
+async def overview(request: web.Request) -> web.Response:
+    """Shows today's and this week's numbers, subscribers and warnings in flight."""
+    services = request.app[SERVICES]
+    data = await services.db.run(build_overview)
+    titles = {t.id: t.text("sv").title for t in services.store.kb.topics.values()}
+    return render(request, "staff/overview.html", staff_context(request, o=data, titles=titles, state_names=STATE_NAMES))
+
+
+@require_role("viewer")
+async def reported_scams(request: web.Request) -> web.Response:
+    """Shows what residents passed on, by week, method and municipality, and the latest reports."""
+    services = request.app[SERVICES]
+    since = datetime.now(timezone.utc) - timedelta(weeks=REPORTED_WEEKS)
+    weekly = await services.db.run(stats.reported_scams_by_week, since)
+    recent = await services.db.run(stats.recent_reported_scams, 30)
+    titles = {t.id: t.text("sv").title for t in services.store.kb.topics.values()}
+    by_method: dict[str, int] = {}
+    for row in weekly:
+        by_method[row["method"]] = by_method.get(row["method"], 0) + row["n"]
+    return render(request, "staff/reported.html", staff_context(
+        request, weekly=weekly, recent=recent, titles=titles, weeks=REPORTED_WEEKS,
+        by_method=sorted(by_method.items(), key=lambda kv: -kv[1])))
+
+
+@require_role("approver")
+async def audit_log(request: web.Request) -> web.Response:
+    """Shows the audit log, newest first, a page at a time."""
+    try:
+        page = max(0, int(request.query.get("sida", "0")))
+    except ValueError:
+        page = 0
+    actor = request.query.get("vem") or None
+    rows = await request.app[SERVICES].db.run(stats.audit_page, AUDIT_PAGE + 1, page * AUDIT_PAGE, actor)
+    return render(request, "staff/audit.html", staff_context(
+        request, rows=rows[:AUDIT_PAGE], page=page, more=len(rows) > AUDIT_PAGE, actor=actor or ""))
+
+
+@require_role("viewer")
+async def yearly_report(request: web.Request) -> web.StreamResponse:
+    """Offers the yearly report; with ?ar=YYYY sends it as one HTML file (or CSV with format=csv)."""
+    services = request.app[SERVICES]
+    this_year = datetime.now(timezone.utc).year
+    year_text = request.query.get("ar")
+    if not year_text:
+        return render(request, "staff/report.html", staff_context(request, years=range(this_year, this_year - 5, -1)))
+    if not year_text.isdigit() or not 2020 <= int(year_text) <= this_year + 1:
+        raise web.HTTPBadRequest(text="Ange ett år, till exempel ?ar=2026.")
+    year = int(year_text)
+    report = await services.db.run(build_report, year, services.store.kb)
+    if request.query.get("format") == "csv":
+        return web.Response(text=report_csv(report), content_type="text/csv", charset="utf-8",
+                            headers={"Content-Disposition": f'attachment; filename="bedragerikollen-{year}.csv"'})
+    from bot.core.report_render import render_report_html  # matplotlib is slow to import; only here
+
+    html = await asyncio.to_thread(render_report_html, report)
+    return web.Response(text=html, content_type="text/html", charset="utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="bedragerikollen-{year}.html"'})
+
+
+def setup_staff_routes(app: web.Application) -> None:
+    setup_auth(app)
+    app.router.add_get("/staff", overview)
+    app.router.add_get("/staff/rapporterade", reported_scams)
+    app.router.add_get("/staff/logg", audit_log)
+    app.router.add_get("/staff/rapport", yearly_report)
+    staff_knowledge.setup_routes(app)
+    staff_admin.setup_routes(app)

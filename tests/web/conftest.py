@@ -1,0 +1,56 @@
+"""Fixtures for the web tests: the real app over a fresh database, and staff who can log in."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.core.staff import change_password, create_staff
+from bot.web.app import create_app
+from tests.helpers import make_services
+
+PASSWORD = "ett långt lösenord"
+_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@pytest.fixture
+async def app_client(tmp_path):
+    """A test client for the whole app (public pages, API, dashboard) and its services."""
+    services = make_services(tmp_path)
+    client = TestClient(TestServer(create_app(services, telegram=False)))
+    await client.start_server()
+    client.services = services
+    yield client
+    await client.close()
+    services.close()
+
+
+def add_staff(services, username: str, role: str, *, must_change: bool = False) -> str:
+    """A staff member with the password PASSWORD (or a one-time password when `must_change`)."""
+    db = services.db.db
+    member, one_time = create_staff(db, username, role, actor="test")
+    if must_change:
+        return one_time
+    change_password(db, member, PASSWORD)
+    return PASSWORD
+
+
+def csrf_from(html: str) -> str:
+    found = _CSRF.search(html)
+    assert found, "no CSRF token in the page"
+    return found.group(1)
+
+
+async def login(client, username: str, password: str = PASSWORD):
+    """Log in through the form, like a browser; returns the final response."""
+    page = await client.get("/staff/login")
+    token = csrf_from(await page.text())
+    return await client.post("/staff/login", data={"username": username, "password": password, "csrf_token": token})
+
+
+async def session_csrf(client) -> str:
+    """The CSRF token of the logged-in session, read from a dashboard page."""
+    page = await client.get("/staff/losenord")
+    return csrf_from(await page.text())
