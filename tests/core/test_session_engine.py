@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
 from bot.core.sessions.engine import (
-    AFTER, BEFORE, CODE_ALPHABET, CODE_LENGTH, FINISHED, QUESTION, REVEALED, Refused, SessionService, normalise_code,
+    AFTER, BEFORE, CODE_ALPHABET, CODE_LENGTH, FINISHED, QUESTION, REVEALED, Refused, SessionService, normalise_code, tally,
 )
 from bot.core.sessions.loader import load_scenarios
 from bot.storage.db import AsyncDatabase, open_database
@@ -149,3 +149,35 @@ async def test_unknown_session_and_scenario(service):
     with pytest.raises(Refused) as err:
         await service.start("no-such", "web", "x")
     assert err.value.reason == "unknown_scenario"
+
+
+async def test_a_running_session_survives_a_restart(tmp_path, scenarios):
+    path = tmp_path / "restart.db"
+    first = AsyncDatabase(open_database(path))
+    service = SessionService(first, scenarios, "test-secret")
+    state = await service.start("romance-online", "telegram", "lead", chat=-77)
+    await service.advance(state.code, "telegram", "lead")
+    await service.vote(state.code, "telegram", "a", 0, 1)
+    first.close()
+    again = AsyncDatabase(open_database(path))
+    try:
+        service = SessionService(again, scenarios, "test-secret")
+        assert (await service.current_in_chat("telegram", -77)).code == state.code
+        _, changed = await service.vote(state.code, "telegram", "a", 0, 2)
+        assert changed is True
+        state = await service.reveal(state.code, "telegram", "lead")
+        assert tally(state, scenarios["romance-online"], 0).counts[2] == 1
+    finally:
+        again.close()
+
+
+async def test_idle_sessions_are_purged_but_their_results_stay(service):
+    state = await service.start("parcel-fee-sms", "web", "tok", now=NOW)
+    await service.advance(state.code, "web", "tok")
+    await service.vote(state.code, "web", "p", 0, 2)
+    await service.reveal(state.code, "web", "tok")
+    assert await service.purge_idle(datetime.now(timezone.utc) - timedelta(hours=12)) == 0
+    assert await service.purge_idle(datetime.now(timezone.utc) + timedelta(seconds=1)) == 1
+    assert await service.get(state.code) is None
+    (result,) = await service.db.run(list_results)
+    assert result.answers == {"fee-sms": [0, 0, 1]} and result.finished is False
