@@ -188,3 +188,28 @@ async def test_session_commands_point_to_the_right_chat(running):
     tg.user_message(GROUP, "/ova", user_id=LEAD, chat_type="supergroup")
     (reply,) = await tg.wait_for_sent(lambda m: m.chat_id == GROUP, after=before)
     assert "privat chatt" in reply.plain_text
+
+
+async def test_a_phone_without_telegram_joins_the_group_session(running):
+    import re
+
+    tg, web = running.tg, running.client
+    before = len(tg.sent)
+    tg.user_message(GROUP, "/session", user_id=LEAD, chat_type="supergroup")
+    (menu,) = await tg.wait_for_sent(lambda m: m.chat_id == GROUP, after=before)
+    intro, confidence = await press_and_wait(tg, GROUP, menu, "ses:new:parcel-fee-sms", LEAD, count=2)
+    code = datas(confidence)[0].split(":")[2]
+    assert code in intro.plain_text
+
+    page = await (await web.get("/delta")).text()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    joined = await web.post("/delta", data={"code": code, "csrf_token": token}, allow_redirects=False)
+    assert joined.status == 303
+    (step,) = await press_and_wait(tg, GROUP, confidence, f"ses:n:{code}", LEAD)
+    await press(tg, GROUP, step, f"ses:v:{code}:0:2", MEMBERS[0])
+    resp = await web.post(f"/delta/{code}/svar", data={"step": "0", "option": "1", "csrf_token": token}, allow_redirects=False)
+    assert resp.status == 303
+    (reveal,) = await press_and_wait(tg, GROUP, step, f"ses:r:{code}", LEAD)
+    assert "(2 svar)" in reveal.plain_text and "▫️ B: 1" in reveal.plain_text and "✅ C: 1" in reveal.plain_text
+    state = await (await web.get(f"/session/{code}/state.json")).json()
+    assert state["phase"] == "revealed" and state["mine"] == 1 and state["facilitator"] is False
