@@ -7,7 +7,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.core.sessions.engine import SessionService
+from bot.core.sessions.service import SessionService
 from bot.core.sessions.followup import FollowUps
 from bot.core.sessions.loader import validate_scenarios
 from bot.core.sessions.model import Scenario
