@@ -11,6 +11,8 @@ from bot.cli.kb import kb
 from bot.cli.scenarios import scenarios
 from bot.cli.serve import serve
 from bot.cli.staff import staff
+from bot.cli.purge import purge
+from bot.cli.report import report
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -29,3 +31,5 @@ cli.add_command(ask)
 cli.add_command(check)
 cli.add_command(staff)
 cli.add_command(alert)
+cli.add_command(report)
+cli.add_command(purge)

@@ -17,8 +17,10 @@ import sqlite_utils
 
 from bot.core.knowledge.model import KnowledgeBase
 from bot.core.residents import MUNICIPALITIES
+from bot.core.session_summary import ScenarioSummary, summarise_sessions
 from bot.core.text import STOPWORDS, fold
 from bot.storage import statistics as stats
+from bot.storage.sessions import list_results
 
 # A word is a theme only when this many different questions, from this many different people
 # (web questions count as one person each), contain it: no single resident's words get through.
@@ -51,8 +53,7 @@ class YearReport:
     feedback: dict[str, int]
     reported_scams: dict[str, int]  # method -> reports
     themes: list[tuple[str, int]]  # word -> unanswered questions containing it
-    sessions: list[dict] = field(default_factory=list)
-    sessions_note: str = ""
+    sessions: list[ScenarioSummary] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -67,8 +68,9 @@ class YearReport:
         return self.answered / self.total if self.total else None
 
 
-def build_report(db: sqlite_utils.Database, year: int, kb: KnowledgeBase, now: datetime | None = None) -> YearReport:
-    """Gather the year's numbers from the database (calendar year, UTC)."""
+def build_report(db: sqlite_utils.Database, year: int, kb: KnowledgeBase, scenarios: dict | None = None,
+                 now: datetime | None = None) -> YearReport:
+    """Gather the year's numbers from the database (calendar year, UTC); `scenarios` names the sessions."""
     start = datetime(year, 1, 1, tzinfo=timezone.utc)
     end = datetime(year + 1, 1, 1, tzinfo=timezone.utc)
     months = [
@@ -92,7 +94,7 @@ def build_report(db: sqlite_utils.Database, year: int, kb: KnowledgeBase, now: d
         feedback=stats.feedback_counts(db, start, end),
         reported_scams=dict(scams.most_common()),
         themes=unanswered_themes(stats.unanswered_texts_between(db, start, end)),
-        sessions_note="Guidade pass: resultaten finns inte i databasen än (modulen för guidade pass saknas).",
+        sessions=summarise_sessions(list_results(db), scenarios or {}, year),
     )
 
 
@@ -128,7 +130,11 @@ def report_rows(report: YearReport) -> list[tuple[str, str, str, int | float]]:
     rows += [("reported_scams", method, "", n) for method, n in report.reported_scams.items()]
     rows += [("unanswered_themes", word, "questions", n) for word, n in report.themes]
     for s in report.sessions:
-        rows.append(("guided_sessions", str(s.get("scenario", "")), str(s.get("measure", "")), s.get("value", 0)))
+        rows += [("guided_sessions", s.scenario_id, "held", s.held), ("guided_sessions", s.scenario_id, "participants", s.participants),
+                 ("guided_sessions", s.scenario_id, "safe_choice_share", round(s.safe_share or 0.0, 4))]
+        if s.confidence_before is not None and s.confidence_after is not None:
+            rows += [("guided_sessions", s.scenario_id, "confidence_before", round(s.confidence_before, 2)),
+                     ("guided_sessions", s.scenario_id, "confidence_after", round(s.confidence_after, 2))]
     return rows
 
 

@@ -11,9 +11,13 @@ from datetime import datetime, timedelta, timezone
 
 from aiohttp import web
 
+from bot.config import resolve_content_dir
 from bot.core.dashboard import build_overview
+from bot.core.session_summary import summarise_sessions
+from bot.core.sessions.loader import validate_scenarios
 from bot.core.report import build_report, report_csv
 from bot.storage import statistics as stats
+from bot.storage.sessions import list_results
 from bot.web import staff_admin, staff_knowledge
 from bot.web.auth import require_role, setup_auth, staff_context
 from bot.web.keys import SERVICES
@@ -76,7 +80,7 @@ async def yearly_report(request: web.Request) -> web.StreamResponse:
     if not year_text.isdigit() or not 2020 <= int(year_text) <= this_year + 1:
         raise web.HTTPBadRequest(text="Ange ett år, till exempel ?ar=2026.")
     year = int(year_text)
-    report = await services.db.run(build_report, year, services.store.kb)
+    report = await services.db.run(build_report, year, services.store.kb, await _scenarios(request))
     if request.query.get("format") == "csv":
         return web.Response(text=report_csv(report), content_type="text/csv", charset="utf-8",
                             headers={"Content-Disposition": f'attachment; filename="bedragerikollen-{year}.csv"'})
@@ -87,11 +91,27 @@ async def yearly_report(request: web.Request) -> web.StreamResponse:
                         headers={"Content-Disposition": f'attachment; filename="bedragerikollen-{year}.html"'})
 
 
+async def _scenarios(request: web.Request) -> dict:
+    folder = resolve_content_dir(request.app[SERVICES].config.knowledge.scenarios_path)
+    scenarios, _ = await asyncio.to_thread(validate_scenarios, folder)
+    return scenarios
+
+
+@require_role("viewer")
+async def guided_sessions(request: web.Request) -> web.Response:
+    """Shows each scenario and the anonymous results of the sessions held with it."""
+    scenarios = await _scenarios(request)
+    results = await request.app[SERVICES].db.run(list_results)
+    return render(request, "staff/sessions.html", staff_context(
+        request, summaries=summarise_sessions(results, scenarios), scenarios=sorted(scenarios.values(), key=lambda s: s.title)))
+
+
 def setup_staff_routes(app: web.Application) -> None:
     setup_auth(app)
     app.router.add_get("/staff", overview)
     app.router.add_get("/staff/rapporterade", reported_scams)
     app.router.add_get("/staff/logg", audit_log)
     app.router.add_get("/staff/rapport", yearly_report)
+    app.router.add_get("/staff/sessioner", guided_sessions)
     staff_knowledge.setup_routes(app)
     staff_admin.setup_routes(app)

@@ -21,6 +21,7 @@ STAFF_ROUTES = [
     ("GET", "/staff/rapporterade", "viewer"),
     ("GET", "/staff/logg", "approver"),
     ("GET", "/staff/rapport", "viewer"),
+    ("GET", "/staff/sessioner", "viewer"),
     ("GET", "/staff/konton", "admin"),
     ("POST", "/staff/konton", "admin"),
     ("POST", "/staff/konton/1/avstang", "admin"),
@@ -236,3 +237,14 @@ async def test_yearly_report_from_the_dashboard(app_client):
     html = await html_resp.text()
     assert "<svg" in html and "router" not in html
     assert (await app_client.get("/staff/rapport?ar=abc")).status == 400
+
+
+async def test_guided_sessions_page_shows_anonymous_results(app_client):
+    app_client.services.db.db.execute(
+        "INSERT INTO session_results (scenario_id, channel, held_on, finished, participants, answers, confidence_before, confidence_after)"
+        " VALUES ('parcel-fee-sms', 'web', '2026-11-20', 1, 4, ?, '[0, 2, 2, 0, 0]', '[0, 0, 0, 2, 2]')",
+        ('{"fee-sms": [1, 3, 0]}',))
+    add_staff(app_client.services, "anna", "viewer")
+    await login(app_client, "anna")
+    html = await (await app_client.get("/staff/sessioner")).text()
+    assert "2.5 → 4.5" in html and "<td>4</td>" in html
