@@ -53,22 +53,19 @@ class DueRefresher:
 
 
 def create_live_session(
-    db: sqlite_utils.Database, code: str, scenario_id: str, channel: str, chat_ref: str | None,
-    make_state: Callable[[int], str], held_on: str, now: str | None = None,
-) -> str | None:
-    """Open a session under `code` with an empty results row; None when the code is taken.
+    db: sqlite_utils.Database, code: str, scenario_id: str, channel: str, chat_ref: str | None, state: str,
+    now: str | None = None,
+) -> bool:
+    """Open a session under `code`; False when the code is taken.
 
-    A chat has one current session: starting another releases the older one's chat.
+    A chat has one current session: starting another releases the older one's chat. The results
+    row is made at the first reveal, so a session that never got going leaves no figures.
     """
     now = now or _now()
     with db.conn:
         db.conn.execute("BEGIN IMMEDIATE")
         if db.conn.execute("SELECT 1 FROM live_sessions WHERE code = ?", (code,)).fetchone():
-            return None
-        cur = db.conn.execute(
-            "INSERT INTO session_results (scenario_id, channel, held_on) VALUES (?, ?, ?)", (scenario_id, channel, held_on)
-        )
-        state = make_state(cur.lastrowid)
+            return False
         if chat_ref is not None:
             db.conn.execute("UPDATE live_sessions SET chat_ref = NULL WHERE chat_ref = ?", (chat_ref,))
         db.conn.execute(
@@ -76,7 +73,7 @@ def create_live_session(
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
             (code, scenario_id, channel, chat_ref, state, now, now),
         )
-    return state
+    return True
 
 
 def get_live_state(db: sqlite_utils.Database, code: str) -> str | None:
@@ -103,21 +100,37 @@ def update_live_session(db: sqlite_utils.Database, code: str, change: Callable[[
         if row is None:
             return None
         outcome = change(row[0])
+        state = outcome.state
+        if outcome.results is not None:
+            state = _save_results(db, state, outcome.results)
         db.conn.execute(
             "UPDATE live_sessions SET state = ?, updated_at = ?" + (", chat_ref = NULL" if outcome.release_chat else "")
             + " WHERE code = ?",
-            (outcome.state, _now(), code),
+            (state, _now(), code),
         )
-        result_id = json.loads(outcome.state).get("result_id")
-        if outcome.results is not None and result_id is not None:
-            r = outcome.results
-            db.conn.execute(
-                "UPDATE session_results SET participants = ?, answers = ?, confidence_before = ?, confidence_after = ?,"
-                " finished = ? WHERE id = ?",
-                (r["participants"], json.dumps(r["answers"]), json.dumps(r["confidence_before"]),
-                 json.dumps(r["confidence_after"]), int(bool(r.get("finished"))), result_id),
-            )
-    return outcome.state
+    return state
+
+
+def _save_results(db: sqlite_utils.Database, state: str, results: dict[str, Any]) -> str:
+    """Write the session's figures to its results row (made on first use); returns the state
+    with the row's id in `result_id`."""
+    data = json.loads(state)
+    values = (results["participants"], json.dumps(results["answers"]), json.dumps(results["confidence_before"]),
+              json.dumps(results["confidence_after"]), int(bool(results.get("finished"))))
+    if data.get("result_id") is None:
+        cur = db.conn.execute(
+            "INSERT INTO session_results (scenario_id, channel, held_on, participants, answers, confidence_before,"
+            " confidence_after, finished) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (data["scenario_id"], data["channel"], data["started_on"], *values),
+        )
+        data["result_id"] = cur.lastrowid
+        return json.dumps(data, separators=(",", ":"))
+    db.conn.execute(
+        "UPDATE session_results SET participants = ?, answers = ?, confidence_before = ?, confidence_after = ?,"
+        " finished = ? WHERE id = ?",
+        (*values, data["result_id"]),
+    )
+    return state
 
 
 def purge_idle_live_sessions(db: sqlite_utils.Database, older_than: str) -> int:

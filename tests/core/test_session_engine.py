@@ -121,6 +121,7 @@ async def test_one_current_session_per_chat(service):
     second = await service.start("romance-online", "telegram", 7, chat=-9)
     assert (await service.current_in_chat("telegram", -9)).code == second.code
     assert await service.current_in_chat("telegram", -10) is None
+    assert await service.db.run(list_results) == []  # nothing was revealed: no figures to keep
 
 
 async def test_practice_alone_reveals_at_once(service):

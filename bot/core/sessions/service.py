@@ -52,15 +52,8 @@ class SessionService:
         for _ in range(20):
             state = new_state(new_code(), scenario, channel, "", _today(now))
             state.facilitator = self.key(state.code, channel, facilitator)
-
-            def with_result(result_id: int, state: SessionState = state) -> str:
-                state.result_id = result_id
-                return state.to_json()
-
-            created = await self.db.run(store.create_live_session, state.code, scenario.id, channel, chat_ref,
-                                        with_result, state.started_on, _stamp(now))
-            if created is not None:
-                return SessionState.from_json(created)
+            if await self.db.run(store.create_live_session, state.code, scenario.id, channel, chat_ref, state.to_json(), _stamp(now)):
+                return state
         raise RuntimeError("could not find a free join code")
 
     async def get(self, code: str) -> SessionState | None:
@@ -116,7 +109,7 @@ class SessionService:
             change(state, scenario)
             results = None
             done = state.phase == FINISHED
-            if state.phase in (REVEALED, AFTER, FINISHED) and state.result_id is not None:
+            if state.phase in (REVEALED, AFTER, FINISHED):
                 results = summarise(state, scenario).as_result()
                 results["finished"] = done
             if done:
