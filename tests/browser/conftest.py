@@ -27,9 +27,15 @@ START_TIMEOUT = 30.0
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory) -> str:
+def live_folder(tmp_path_factory) -> Path:
+    """The live server's folder: its database `fraudbot.db` and its output `serve.log`."""
+    return tmp_path_factory.mktemp("live")
+
+
+@pytest.fixture(scope="session")
+def live_server(live_folder) -> str:
     """Base URL of a running `fraudbot serve` over a fresh database (no Telegram)."""
-    folder = tmp_path_factory.mktemp("live")
+    folder = live_folder
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("FRAUDBOT_")}
     env["FRAUDBOT_DB"] = str(folder / "fraudbot.db")
