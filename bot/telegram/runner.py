@@ -33,6 +33,7 @@ from bot.telegram.http import AiohttpRequest
 from bot.telegram.sessions import register_session_handlers, start_refresher_loop
 from bot.telegram.staff_handlers import register_staff_handlers
 from bot.telegram.texts import COMMANDS
+from bot.web.background import cancel_and_wait
 from bot.web.keys import SERVICES
 
 log = logging.getLogger(__name__)

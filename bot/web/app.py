@@ -4,24 +4,26 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import AsyncIterator
 
 from aiohttp import web
 
-from bot.core.alerts.scheduler import run_scheduler
+from bot.core.alerts.scheduler import quiet_hours, scheduler_tick
 from bot.services import Services
 from bot.web.api import setup_api_routes
 from bot.storage.questions import purge_question_text
+from bot.web.background import periodic
 from bot.web.keys import SERVICES
+from bot.web.sessions import setup_session_routes
 from bot.web.public import setup_public_routes
 from bot.web.staff_views import setup_staff_routes
-from bot.web.sessions import setup_session_routes
+from bot.web.staff_warnings import setup_staff_warning_routes
 from bot.web.templating import setup_templates
 from bot.web.warnings import setup_warning_routes
 
 log = logging.getLogger(__name__)
 KNOWLEDGE_POLL_SECONDS = 5.0
 PURGE_INTERVAL_SECONDS = 3600.0
+WARNING_TICK_SECONDS = 2.0
 
 
 def create_app(services: Services, *, telegram: bool | None = None) -> web.Application:
@@ -34,9 +36,10 @@ def create_app(services: Services, *, telegram: bool | None = None) -> web.Appli
     setup_warning_routes(app)
     setup_public_routes(app)
     setup_staff_routes(app)
-    app.cleanup_ctx.append(_watch_knowledge)
-    app.cleanup_ctx.append(_purge_old_question_text)
-    app.cleanup_ctx.append(_warning_scheduler)
+    setup_staff_warning_routes(app)
+    app.cleanup_ctx.append(periodic("knowledge-watcher", KNOWLEDGE_POLL_SECONDS, _reload_changed_knowledge, wait_first=True))
+    app.cleanup_ctx.append(periodic("purge-question-text", PURGE_INTERVAL_SECONDS, _purge_old_question_text))
+    app.cleanup_ctx.append(periodic("warning-scheduler", WARNING_TICK_SECONDS, _start_due_warnings))
     if services.config.telegram.enabled if telegram is None else telegram:
         from bot.telegram.runner import setup_telegram_routes, telegram_context
 
@@ -45,61 +48,22 @@ def create_app(services: Services, *, telegram: bool | None = None) -> web.Appli
     return app
 
 
-async def _warning_scheduler(app: web.Application) -> AsyncIterator[None]:
+async def _start_due_warnings(app: web.Application) -> None:
     """Start approved warnings when due (delivery itself runs with the Telegram bot)."""
     services = app[SERVICES]
     config = services.config
-    task = asyncio.create_task(
-        run_scheduler(services.db, config.alerts, channel=bool(config.telegram.enabled and config.telegram.channel_id)),
-        name="warning-scheduler",
-    )
-    yield
-    task.cancel()
-    try:
-        await task
-    except asyncio.CancelledError:
-        pass
+    await scheduler_tick(services.db, quiet_hours(config.alerts), channel=bool(config.telegram.enabled and config.telegram.channel_id))
 
 
-async def _purge_old_question_text(app: web.Application) -> AsyncIterator[None]:
-    """Delete question text older than the retention period, at start and then every hour."""
+async def _purge_old_question_text(app: web.Application) -> None:
+    """Delete question text older than the retention period."""
     services = app[SERVICES]
-
-    async def loop() -> None:
-        while True:
-            try:
-                removed = await services.db.run(purge_question_text, services.config.privacy.retention_days)
-                if removed:
-                    log.info("purged the text of %d questions older than %d days", removed, services.config.privacy.retention_days)
-            except Exception:
-                log.exception("purging old question text failed; will try again")
-            await asyncio.sleep(PURGE_INTERVAL_SECONDS)
-
-    task = asyncio.create_task(loop(), name="purge-question-text")
-    yield
-    task.cancel()
-    try:
-        await task
-    except asyncio.CancelledError:
-        pass
+    days = services.config.privacy.retention_days
+    removed = await services.db.run(purge_question_text, days)
+    if removed:
+        log.info("purged the text of %d questions older than %d days", removed, days)
 
 
-async def _watch_knowledge(app: web.Application) -> AsyncIterator[None]:
+async def _reload_changed_knowledge(app: web.Application) -> None:
     """Reload the knowledge base when its files change; a broken edit keeps the last good one."""
-    store = app[SERVICES].store
-
-    async def loop() -> None:
-        while True:
-            await asyncio.sleep(KNOWLEDGE_POLL_SECONDS)
-            try:
-                await asyncio.to_thread(store.reload_if_changed)
-            except Exception:
-                log.exception("knowledge watcher failed; will try again")
-
-    task = asyncio.create_task(loop(), name="knowledge-watcher")
-    yield
-    task.cancel()
-    try:
-        await task
-    except asyncio.CancelledError:
-        pass
+    await asyncio.to_thread(app[SERVICES].store.reload_if_changed)
