@@ -22,6 +22,7 @@ CONFIDENCE_HINT = "1 = inte alls säker, 5 = helt säker"
 
 REFUSALS = {
     "not_facilitator": "Bara ledaren – den som startade sessionen – kan göra det.",
+    "not_owner": "Bara den som skrev /session kan välja scenario.",
     "revealed": "Svaret är redan visat. Din röst räknas inte längre.",
     "wrong_step": "Den frågan är inte öppen längre.",
     "not_revealed": "Visa svaret först.",
@@ -36,8 +37,9 @@ def data(*parts: str | int) -> str:
     return pack(PREFIX, *(str(p) for p in parts))
 
 
-def scenario_keyboard(scenarios: dict[str, Scenario], action: str) -> InlineKeyboardMarkup:
-    rows = [[InlineKeyboardButton(f"{s.title} ({s.minutes} min)", callback_data=data(action, s.id))]
+def scenario_keyboard(scenarios: dict[str, Scenario], action: str, owner: int) -> InlineKeyboardMarkup:
+    """One button per scenario; only `owner` (who asked for the menu) can pick one."""
+    rows = [[InlineKeyboardButton(f"{s.title} ({s.minutes} min)", callback_data=data(action, s.id, owner))]
             for s in sorted(scenarios.values(), key=lambda s: s.title)]
     return InlineKeyboardMarkup(rows)
 

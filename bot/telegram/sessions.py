@@ -51,7 +51,7 @@ def guided_sessions(bot_data) -> GuidedSessions:
 # --- commands -----------------------------------------------------------------------------------
 
 async def session_command(update: Update, context: Context) -> None:
-    """Offers the scenarios to start a group session with."""
+    """Offers the scenarios to start a group session with; whoever sent /session picks and leads."""
     guided = guided_sessions(context.bot_data)
     if update.effective_chat.type not in _GROUPS:
         await _send(context.bot, update.effective_chat.id,
@@ -59,7 +59,7 @@ async def session_command(update: Update, context: Context) -> None:
                     "Vill du öva själv? Skriv /ova. Storbild för en lokal: öppna /session/ny på webbplatsen.")
         return
     await _send(context.bot, update.effective_chat.id, "<b>Välj scenario för gruppen.</b> Den som väljer blir ledare.",
-                msg.scenario_keyboard(guided.scenarios, msg.NEW))
+                msg.scenario_keyboard(guided.scenarios, msg.NEW, update.effective_user.id))
 
 
 async def practice_command(update: Update, context: Context) -> None:
@@ -69,7 +69,7 @@ async def practice_command(update: Update, context: Context) -> None:
         await _send(context.bot, update.effective_chat.id, "Öva själv gör du i en privat chatt med mig: skriv /ova där.")
         return
     await _send(context.bot, update.effective_chat.id, "<b>Vad vill du öva på?</b> Du får svar direkt efter varje fråga.",
-                msg.scenario_keyboard(guided.scenarios, msg.PRACTICE))
+                msg.scenario_keyboard(guided.scenarios, msg.PRACTICE, update.effective_user.id))
 
 
 # --- buttons ------------------------------------------------------------------------------------
@@ -82,6 +82,8 @@ async def session_button(update: Update, context: Context) -> None:
     try:
         action, args = parts[0], parts[1:]
         if action in (msg.NEW, msg.PRACTICE):
+            if int(args[1]) != update.effective_user.id:
+                raise Refused("not_owner")
             await _start(update, context, guided, args[0], alone=action == msg.PRACTICE)
         elif action == msg.REFRESHER:
             await _refresher_answer(update, context, guided, args[0], int(args[1]), int(args[2]))

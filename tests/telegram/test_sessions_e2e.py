@@ -39,9 +39,11 @@ async def test_group_session_with_facilitator_and_three_members(running):
     before = len(tg.sent)
     tg.user_message(GROUP, "/session", user_id=LEAD, chat_type="supergroup", first_name="Ledaren")
     (menu,) = await tg.wait_for_sent(lambda m: m.chat_id == GROUP, after=before)
-    assert "ses:new:parcel-fee-sms" in datas(menu)
+    assert f"ses:new:parcel-fee-sms:{LEAD}" in datas(menu)
+    # only the one who asked for the menu picks (and so leads)
+    assert "Bara den som skrev /session" in await press(tg, GROUP, menu, f"ses:new:parcel-fee-sms:{LEAD}", MEMBERS[0])
 
-    intro, confidence = await press_and_wait(tg, GROUP, menu, "ses:new:parcel-fee-sms", LEAD, count=2)
+    intro, confidence = await press_and_wait(tg, GROUP, menu, f"ses:new:parcel-fee-sms:{LEAD}", LEAD, count=2)
     assert scenario.title in intro.plain_text and "/delta" in intro.plain_text
     code = datas(confidence)[0].split(":")[2]
     assert f"ses:c:{code}:b:1" in datas(confidence) and f"ses:n:{code}" in datas(confidence)
@@ -114,7 +116,7 @@ async def test_only_buttons_of_the_current_step_count(running):
     before = len(tg.sent)
     tg.user_message(GROUP, "/session", user_id=LEAD, chat_type="supergroup")
     (menu,) = await tg.wait_for_sent(lambda m: m.chat_id == GROUP, after=before)
-    _, confidence = await press_and_wait(tg, GROUP, menu, "ses:new:hej-mamma-new-number", LEAD, count=2)
+    _, confidence = await press_and_wait(tg, GROUP, menu, f"ses:new:hej-mamma-new-number:{LEAD}", LEAD, count=2)
     code = datas(confidence)[0].split(":")[2]
     (step,) = await press_and_wait(tg, GROUP, confidence, f"ses:n:{code}", LEAD)
     assert "inte öppen" in await press(tg, GROUP, step, f"ses:v:{code}:3:0", MEMBERS[0])
@@ -128,7 +130,7 @@ async def test_practise_alone_then_refreshers_after_two_and_six_weeks(running):
     before = len(tg.sent)
     tg.user_message(chat, "/ova")
     (menu,) = await tg.wait_for_sent(lambda m: m.chat_id == chat, after=before)
-    _, confidence = await press_and_wait(tg, chat, menu, "ses:ova:ai-voice-grandchild", chat, count=2)
+    _, confidence = await press_and_wait(tg, chat, menu, f"ses:ova:ai-voice-grandchild:{chat}", chat, count=2)
     code = datas(confidence)[0].split(":")[2]
     assert len(datas(confidence)) == 5  # 1-5, no facilitator button when alone
     (step,) = await press_and_wait(tg, chat, confidence, f"ses:c:{code}:b:2", chat)
@@ -197,7 +199,7 @@ async def test_a_phone_without_telegram_joins_the_group_session(running):
     before = len(tg.sent)
     tg.user_message(GROUP, "/session", user_id=LEAD, chat_type="supergroup")
     (menu,) = await tg.wait_for_sent(lambda m: m.chat_id == GROUP, after=before)
-    intro, confidence = await press_and_wait(tg, GROUP, menu, "ses:new:parcel-fee-sms", LEAD, count=2)
+    intro, confidence = await press_and_wait(tg, GROUP, menu, f"ses:new:parcel-fee-sms:{LEAD}", LEAD, count=2)
     code = datas(confidence)[0].split(":")[2]
     assert code in intro.plain_text
 

@@ -17,7 +17,8 @@ _FIELDS = {"id", "title", "audience", "minutes", "topics", "facilitator_notes", 
 _STEP_FIELDS = {"id", "kind", "situation", "question", "options", "explanation", "discussion"}
 _OPTION_FIELDS = {"text", "safe", "feedback"}
 MAX_STEPS = 12
-MAX_ID = 40  # scenario ids travel in Telegram button data (64 bytes at most)
+MAX_ID = 40
+MAX_SCENARIO_ID = 32  # travels in Telegram button data with a user id (64 bytes at most)
 
 
 class ScenarioError(Exception):
@@ -77,7 +78,7 @@ def _read_scenario(path: Path, display: str, topic_ids: set[str], problems: list
         problems.extend(r.problems)
         return None
     r.unknown(data, _FIELDS)
-    scenario_id = r.text(data, "id", max_len=MAX_ID)
+    scenario_id = r.text(data, "id", max_len=MAX_SCENARIO_ID)
     if scenario_id and not _ID.match(scenario_id):
         r.problem(("id",), f"expected lowercase letters, digits and dashes, got {scenario_id!r}")
     elif scenario_id and scenario_id != path.stem:
