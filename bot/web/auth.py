@@ -174,6 +174,7 @@ async def login_submit(request: web.Request) -> web.StreamResponse:
         return _login_form(request, status=401, username=username,
                            error="Fel användarnamn eller lösenord, eller så är kontot låst eller avstängt.")
     token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+    await services.db.run(sessions.delete_idle_sessions, services.config.web.session_idle_minutes, _now())
     await services.db.run(sessions.create_session, token, result.member.id, csrf, _now())
     target = PASSWORD_URL if result.member.must_change_password else _safe_next(str(form.get("next", "")))
     response = web.HTTPFound(target)
