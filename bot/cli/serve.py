@@ -69,6 +69,7 @@ async def run_service(config: Config, host: str, port: int) -> None:
 def _announce(config: Config, host: str, port: int, topics: int) -> None:
     base = f"http://{host}:{port}"
     click.echo(f"Bedrägerikollen is running ({topics} topics, database {config.storage.path}, settings: {config.source})")
+    click.echo(f"  Web:             {base}/ for residents, {base}/staff for staff")
     click.echo(f"  API:             POST {base}/api/ask, POST {base}/api/check, GET {base}/healthz")
     if config.telegram.enabled:
         click.echo(f"  Telegram:        on ({config.telegram.mode}, Bot API at {config.telegram.base_url})")
