@@ -51,3 +51,30 @@ def build_overview(db: sqlite_utils.Database, now: datetime | None = None) -> Ov
         outbox_waiting=stats.outbox_waiting(db),
         open_unanswered=len(stats.unanswered_questions(db)),
     )
+
+
+@dataclass(frozen=True)
+class Wave:
+    method: str
+    this_week: int
+    weekly_before: float  # average over the earlier weeks of the window
+
+
+def rising_methods(weekly: list[dict], now: datetime, weeks: int, *, at_least: int = 3, factor: float = 2.0) -> list[Wave]:
+    """Methods residents report clearly more this week than before: a wave worth a warning.
+
+    `weekly` holds rows with week ('%Y-%W', as SQLite's strftime), method and n. A method counts
+    as rising with at least `at_least` reports this week and `factor` times its earlier weekly average.
+    """
+    current = now.strftime("%Y-%W")
+    this_week: dict[str, int] = {}
+    before: dict[str, int] = {}
+    for row in weekly:
+        target = this_week if row["week"] == current else before
+        target[row["method"]] = target.get(row["method"], 0) + row["n"]
+    waves = []
+    for method, n in this_week.items():
+        average = before.get(method, 0) / max(weeks - 1, 1)
+        if n >= at_least and n >= factor * average:
+            waves.append(Wave(method, n, average))
+    return sorted(waves, key=lambda w: -w.this_week)

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta, timezone
 from aiohttp import web
 
 from bot.config import resolve_content_dir
-from bot.core.dashboard import build_overview
+from bot.core.dashboard import build_overview, rising_methods
 from bot.core.session_summary import summarise_sessions
 from bot.core.sessions.loader import validate_scenarios
 from bot.core.report import build_report, report_csv
@@ -44,7 +44,8 @@ async def overview(request: web.Request) -> web.Response:
 async def reported_scams(request: web.Request) -> web.Response:
     """Shows what residents passed on, by week, method and municipality, and the latest reports."""
     services = request.app[SERVICES]
-    since = datetime.now(timezone.utc) - timedelta(weeks=REPORTED_WEEKS)
+    now = datetime.now(timezone.utc)
+    since = now - timedelta(weeks=REPORTED_WEEKS)
     weekly = await services.db.run(stats.reported_scams_by_week, since)
     recent = await services.db.run(stats.recent_reported_scams, 30)
     titles = {t.id: t.text("sv").title for t in services.store.kb.topics.values()}
@@ -52,7 +53,7 @@ async def reported_scams(request: web.Request) -> web.Response:
     for row in weekly:
         by_method[row["method"]] = by_method.get(row["method"], 0) + row["n"]
     return render(request, "staff/reported.html", staff_context(
-        request, weekly=weekly, recent=recent, titles=titles, weeks=REPORTED_WEEKS,
+        request, weekly=weekly, recent=recent, titles=titles, weeks=REPORTED_WEEKS, waves=rising_methods(weekly, now, REPORTED_WEEKS),
         by_method=sorted(by_method.items(), key=lambda kv: -kv[1])))
 
 

@@ -23,3 +23,16 @@ def test_today_week_and_unanswered_share(tmp_path):
     assert o.unanswered_share == 0.5 and o.questions_30_days == 4
     assert o.top_topics == [("card-fraud", 2)]
     db.conn.close()
+
+
+def test_a_method_reported_much_more_this_week_is_a_wave():
+    from bot.core.dashboard import rising_methods
+
+    now = datetime(2026, 11, 26, tzinfo=timezone.utc)
+    this_week = now.strftime("%Y-%W")
+    rows = [{"week": this_week, "method": "sms-phishing", "n": 4}, {"week": "2026-40", "method": "sms-phishing", "n": 2},
+            {"week": this_week, "method": "card-fraud", "n": 2}, {"week": this_week, "method": "romance-scam", "n": 5},
+            {"week": "2026-44", "method": "romance-scam", "n": 30}]
+    waves = rising_methods(rows, now, 12)
+    assert [(w.method, w.this_week) for w in waves] == [("sms-phishing", 4)]
+    assert waves[0].weekly_before == 2 / 11

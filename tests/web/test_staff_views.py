@@ -189,7 +189,12 @@ async def test_reported_scams_by_method_week_and_municipality(app_client):
     await login(app_client, "anna")
     html = await (await app_client.get("/staff/rapporterade")).text()
     assert "Kramfors" in html and "postnord-tull.top" in html
-    assert "key-11" not in html
+    assert "key-11" not in html and "Ökar nu" not in html
+    for _ in range(3):
+        record_reported_scam(app_client.services.db.db, user_key="key-11", municipality="Kramfors", method="sms-phishing",
+                             risk="high", text="Ditt paket väntar")
+    html = await (await app_client.get("/staff/rapporterade")).text()
+    assert "Ökar nu: Bluff-sms om paket, tull och avgifter – 4 rapporter den här veckan" in html
 
 
 async def test_audit_log_lists_staff_actions(app_client):
