@@ -47,11 +47,12 @@ class YearReport:
     months: list[MonthRow]
     topics: list[tuple[str, str, int]]  # id, Swedish title, questions
     channels: dict[str, int]
+    warnings_sent: int
     alerts_sent: dict[str, int]  # municipality -> warnings that targeted it
     deliveries: dict[str, int]  # municipality -> warning messages delivered
     reactions: dict[str, int]
     feedback: dict[str, int]
-    reported_scams: dict[str, int]  # method -> reports
+    reported_scams: list[tuple[str, str, int]]  # method id, Swedish title, reports
     themes: list[tuple[str, int]]  # word -> unanswered questions containing it
     sessions: list[ScenarioSummary] = field(default_factory=list)
 
@@ -88,11 +89,12 @@ def build_report(db: sqlite_utils.Database, year: int, kb: KnowledgeBase, scenar
         months=months,
         topics=topics,
         channels=stats.questions_per_channel(db, start, end),
+        warnings_sent=stats.count_alerts_sent(db, start, end),
         alerts_sent=stats.alerts_sent_per_municipality(db, start, end, MUNICIPALITIES),
         deliveries=stats.deliveries_per_municipality(db, start, end),
         reactions=stats.reaction_totals(db, start, end),
         feedback=stats.feedback_counts(db, start, end),
-        reported_scams=dict(scams.most_common()),
+        reported_scams=[(m, kb.topics[m].text("sv").title if m in kb.topics else m, n) for m, n in scams.most_common()],
         themes=unanswered_themes(stats.unanswered_texts_between(db, start, end)),
         sessions=summarise_sessions(list_results(db), scenarios or {}, year),
     )
@@ -123,11 +125,12 @@ def report_rows(report: YearReport) -> list[tuple[str, str, str, int | float]]:
     rows.append(("questions", "year", "answered_share", round(report.answered_share or 0.0, 4)))
     rows += [("questions_per_topic", topic, title, n) for topic, title, n in report.topics]
     rows += [("questions_per_channel", channel, "", n) for channel, n in sorted(report.channels.items())]
+    rows.append(("warnings_sent", "all", "warnings", report.warnings_sent))
     rows += [("warnings_sent", m, "warnings", n) for m, n in report.alerts_sent.items()]
     rows += [("warnings_reached", m, "messages delivered", n) for m, n in report.deliveries.items()]
     rows += [("warning_reactions", r, "", n) for r, n in sorted(report.reactions.items())]
     rows += [("answer_feedback", k, "", n) for k, n in report.feedback.items()]
-    rows += [("reported_scams", method, "", n) for method, n in report.reported_scams.items()]
+    rows += [("reported_scams", method, title, n) for method, title, n in report.reported_scams]
     rows += [("unanswered_themes", word, "questions", n) for word, n in report.themes]
     for s in report.sessions:
         rows += [("guided_sessions", s.scenario_id, "held", s.held), ("guided_sessions", s.scenario_id, "participants", s.participants),

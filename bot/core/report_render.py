@@ -22,24 +22,27 @@ COLOURS = {"answered": "#0a4d8c", "clarify": "#7aa6d6", "unanswered": "#8a1c00",
 
 def _svg(figure) -> str:
     """The figure as inline SVG markup (text kept as text, so it stays small and searchable)."""
-    import matplotlib.pyplot as plt
-
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
-    plt.close(figure)
     svg = buffer.getvalue()
     return svg[svg.index("<svg"):]
 
 
 def _figure(height: float = 3.2, ncols: int = 1):
+    """A figure without pyplot's global state, so reports can be drawn in several threads at once."""
     import matplotlib
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
-
-    plt.rcParams.update({"svg.fonttype": "none", "font.size": 10, "axes.spines.top": False, "axes.spines.right": False,
-                         "svg.hashsalt": "fraudbot"})
-    return plt.subplots(1, ncols, figsize=(7.5, height))
+    # The same value every time: text stays text in the SVG, and ids are stable between runs.
+    matplotlib.rcParams["svg.fonttype"] = "none"
+    matplotlib.rcParams["svg.hashsalt"] = "fraudbot"
+    fig = Figure(figsize=(7.5, height))
+    axes = fig.subplots(1, ncols)
+    for axis in (axes if ncols > 1 else [axes]):
+        axis.yaxis.set_major_locator(MaxNLocator(integer=True))
+        axis.spines[["top", "right"]].set_visible(False)
+    return fig, axes
 
 
 def chart_months(report: YearReport) -> str:
@@ -59,6 +62,9 @@ def chart_topics(report: YearReport, limit: int = 12) -> str:
     top = report.topics[:limit][::-1]
     fig, ax = _figure(max(2.0, 0.35 * len(top) + 0.8))
     ax.barh([title for _, title, _ in top], [n for _, _, n in top], color=COLOURS["answered"])
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("Frågor")
     return _svg(fig)
 
@@ -72,7 +78,6 @@ def chart_warnings(report: YearReport) -> str:
     right.set_title("Meddelanden som nådde fram")
     for axis in (left, right):
         axis.tick_params(axis="x", labelrotation=20)
-        axis.spines[["top", "right"]].set_visible(False)
     return _svg(fig)
 
 

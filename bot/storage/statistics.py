@@ -155,6 +155,12 @@ def alerts_sent_per_municipality(db: sqlite_utils.Database, since: datetime, unt
     return counts
 
 
+def count_alerts_sent(db: sqlite_utils.Database, since: datetime, until: datetime) -> int:
+    """Warnings sent in the period, corrections not counted again."""
+    return db.execute("SELECT COUNT(*) FROM alerts WHERE sent_at >= ? AND sent_at < ? AND correction_of IS NULL",
+                      (_iso(since), _iso(until))).fetchone()[0]
+
+
 def deliveries_per_municipality(db: sqlite_utils.Database, since: datetime, until: datetime) -> dict[str, int]:
     """Warning messages delivered in the period, by the recipient's current municipality.
 

@@ -75,7 +75,8 @@ def test_numbers(filled, kb, scenarios):
     assert report.deliveries == {"Härnösand": 1, "Kramfors": 2}
     assert report.reactions == {"got_it_too": 2}
     assert report.feedback == {"useful": 1, "not_useful": 0}
-    assert report.reported_scams == {"sms-phishing": 1}
+    assert report.reported_scams == [("sms-phishing", kb.topics["sms-phishing"].text("sv").title, 1)]
+    assert report.warnings_sent == 2
     assert ("routern", 5) in report.themes  # four web questions plus the Telegram ones' word, from several people
     [session] = report.sessions
     assert (session.scenario_id, session.held, session.participants) == ("parcel-fee-sms", 1, 4)
