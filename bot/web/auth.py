@@ -51,8 +51,9 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def _set_cookie(request: web.Request, response: web.StreamResponse, name: str, value: str, path: str) -> None:
-    response.set_cookie(name, value, path=path, httponly=True, samesite="Strict",
+def _set_cookie(request: web.Request, response: web.StreamResponse, name: str, value: str, path: str,
+                samesite: str = "Strict") -> None:
+    response.set_cookie(name, value, path=path, httponly=True, samesite=samesite,
                         secure=request.app[SERVICES].config.web.secure_cookies)
 
 
@@ -178,7 +179,9 @@ async def login_submit(request: web.Request) -> web.StreamResponse:
     await services.db.run(sessions.create_session, token, result.member.id, csrf, _now())
     target = PASSWORD_URL if result.member.must_change_password else _safe_next(str(form.get("next", "")))
     response = web.HTTPFound(target)
-    _set_cookie(request, response, SESSION_COOKIE, token, "/staff")
+    # Lax, not Strict: a link to a dashboard page from a staff member's Telegram or e-mail must open
+    # it logged in. Cross-site POSTs still carry no cookie, and every POST needs the CSRF token.
+    _set_cookie(request, response, SESSION_COOKIE, token, "/staff", samesite="Lax")
     response.del_cookie(LOGIN_COOKIE, path=LOGIN_URL)
     raise response
 
