@@ -22,6 +22,7 @@ from bot.core.staff import LOCK_MINUTES, verify_login
 from bot.storage import audit
 from bot.storage import web_sessions as sessions
 from bot.storage.staff import StaffMember, get_staff
+from bot.web.client_address import client_address
 from bot.web.keys import SERVICES
 from bot.web.templating import render
 
@@ -167,7 +168,7 @@ async def login_submit(request: web.Request) -> web.StreamResponse:
     password = str(form.get("password", ""))[:1024]
     services = request.app[SERVICES]
     limiter = request.app[LOGIN_LIMITER]
-    if limiter.check(request.remote or "unknown") != OK:
+    if limiter.check(client_address(request)) != OK:
         return _login_form(request, status=429, username=username,
                            error="För många inloggningsförsök härifrån. Vänta en stund och försök igen.")
     result = await services.db.run(verify_login, username, password)

@@ -11,13 +11,18 @@ from urllib.parse import urlsplit
 from aiohttp import web
 
 from bot.core.assistant import Asker
+from bot.core.rate_limit import OK, SlidingWindowLimiter
 from bot.core.knowledge.taxonomy import CATEGORIES
 from bot.core.privacy import privacy_notice
 from bot.core.reply import compose_topic
 from bot.web.api import MAX_TEXT
+from bot.web.client_address import client_address
 from bot.web.keys import SERVICES
 from bot.web.templating import render
 
+# Per client address: plenty for a person, but a script cannot fill the question log.
+QUESTIONS_PER_MINUTE = 30
+CHAT_LIMITER = web.AppKey("chat_limiter", SlidingWindowLimiter)
 DISPLAY_COOKIE = "display"
 DISPLAY_OPTIONS = ("large-text", "high-contrast")
 ACTIONS = ("ask", "check")
@@ -45,6 +50,7 @@ UI = {
         "busy": "Tänker …",
         "error": "Något gick fel. Försök igen, eller ring polisen på 114 14.",
         "too_long": f"Texten är för lång (högst {MAX_TEXT} tecken).",
+        "slow_down": "Du har skickat många frågor på kort tid. Vänta en minut och försök igen.",
     },
     "en": {
         "title": "Ask Bedrägerikollen",
@@ -68,6 +74,7 @@ UI = {
         "busy": "Thinking …",
         "error": "Something went wrong. Try again, or call the police on 114 14.",
         "too_long": f"The text is too long (at most {MAX_TEXT} characters).",
+        "slow_down": "You have sent many questions in a short time. Wait a minute and try again.",
     },
 }
 
@@ -102,6 +109,8 @@ async def _answer(request: web.Request) -> tuple[str, dict]:
         text = ""
     if len(text) > MAX_TEXT:
         return lang, {"text": text[:MAX_TEXT], "action": action, "view": None, "error": UI[lang]["too_long"]}
+    if request.app[CHAT_LIMITER].check(client_address(request)) != OK:
+        return lang, {"text": text, "action": action, "view": None, "error": UI[lang]["slow_down"], "status": 429}
     assistant = request.app[SERVICES].assistant
     if action == "check":
         _, view = await assistant.check(text, lang)
@@ -113,13 +122,15 @@ async def _answer(request: web.Request) -> tuple[str, dict]:
 async def chat_submit(request: web.Request) -> web.Response:
     """Answers the question (or checks the message) and shows the page again with the answer."""
     lang, ctx = await _answer(request)
-    return render(request, "public/chat.html", _context(request, lang, **ctx))
+    status = ctx.pop("status", 200)
+    return render(request, "public/chat.html", _context(request, lang, **ctx), status=status)
 
 
 async def answer_fragment(request: web.Request) -> web.Response:
     """The answer alone, for chat.js to put into the page without reloading it."""
     lang, ctx = await _answer(request)
-    return render(request, "public/_answer.html", _context(request, lang, **ctx))
+    status = ctx.pop("status", 200)
+    return render(request, "public/_answer.html", _context(request, lang, **ctx), status=status)
 
 
 async def topics_page(request: web.Request) -> web.Response:
@@ -168,6 +179,7 @@ async def save_display(request: web.Request) -> web.StreamResponse:
 
 
 def setup_public_routes(app: web.Application) -> None:
+    app[CHAT_LIMITER] = SlidingWindowLimiter(QUESTIONS_PER_MINUTE, window=60.0)
     app.router.add_get("/", chat_page)
     app.router.add_post("/", chat_submit)
     app.router.add_post("/svar", answer_fragment)

@@ -100,3 +100,11 @@ async def test_display_form_never_redirects_off_site(app_client):
     assert resp.headers["Location"] == "/"
     resp = await app_client.post("/visning", data={"back": "//evil.example/"}, allow_redirects=False)
     assert resp.headers["Location"] == "/"
+
+
+async def test_one_address_cannot_flood_the_question_log(app_client):
+    for _ in range(30):
+        assert (await app_client.post("/svar", data={"text": "bluff-sms om paket", "action": "ask"})).status == 200
+    resp = await app_client.post("/", data={"text": "bluff-sms om paket", "action": "ask"})
+    assert resp.status == 429 and "Vänta en minut" in await resp.text()
+    assert app_client.services.db.db.execute("SELECT COUNT(*) FROM questions").fetchone()[0] == 30

@@ -15,7 +15,7 @@
       answer.textContent = answer.dataset.busy;
       fetch("/svar", { method: "POST", body: data, credentials: "same-origin" })
         .then(function (response) {
-          if (!response.ok) { throw new Error(response.status); }
+          if (!response.ok && response.status !== 429) { throw new Error(response.status); }
           return response.text();
         })
         .then(function (html) { answer.innerHTML = html; })
