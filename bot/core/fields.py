@@ -6,8 +6,11 @@ import re
 from datetime import date
 from typing import Any
 
-from bot.core.yaml_lines import LineIndex, Problem
+from pathlib import Path
 
+from bot.core.yaml_lines import LineIndex, Problem, read_yaml
+
+ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*\.[^\s]+$")
 
 
@@ -120,3 +123,41 @@ def _kind(value: Any) -> str:
     return {dict: "a block", list: "a list", str: "text", bool: "true/false", int: "a number"}.get(
         type(value), type(value).__name__
     )
+
+
+def display_path(path: Path) -> str:
+    """A content file's name as problems show it: relative to the working directory when inside it."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def open_document(path: Path, display: str, problems: list[Problem]) -> tuple[dict, FieldReader] | None:
+    """Parse one content file into its top-level block and a reader naming it.
+
+    Returns None, with the problems added, when the file cannot be used at all.
+    """
+    data, index, parse_problems = read_yaml(path, display)
+    problems.extend(parse_problems)
+    if data is None and parse_problems:
+        return None
+    reader = FieldReader(display, index)
+    data = reader.mapping(data, ())
+    if not data:
+        problems.extend(reader.problems)
+        return None
+    return data, reader
+
+
+def check_file_id(reader: FieldReader, value: str, path: Path) -> bool:
+    """An id must be lowercase-with-dashes and equal the file name; records a problem otherwise."""
+    if not value:
+        return False
+    if not ID_PATTERN.match(value):
+        reader.problem(("id",), f"expected lowercase letters, digits and dashes, got {value!r}")
+        return False
+    if value != path.stem:
+        reader.problem(("id",), f"id {value!r} does not match the file name {path.name!r}")
+        return False
+    return True

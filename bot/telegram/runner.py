@@ -160,12 +160,7 @@ async def telegram_context(app: web.Application) -> AsyncIterator[None]:
     outbox = asyncio.create_task(deliver_when_ready(), name="outbox")
     refreshers = start_refresher_loop(application, ready)
     yield
-    for t in (refreshers, outbox, task):
-        t.cancel()
-        try:
-            await t
-        except asyncio.CancelledError:
-            pass
+    await cancel_and_wait(refreshers, outbox, task)
     await worker.stop()
     if ready.is_set():
         await stop_application(application)

@@ -237,7 +237,7 @@ async def test_yearly_report_from_the_dashboard(app_client):
     assert f'<option value="{year}">' in form
     csv_resp = await app_client.get(f"/staff/rapport?ar={year}&format=csv")
     assert csv_resp.headers["Content-Type"].startswith("text/csv")
-    assert f"questions,year,total,5" in await csv_resp.text()
+    assert "questions,year,total,5" in await csv_resp.text()
     html_resp = await app_client.get(f"/staff/rapport?ar={year}")
     html = await html_resp.text()
     assert "<svg" in html and "router" not in html

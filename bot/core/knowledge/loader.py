@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
-from bot.core.fields import FieldReader
+from bot.core.fields import check_file_id, display_path, open_document
 from bot.core.knowledge.model import LANGS, ContactText, Contacts, KnowledgeBase, Source, Topic, TopicText
 from bot.core.knowledge.taxonomy import CATEGORIES, TOPIC_IDS
 from bot.core.text import normalise
-from bot.core.yaml_lines import Problem, read_yaml
+from bot.core.yaml_lines import Problem
 
 CONTACTS_FILE = "_contacts.yaml"
 MIN_PHRASES = {"sv": 12, "en": 5}
-_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _TOPIC_FIELDS = {"id", "category", "reviewed", "sources", "related", "keywords", *LANGS}
 _TEXT_FIELDS = {"title", "summary", "signs", "what_to_do", "if_it_happened", "report", "phrases"}
 
@@ -44,7 +42,7 @@ def validate_knowledge(folder: Path) -> tuple[KnowledgeBase | None, list[Problem
     files = sorted(p for p in folder.iterdir() if p.suffix in {".yaml", ".yml"})
     contacts = None
     for path in files:
-        display = _display(path)
+        display = display_path(path)
         if path.name == CONTACTS_FILE:
             contacts = _read_contacts(path, display, problems)
             continue
@@ -67,31 +65,15 @@ def validate_knowledge(folder: Path) -> tuple[KnowledgeBase | None, list[Problem
     return KnowledgeBase(topics=topics, contacts=contacts, folder=folder), problems
 
 
-def _display(path: Path) -> str:
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
-
-
 def _read_topic(path: Path, display: str, problems: list[Problem]) -> Topic | None:
-    data, index, parse_problems = read_yaml(path, display)
-    problems.extend(parse_problems)
-    if data is None and parse_problems:
+    opened = open_document(path, display, problems)
+    if opened is None:
         return None
-    r = FieldReader(display, index)
-    data = r.mapping(data, ())
-    if not data:
-        problems.extend(r.problems)
-        return None
+    data, r = opened
     r.unknown(data, _TOPIC_FIELDS)
     topic_id = r.text(data, "id")
-    if topic_id:
-        if not _ID.match(topic_id):
-            r.problem(("id",), f"expected lowercase letters, digits and dashes, got {topic_id!r}")
-        elif topic_id != path.stem:
-            r.problem(("id",), f"id {topic_id!r} does not match the file name {path.name!r}")
-        elif topic_id not in TOPIC_IDS:
+    if check_file_id(r, topic_id, path):
+        if topic_id not in TOPIC_IDS:
             r.problem(("id",), f"unknown topic id {topic_id!r}: ids are stable API keys, add new ones to bot/core/knowledge/taxonomy.py")
     category = r.text(data, "category")
     if category and category not in CATEGORIES:
@@ -130,12 +112,10 @@ def _read_topic(path: Path, display: str, problems: list[Problem]) -> Topic | No
 
 
 def _read_contacts(path: Path, display: str, problems: list[Problem]) -> Contacts | None:
-    data, index, parse_problems = read_yaml(path, display)
-    problems.extend(parse_problems)
-    if data is None and parse_problems:
+    opened = open_document(path, display, problems)
+    if opened is None:
         return None
-    r = FieldReader(display, index)
-    data = r.mapping(data, ())
+    data, r = opened
     r.unknown(data, {"kind", "reviewed", "sources", *LANGS})
     reviewed = r.day(data, "reviewed")
     sources = tuple(Source(url, title) for url, title in r.urls(data, "sources"))

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
-from bot.core.fields import FieldReader
+from bot.core.fields import ID_PATTERN as _ID
+from bot.core.fields import FieldReader, check_file_id, display_path, open_document
 from bot.core.knowledge.taxonomy import TOPIC_IDS
 from bot.core.sessions.model import KINDS, Option, Refresher, Scenario, Step
-from bot.core.yaml_lines import Problem, read_yaml
+from bot.core.yaml_lines import Problem
 
-_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _FIELDS = {"id", "title", "audience", "minutes", "topics", "facilitator_notes", "confidence", "steps", "refresher"}
 _STEP_FIELDS = {"id", "kind", "situation", "question", "options", "explanation", "discussion"}
 _OPTION_FIELDS = {"text", "safe", "feedback"}
@@ -48,7 +47,7 @@ def validate_scenarios(folder: Path, topic_ids: Collection[str] = TOPIC_IDS) -> 
     problems: list[Problem] = []
     scenarios: dict[str, Scenario] = {}
     for path in sorted(p for p in folder.iterdir() if p.suffix in {".yaml", ".yml"} and not p.name.startswith("_")):
-        scenario = _read_scenario(path, _display(path), set(topic_ids), problems)
+        scenario = _read_scenario(path, display_path(path), set(topic_ids), problems)
         if scenario is None:
             continue
         if scenario.id in scenarios:
@@ -60,29 +59,14 @@ def validate_scenarios(folder: Path, topic_ids: Collection[str] = TOPIC_IDS) -> 
     return scenarios, problems
 
 
-def _display(path: Path) -> str:
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
-
-
 def _read_scenario(path: Path, display: str, topic_ids: set[str], problems: list[Problem]) -> Scenario | None:
-    data, index, parse_problems = read_yaml(path, display)
-    problems.extend(parse_problems)
-    if data is None and parse_problems:
+    opened = open_document(path, display, problems)
+    if opened is None:
         return None
-    r = FieldReader(display, index)
-    data = r.mapping(data, ())
-    if not data:
-        problems.extend(r.problems)
-        return None
+    data, r = opened
     r.unknown(data, _FIELDS)
     scenario_id = r.text(data, "id", max_len=MAX_SCENARIO_ID)
-    if scenario_id and not _ID.match(scenario_id):
-        r.problem(("id",), f"expected lowercase letters, digits and dashes, got {scenario_id!r}")
-    elif scenario_id and scenario_id != path.stem:
-        r.problem(("id",), f"id {scenario_id!r} does not match the file name {path.name!r}")
+    check_file_id(r, scenario_id, path)
     title = r.text(data, "title", max_len=120)
     audience = r.text(data, "audience", max_len=300)
     minutes = r.integer(data, "minutes", low=5, high=180)
