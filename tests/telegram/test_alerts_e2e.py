@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import time
 from collections import Counter
 
@@ -11,10 +10,20 @@ from bot.core import staff as staff_core
 from bot.core.alerts import workflow
 from bot.storage import alerts as alert_store
 from bot.storage import residents
-from tests.fakes import FakeTelegram
-from tests.telegram.conftest import start_service
 
 PLACES = ("Härnösand", "Kramfors", "Sollefteå")
+
+
+async def subscribe(db, chats, municipality):
+    for chat in chats:
+        await db.run(residents.ensure_resident, chat, f"k{chat}", "sv")
+        await db.run(residents.subscribe, chat, municipality=municipality, lang="sv")
+
+
+async def editor_and_approver(db):
+    anna, _ = await db.run(staff_core.create_staff, "anna", "editor")
+    bo, _ = await db.run(staff_core.create_staff, "bo", "approver")
+    return anna, bo
 
 
 async def wait_until(predicate, timeout=60.0):
@@ -24,168 +33,141 @@ async def wait_until(predicate, timeout=60.0):
         await asyncio.sleep(0.05)
 
 
-async def test_500_subscribers_get_exactly_the_warnings_meant_for_them(tmp_path):
-    async with FakeTelegram() as tg:
-        running = await start_service(tmp_path, tg)
-        try:
-            services = dataclasses.replace(running.services)
-            raw = services.db.db
-            await tg.wait_for_call("getUpdates")
-            subscribers = {}
-            for n in range(500):
-                chat = 10_000 + n
-                place = PLACES[n % 3]
-                await services.db.run(residents.ensure_resident, chat, f"k{chat}", "sv")
-                await services.db.run(residents.subscribe, chat, municipality=place, lang="sv")
-                subscribers[chat] = place
-            blocked = 10_001  # in Kramfors
-            tg.block_chat(blocked)
-            for chat in (10_004, 10_007, 10_010):  # three Kramfors chats answer 500 twice before it works
-                tg.fail_chat(chat, 500, times=2)
-            tg.fail_next("sendMessage", 3, error_code=429, retry_after=1)
-            anna, _ = await services.db.run(staff_core.create_staff, "anna", "editor")
-            bo, _ = await services.db.run(staff_core.create_staff, "bo", "approver")
-            alert = await services.db.run(workflow.create, anna, title="Falska sms om vägtull i Kramfors",
-                                          text="Klicka inte på länken.", municipalities=("Kramfors", "Sollefteå"),
-                                          severity="urgent")
-            refused = None
-            try:
-                await services.db.run(workflow.approve, anna, alert.id)
-            except workflow.AlertError as exc:
-                refused = str(exc)
-            assert refused and "approver" in refused
-            await services.db.run(workflow.approve, bo, alert.id)
+async def test_500_subscribers_get_exactly_the_warnings_meant_for_them(running):
+    tg = running.tg
+    services = running.services
+    raw = services.db.db
+    await tg.wait_for_call("getUpdates")
+    subscribers = {}
+    for n in range(500):
+        chat = 10_000 + n
+        place = PLACES[n % 3]
+        await services.db.run(residents.ensure_resident, chat, f"k{chat}", "sv")
+        await services.db.run(residents.subscribe, chat, municipality=place, lang="sv")
+        subscribers[chat] = place
+    blocked = 10_001  # in Kramfors
+    tg.block_chat(blocked)
+    for chat in (10_004, 10_007, 10_010):  # three Kramfors chats answer 500 twice before it works
+        tg.fail_chat(chat, 500, times=2)
+    tg.fail_next("sendMessage", 3, error_code=429, retry_after=1)
+    anna, bo = await editor_and_approver(services.db)
+    alert = await services.db.run(workflow.create, anna, title="Falska sms om vägtull i Kramfors",
+                                  text="Klicka inte på länken.", municipalities=("Kramfors", "Sollefteå"),
+                                  severity="urgent")
+    refused = None
+    try:
+        await services.db.run(workflow.approve, anna, alert.id)
+    except workflow.AlertError as exc:
+        refused = str(exc)
+    assert refused and "approver" in refused
+    await services.db.run(workflow.approve, bo, alert.id)
 
-            await wait_until(lambda: alert_store.get_alert(raw, alert.id).state == "sent", timeout=90)
-            got = Counter(m.chat_id for m in tg.sent if "vägtull" in m.text)
-            targeted = {c for c, p in subscribers.items() if p in ("Kramfors", "Sollefteå")}
-            assert set(got) == targeted - {blocked}
-            assert all(n == 1 for n in got.values()), [c for c, n in got.items() if n > 1]
-            counts = alert_store.counts(raw, alert.id)
-            assert counts == {"sent": len(targeted) - 1, "blocked": 1}
-            assert residents.get_subscription(raw, blocked).active is False
-            assert any(c.status == 429 for c in tg.calls) and any(c.status == 500 for c in tg.calls)
-            # every delivered copy has reaction buttons; a reaction is counted once
-            message = next(m for m in tg.sent if m.chat_id == 10_002 and "vägtull" in m.text)
-            assert {b["callback_data"] for b in message.buttons} == {f"ar:{alert.id}:got", f"ar:{alert.id}:thx"}
-            for _ in range(2):
-                tg.callback(10_002, message.message_id, f"ar:{alert.id}:got")
-            await wait_until(lambda: alert_store.reaction_counts(raw, alert.id).get("got_it_too") == 1, timeout=10)
-            # residents see it with /varningar in Telegram (Kramfors yes, Härnösand no)
-            await services.db.run(residents.set_municipality, 10_002, "Kramfors")
-            before = len(tg.sent)
-            tg.user_message(10_002, "/varningar")
-            (listing,) = await tg.wait_for_sent(lambda m: m.chat_id == 10_002, after=before)
-            assert "vägtull" in listing.text
-            await services.db.run(residents.set_municipality, 10_000, "Härnösand")
-            before = len(tg.sent)
-            tg.user_message(10_000, "/varningar")
-            (listing,) = await tg.wait_for_sent(lambda m: m.chat_id == 10_000, after=before)
-            assert "vägtull" not in listing.text
-            # the public page and feed show it
-            page = await (await running.client.get("/varningar?kommun=Kramfors")).text()
-            assert "Falska sms om vägtull i Kramfors" in page
-            feed = await (await running.client.get("/varningar.atom")).text()
-            assert "<entry>" in feed and "vägtull" in feed
-            empty = await (await running.client.get("/varningar?kommun=H%C3%A4rn%C3%B6sand")).text()
-            assert "vägtull" not in empty
-        finally:
-            await running.client.close()
-            running.services.close()
+    await wait_until(lambda: alert_store.get_alert(raw, alert.id).state == "sent", timeout=90)
+    got = Counter(m.chat_id for m in tg.sent if "vägtull" in m.text)
+    targeted = {c for c, p in subscribers.items() if p in ("Kramfors", "Sollefteå")}
+    assert set(got) == targeted - {blocked}
+    assert all(n == 1 for n in got.values()), [c for c, n in got.items() if n > 1]
+    counts = alert_store.counts(raw, alert.id)
+    assert counts == {"sent": len(targeted) - 1, "blocked": 1}
+    assert residents.get_subscription(raw, blocked).active is False
+    assert any(c.status == 429 for c in tg.calls) and any(c.status == 500 for c in tg.calls)
+    # every delivered copy has reaction buttons; a reaction is counted once
+    message = next(m for m in tg.sent if m.chat_id == 10_002 and "vägtull" in m.text)
+    assert {b["callback_data"] for b in message.buttons} == {f"ar:{alert.id}:got", f"ar:{alert.id}:thx"}
+    for _ in range(2):
+        tg.callback(10_002, message.message_id, f"ar:{alert.id}:got")
+    await wait_until(lambda: alert_store.reaction_counts(raw, alert.id).get("got_it_too") == 1, timeout=10)
+    # residents see it with /varningar in Telegram (Kramfors yes, Härnösand no)
+    await services.db.run(residents.set_municipality, 10_002, "Kramfors")
+    before = len(tg.sent)
+    tg.user_message(10_002, "/varningar")
+    (listing,) = await tg.wait_for_sent(lambda m: m.chat_id == 10_002, after=before)
+    assert "vägtull" in listing.text
+    await services.db.run(residents.set_municipality, 10_000, "Härnösand")
+    before = len(tg.sent)
+    tg.user_message(10_000, "/varningar")
+    (listing,) = await tg.wait_for_sent(lambda m: m.chat_id == 10_000, after=before)
+    assert "vägtull" not in listing.text
+    # the public page and feed show it
+    page = await (await running.client.get("/varningar?kommun=Kramfors")).text()
+    assert "Falska sms om vägtull i Kramfors" in page
+    feed = await (await running.client.get("/varningar.atom")).text()
+    assert "<entry>" in feed and "vägtull" in feed
+    empty = await (await running.client.get("/varningar?kommun=H%C3%A4rn%C3%B6sand")).text()
+    assert "vägtull" not in empty
 
 
-async def test_withdrawal_edits_the_delivered_messages(tmp_path):
-    async with FakeTelegram() as tg:
-        running = await start_service(tmp_path, tg)
-        try:
-            db = running.services.db
-            raw = db.db
-            await tg.wait_for_call("getUpdates")
-            for chat in (1, 2):
-                await db.run(residents.ensure_resident, chat, f"k{chat}", "sv")
-                await db.run(residents.subscribe, chat, municipality="Sollefteå", lang="sv")
-            anna, _ = await db.run(staff_core.create_staff, "anna", "editor")
-            bo, _ = await db.run(staff_core.create_staff, "bo", "approver")
-            alert = await db.run(workflow.create, anna, title="Falsk hemtjänst", text="Släpp inte in.", severity="urgent")
-            await db.run(workflow.approve, bo, alert.id)
-            await wait_until(lambda: alert_store.get_alert(raw, alert.id).state == "sent")
-            await db.run(workflow.withdraw, bo, alert.id)
-            await wait_until(lambda: len(tg.edits) == 2)
-            assert all("ÅTERKALLAD" in (tg.message(e.chat_id, e.message_id) or {}).get("text", "") for e in tg.edits)
-            page = await (await running.client.get("/varningar")).text()
-            assert "Falsk hemtjänst" not in page
-        finally:
-            await running.client.close()
-            running.services.close()
+async def test_withdrawal_edits_the_delivered_messages(running):
+    tg = running.tg
+    db = running.services.db
+    raw = db.db
+    await tg.wait_for_call("getUpdates")
+    await subscribe(db, (1, 2), "Sollefteå")
+    anna, bo = await editor_and_approver(db)
+    alert = await db.run(workflow.create, anna, title="Falsk hemtjänst", text="Släpp inte in.", severity="urgent")
+    await db.run(workflow.approve, bo, alert.id)
+    await wait_until(lambda: alert_store.get_alert(raw, alert.id).state == "sent")
+    await db.run(workflow.withdraw, bo, alert.id)
+    await wait_until(lambda: len(tg.edits) == 2)
+    assert all("ÅTERKALLAD" in (tg.message(e.chat_id, e.message_id) or {}).get("text", "") for e in tg.edits)
+    page = await (await running.client.get("/varningar")).text()
+    assert "Falsk hemtjänst" not in page
 
 
-async def test_staff_write_in_telegram_and_only_another_approver_can_approve(tmp_path):
-    async with FakeTelegram() as tg:
-        running = await start_service(tmp_path, tg)
-        try:
-            db = running.services.db
-            raw = db.db
-            await tg.wait_for_call("getUpdates")
-            anna, _ = await db.run(staff_core.create_staff, "anna", "approver")
-            bo, _ = await db.run(staff_core.create_staff, "bo", "approver")
-            for member, uid in ((anna, 501), (bo, 502)):
-                code = await db.run(staff_core.create_link_code, member)
-                before = len(tg.sent)
-                tg.user_message(uid, f"/koppla {code}", user_id=uid)
-                (reply,) = await tg.wait_for_sent(lambda m: m.chat_id == uid, after=before)
-                assert "Kopplat" in reply.text
-            before = len(tg.sent)
-            tg.user_message(501, "/ny_varning", user_id=501)
-            await tg.wait_for_sent(lambda m: m.chat_id == 501, after=before)
-            before = len(tg.sent)
-            tg.user_message(501, "Falska poliser ringer i Härnösand", user_id=501)
-            await tg.wait_for_sent(lambda m: m.chat_id == 501, after=before)
-            before = len(tg.sent)
-            tg.user_message(501, "Polisen hämtar aldrig kort eller smycken. Lägg på och ring 114 14.", user_id=501)
-            (preview,) = await tg.wait_for_sent(lambda m: m.chat_id == 501, after=before)
-            assert "Förhandsvisning" in preview.text
-            tg.callback(501, preview.message_id, "av:mun:Härnösand", user_id=501)
-            await tg.wait_for_call("editMessageReplyMarkup")
-            before = len(tg.sent)
-            tg.callback(501, preview.message_id, "av:submit", user_id=501)
-            sent = await tg.wait_for_sent(lambda m: m.chat_id in (501, 502), count=2, after=before)
-            to_approver = next(m for m in sent if m.chat_id == 502)
-            (alert,) = alert_store.list_alerts(raw)
-            assert alert.state == "awaiting_approval" and alert.municipalities == ("Härnösand",)
-            # the author cannot approve (even with the button)
-            tg.callback(501, to_approver.message_id, f"aa:{alert.id}", user_id=501)
-            await tg.wait_for_call("answerCallbackQuery", lambda c: "four-eyes" in (c.params.get("text") or ""))
-            assert alert_store.get_alert(raw, alert.id).state == "awaiting_approval"
-            tg.callback(502, to_approver.message_id, f"aa:{alert.id}", user_id=502)
-            await wait_until(lambda: alert_store.get_alert(raw, alert.id).state in ("approved", "sending", "sent"), timeout=10)
-            assert alert_store.get_alert(raw, alert.id).approved_by == bo.id
-        finally:
-            await running.client.close()
-            running.services.close()
+async def test_staff_write_in_telegram_and_only_another_approver_can_approve(running):
+    tg = running.tg
+    db = running.services.db
+    raw = db.db
+    await tg.wait_for_call("getUpdates")
+    anna, _ = await db.run(staff_core.create_staff, "anna", "approver")
+    bo, _ = await db.run(staff_core.create_staff, "bo", "approver")
+    for member, uid in ((anna, 501), (bo, 502)):
+        code = await db.run(staff_core.create_link_code, member)
+        before = len(tg.sent)
+        tg.user_message(uid, f"/koppla {code}", user_id=uid)
+        (reply,) = await tg.wait_for_sent(lambda m: m.chat_id == uid, after=before)
+        assert "Kopplat" in reply.text
+    before = len(tg.sent)
+    tg.user_message(501, "/ny_varning", user_id=501)
+    await tg.wait_for_sent(lambda m: m.chat_id == 501, after=before)
+    before = len(tg.sent)
+    tg.user_message(501, "Falska poliser ringer i Härnösand", user_id=501)
+    await tg.wait_for_sent(lambda m: m.chat_id == 501, after=before)
+    before = len(tg.sent)
+    tg.user_message(501, "Polisen hämtar aldrig kort eller smycken. Lägg på och ring 114 14.", user_id=501)
+    (preview,) = await tg.wait_for_sent(lambda m: m.chat_id == 501, after=before)
+    assert "Förhandsvisning" in preview.text
+    tg.callback(501, preview.message_id, "av:mun:Härnösand", user_id=501)
+    await tg.wait_for_call("editMessageReplyMarkup")
+    before = len(tg.sent)
+    tg.callback(501, preview.message_id, "av:submit", user_id=501)
+    sent = await tg.wait_for_sent(lambda m: m.chat_id in (501, 502), count=2, after=before)
+    to_approver = next(m for m in sent if m.chat_id == 502)
+    (alert,) = alert_store.list_alerts(raw)
+    assert alert.state == "awaiting_approval" and alert.municipalities == ("Härnösand",)
+    # the author cannot approve (even with the button)
+    tg.callback(501, to_approver.message_id, f"aa:{alert.id}", user_id=501)
+    await tg.wait_for_call("answerCallbackQuery", lambda c: "four-eyes" in (c.params.get("text") or ""))
+    assert alert_store.get_alert(raw, alert.id).state == "awaiting_approval"
+    tg.callback(502, to_approver.message_id, f"aa:{alert.id}", user_id=502)
+    await wait_until(lambda: alert_store.get_alert(raw, alert.id).state in ("approved", "sending", "sent"), timeout=10)
+    assert alert_store.get_alert(raw, alert.id).approved_by == bo.id
 
 
-async def test_broadcast_keeps_under_the_rate_limit_without_provoking_429(tmp_path):
+async def test_broadcast_keeps_under_the_rate_limit_without_provoking_429(running):
     """The fake enforces the same overall limit Telegram would: aiming exactly at it used to trip it."""
-    async with FakeTelegram() as tg:
-        running = await start_service(tmp_path, tg)
-        try:
-            db = running.services.db
-            raw = db.db
-            await tg.wait_for_call("getUpdates")
-            tg.flood_limit(per_second=30)
-            for chat in range(30_000, 30_150):
-                await db.run(residents.ensure_resident, chat, f"k{chat}", "sv")
-                await db.run(residents.subscribe, chat, municipality="Härnösand", lang="sv")
-            anna, _ = await db.run(staff_core.create_staff, "anna", "editor")
-            bo, _ = await db.run(staff_core.create_staff, "bo", "approver")
-            alert = await db.run(workflow.create, anna, title="Falska fakturor", text="Betala inte.", severity="urgent")
-            await db.run(workflow.approve, bo, alert.id)
-            await wait_until(lambda: alert_store.get_alert(raw, alert.id).state == "sent", timeout=60)
-            stamps = sorted(m.time for m in tg.sent if "Falska fakturor" in m.text)
-            assert len(stamps) == 150
-            assert tg.flood_429s == 0
-            rate = (len(stamps) - 1) / (stamps[-1] - stamps[0])
-            assert 0.9 * 30 <= rate <= 30
-        finally:
-            await running.client.close()
-            running.services.close()
+    tg = running.tg
+    db = running.services.db
+    raw = db.db
+    await tg.wait_for_call("getUpdates")
+    tg.flood_limit(per_second=30)
+    await subscribe(db, range(30_000, 30_150), "Härnösand")
+    anna, bo = await editor_and_approver(db)
+    alert = await db.run(workflow.create, anna, title="Falska fakturor", text="Betala inte.", severity="urgent")
+    await db.run(workflow.approve, bo, alert.id)
+    await wait_until(lambda: alert_store.get_alert(raw, alert.id).state == "sent", timeout=60)
+    stamps = sorted(m.time for m in tg.sent if "Falska fakturor" in m.text)
+    assert len(stamps) == 150
+    assert tg.flood_429s == 0
+    rate = (len(stamps) - 1) / (stamps[-1] - stamps[0])
+    assert 0.9 * 30 <= rate <= 30
