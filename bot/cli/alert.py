@@ -6,12 +6,11 @@ A running `fraudbot serve` picks approved warnings up and delivers them.
 from __future__ import annotations
 
 import json
-import sys
 from datetime import datetime, timezone
 
 import click
 
-from bot.cli.common import config_option, get_config
+from bot.cli.common import config_option, get_config, or_exit
 from bot.core import staff as staff_core
 from bot.core.alerts import workflow
 from bot.core.alerts.model import SEVERITIES
@@ -43,11 +42,7 @@ def _acting(config_path, actor: str):
 
 
 def _run(action):
-    try:
-        return action()
-    except (workflow.AlertError, staff_core.StaffError) as exc:
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(1)
+    return or_exit(action, (workflow.AlertError, staff_core.StaffError))
 
 
 @click.group()

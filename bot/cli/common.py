@@ -45,3 +45,12 @@ def get_store(config: Config) -> KnowledgeStore:
         for problem in exc.problems:
             click.echo(f"  {problem}", err=True)
         sys.exit(2)
+
+
+def or_exit(action, errors: tuple[type[Exception], ...]):
+    """Run `action()`; a rule it breaks (one of `errors`) is printed as "Error: ..." with exit 1."""
+    try:
+        return action()
+    except errors as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
-from bot.cli.common import config_option, get_config
+from bot.cli.common import config_option, get_config, or_exit
 from bot.core import staff as staff_core
 from bot.storage.db import open_database
 from bot.storage.staff import ROLES, list_staff
@@ -16,6 +15,10 @@ from bot.storage.staff import ROLES, list_staff
 @click.group()
 def staff() -> None:
     """Manage staff accounts (roles: viewer, editor, approver, admin)."""
+
+
+def _run(action):
+    return or_exit(action, (staff_core.StaffError,))
 
 
 def _db(config_path):
@@ -30,11 +33,7 @@ def _db(config_path):
 def add(username: str, role: str, display_name: str | None, config_path: Path | None) -> None:
     """Add a staff member and print their one-time password (shown once)."""
     db = _db(config_path)
-    try:
-        member, password = staff_core.create_staff(db, username, role, display_name=display_name)
-    except staff_core.StaffError as exc:
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(1)
+    member, password = _run(lambda: staff_core.create_staff(db, username, role, display_name=display_name))
     click.echo(f"Added {member.username} ({member.role}). One-time password: {password}")
     click.echo("It is shown only now; it must be changed at the first login.")
 
@@ -54,11 +53,7 @@ def list_command(config_path: Path | None) -> None:
 @config_option
 def disable(username: str, config_path: Path | None) -> None:
     """Disable a staff member's account (their history stays in the audit log)."""
-    try:
-        staff_core.disable(_db(config_path), username)
-    except staff_core.StaffError as exc:
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(1)
+    _run(lambda: staff_core.disable(_db(config_path), username))
     click.echo(f"Disabled {username}.")
 
 
@@ -67,11 +62,7 @@ def disable(username: str, config_path: Path | None) -> None:
 @config_option
 def reset_password(username: str, config_path: Path | None) -> None:
     """Give a staff member a new one-time password (shown once)."""
-    try:
-        password = staff_core.reset_password(_db(config_path), username)
-    except staff_core.StaffError as exc:
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(1)
+    password = _run(lambda: staff_core.reset_password(_db(config_path), username))
     click.echo(f"New one-time password for {username}: {password}")
 
 
@@ -81,10 +72,6 @@ def reset_password(username: str, config_path: Path | None) -> None:
 def link_code(username: str, config_path: Path | None) -> None:
     """Print a one-time code the staff member sends to the bot as /koppla CODE to link Telegram."""
     db = _db(config_path)
-    try:
-        member = staff_core.get_member(db, username)
-    except staff_core.StaffError as exc:
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(1)
+    member = _run(lambda: staff_core.get_member(db, username))
     code = staff_core.create_link_code(db, member)
     click.echo(f"Send this to the bot in a private chat within {staff_core.LINK_CODE_MINUTES} minutes: /koppla {code}")
