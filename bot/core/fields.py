@@ -84,7 +84,7 @@ class FieldReader:
             return low
         return value
 
-    def day(self, data: dict, key: str, path: tuple = ()) -> date:
+    def day(self, data: dict, key: str, path: tuple = (), *, future_ok: bool = False) -> date:
         value = data.get(key)
         if isinstance(value, str):
             try:
@@ -94,26 +94,28 @@ class FieldReader:
         if not isinstance(value, date):
             self.problem((*path, key), f"expected a date as YYYY-MM-DD, got {value!r}")
             return date.min
-        if value > date.today():
+        if value > date.today() and not future_ok:
             self.problem((*path, key), f"date {value} is in the future")
         return value
 
-    def urls(self, data: dict, key: str, path: tuple = ()) -> list[tuple[str, str]]:
+    def urls(self, data: dict, key: str, path: tuple = ()) -> list[tuple[str, str, str]]:
+        """Sources as (url, title, note); `note` says why a non-authority source is kept."""
         value = data.get(key)
         if not isinstance(value, list) or not value:
             self.problem((*path, key), "needs at least one source with url and title")
             return []
-        out: list[tuple[str, str]] = []
+        out: list[tuple[str, str, str]] = []
         for i, item in enumerate(value):
             if not isinstance(item, dict):
                 self.problem((*path, key, i), "expected url: and title:")
                 continue
-            self.unknown(item, {"url", "title"}, (*path, key, i))
+            self.unknown(item, {"url", "title", "note"}, (*path, key, i))
             url = self.text(item, "url", (*path, key, i))
             title = self.text(item, "title", (*path, key, i))
+            note = self.text(item, "note", (*path, key, i), required=False, max_len=300)
             if url and not _URL.match(url):
                 self.problem((*path, key, i, "url"), f"expected an http(s):// address, got {url!r}")
-            out.append((url, title))
+            out.append((url, title, note))
         return out
 
 

@@ -25,6 +25,7 @@ LABELS = {
         "check_low": "Inga tydliga varningstecken.",
         "signals": "Det här hittade jag",
         "related": "Läs mer",
+        "not_right": "Inte rätt? Välj ett annat ämne",
         "empty": "Skriv din fråga med egna ord, till exempel: \"Någon ringde och sa att han var från banken\". Du kan också klistra in ett sms eller mejl som du vill att jag tittar på.",
     },
     "en": {
@@ -39,6 +40,7 @@ LABELS = {
         "check_low": "No clear warning signs.",
         "signals": "What I found",
         "related": "Read more",
+        "not_right": "Not right? Choose another topic",
         "empty": "Write your question in your own words, for example: \"Someone called saying he was from my bank\". You can also paste a text message or e-mail for me to look at.",
     },
 }
@@ -62,6 +64,8 @@ class ReplyView:
     sections: tuple[Section, ...] = ()
     topic: str | None = None
     choices: tuple[tuple[str, str], ...] = ()  # (topic id, title) to choose from or read next
+    # After a direct answer, the runners-up: "Inte rätt? Välj ett annat ämne" (labels()["not_right"]).
+    alternatives: tuple[tuple[str, str], ...] = ()
     footer: tuple[str, ...] = ()
 
 
@@ -144,6 +148,10 @@ def format_plain(view: ReplyView) -> str:
         lines += [f"  {i}. {title} ({topic_id})" for i, (topic_id, title) in enumerate(view.choices, 1)]
         if view.status == CLARIFY:
             lines.append(f"  {len(view.choices) + 1}. {lab['none']}")
+        lines.append("")
+    if view.alternatives:
+        lines.append(f"{labels(view.lang)['not_right']}:")
+        lines += [f"  – {title} ({topic_id})" for topic_id, title in view.alternatives]
         lines.append("")
     lines += [f"→ {line}" for line in view.footer]
     return "\n".join(lines).strip() + "\n"

@@ -86,3 +86,40 @@ def test_id_must_match_file_and_be_unique(kb_copy):
 def test_missing_folder():
     kb, problems = validate_knowledge(Path("/nonexistent/knowledge"))
     assert kb is None and "not found" in str(problems[0])
+
+
+def test_sources_off_the_allowlist_are_warnings_with_their_note(kb_copy):
+    from bot.core.knowledge.loader import source_warnings
+
+    path = kb_copy / "card-fraud.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["sources"] = [
+        {"url": "https://polisen.se/a", "title": "Polisen"},
+        {"url": "https://www.hallakonsument.se/b", "title": "Hallå konsument"},
+        {"url": "https://example-news.com/c", "title": "A news site"},
+        {"url": "https://www.gov.uk/d", "title": "UK", "note": "no Swedish authority describes skimming at fuel pumps"},
+    ]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    kb, problems = validate_knowledge(kb_copy)
+    assert problems == []
+    mine = [str(w) for w in source_warnings(kb) if "card-fraud" in w.file]
+    assert len(mine) == 2
+    assert "example-news.com) and no note says why" in mine[0]
+    assert "kept: no Swedish authority describes skimming" in mine[1]
+
+
+def test_review_fields_and_expiry(kb_copy):
+    from datetime import date
+
+    path = kb_copy / "card-fraud.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["reviewed_by"] = "brottsförebyggande samordnare"
+    data["review_note"] = "numbers and advice checked against polisen.se"
+    data["expires"] = "2027-01-31"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    kb, problems = validate_knowledge(kb_copy)
+    assert problems == []
+    topic = kb.topics["card-fraud"]
+    assert topic.reviewed_by == "brottsförebyggande samordnare"
+    assert topic.expires == date(2027, 1, 31)
+    assert topic.is_expired(date(2027, 2, 1)) and not topic.is_expired(date(2027, 1, 31))

@@ -11,8 +11,9 @@ from bot.core.text import normalise
 from bot.core.yaml_lines import Problem
 
 CONTACTS_FILE = "_contacts.yaml"
+AUTHORITIES_FILE = "_authority_domains.yaml"
 MIN_PHRASES = {"sv": 12, "en": 5}
-_TOPIC_FIELDS = {"id", "category", "reviewed", "sources", "related", "keywords", *LANGS}
+_TOPIC_FIELDS = {"id", "category", "reviewed", "reviewed_by", "review_note", "expires", "sources", "related", "keywords", *LANGS}
 _TEXT_FIELDS = {"title", "summary", "signs", "what_to_do", "if_it_happened", "report", "phrases"}
 
 
@@ -41,10 +42,14 @@ def validate_knowledge(folder: Path) -> tuple[KnowledgeBase | None, list[Problem
     topics: dict[str, Topic] = {}
     files = sorted(p for p in folder.iterdir() if p.suffix in {".yaml", ".yml"})
     contacts = None
+    authorities: tuple[str, ...] = ()
     for path in files:
         display = display_path(path)
         if path.name == CONTACTS_FILE:
             contacts = _read_contacts(path, display, problems)
+            continue
+        if path.name == AUTHORITIES_FILE:
+            authorities = _read_authorities(path, display, problems)
             continue
         if path.name.startswith("_"):
             continue
@@ -62,7 +67,26 @@ def validate_knowledge(folder: Path) -> tuple[KnowledgeBase | None, list[Problem
     problems.extend(_cross_checks(topics))
     if contacts is None or not topics:
         return None, problems
-    return KnowledgeBase(topics=topics, contacts=contacts, folder=folder), problems
+    return KnowledgeBase(topics=topics, contacts=contacts, folder=folder, authority_domains=authorities), problems
+
+
+def source_warnings(kb: KnowledgeBase) -> list[Problem]:
+    """Sources that are not on the authority allowlist: weak ground, shown to staff but not an error.
+
+    A source kept on purpose (no Swedish authority says it) carries a `note` saying why; the warning
+    then repeats the note so a reader sees the reason at a glance.
+    """
+    warnings: list[Problem] = []
+    for topic in sorted(kb.topics.values(), key=lambda t: t.id):
+        for i, source in enumerate(topic.sources):
+            if kb.is_authority(source):
+                continue
+            line = _line(topic, "sources")
+            if source.note:
+                warnings.append(Problem(topic.file, line, f"sources[{i}]", f"not an authority ({source.host}), kept: {source.note}"))
+            else:
+                warnings.append(Problem(topic.file, line, f"sources[{i}]", f"not an authority ({source.host}) and no note says why it is kept"))
+    return warnings
 
 
 def _read_topic(path: Path, display: str, problems: list[Problem]) -> Topic | None:
@@ -79,7 +103,10 @@ def _read_topic(path: Path, display: str, problems: list[Problem]) -> Topic | No
     if category and category not in CATEGORIES:
         r.problem(("category",), f"expected one of {', '.join(CATEGORIES)}, got {category!r}")
     reviewed = r.day(data, "reviewed")
-    sources = tuple(Source(url, title) for url, title in r.urls(data, "sources"))
+    reviewed_by = r.text(data, "reviewed_by", required=False, max_len=120)
+    review_note = r.text(data, "review_note", required=False, max_len=600)
+    expires = r.day(data, "expires", future_ok=True) if data.get("expires") is not None else None
+    sources = tuple(Source(url, title, note) for url, title, note in r.urls(data, "sources"))
     related = r.text_list(data, "related", min_items=0, required=False)
     keywords = tuple(k.lower() for k in r.text_list(data, "keywords", min_items=0, required=False, max_len=40))
     texts: dict[str, TopicText] = {}
@@ -108,7 +135,8 @@ def _read_topic(path: Path, display: str, problems: list[Problem]) -> Topic | No
     problems.extend(r.problems)
     if r.problems or not topic_id:
         return None
-    return Topic(topic_id, category, reviewed, sources, related, keywords, texts, display)
+    return Topic(topic_id, category, reviewed, sources, related, keywords, texts, display,
+                 reviewed_by=reviewed_by, review_note=review_note, expires=expires)
 
 
 def _read_contacts(path: Path, display: str, problems: list[Problem]) -> Contacts | None:
@@ -118,7 +146,7 @@ def _read_contacts(path: Path, display: str, problems: list[Problem]) -> Contact
     data, r = opened
     r.unknown(data, {"kind", "reviewed", "sources", *LANGS})
     reviewed = r.day(data, "reviewed")
-    sources = tuple(Source(url, title) for url, title in r.urls(data, "sources"))
+    sources = tuple(Source(url, title, note) for url, title, note in r.urls(data, "sources"))
     texts: dict[str, ContactText] = {}
     for lang in LANGS:
         block = r.mapping(data.get(lang), (lang,))
@@ -133,6 +161,21 @@ def _read_contacts(path: Path, display: str, problems: list[Problem]) -> Contact
     if r.problems:
         return None
     return Contacts(reviewed, sources, texts)
+
+
+def _read_authorities(path: Path, display: str, problems: list[Problem]) -> tuple[str, ...]:
+    """The allowlist of authority domains: `domains:` a list of host names (subdomains count too)."""
+    opened = open_document(path, display, problems)
+    if opened is None:
+        return ()
+    data, r = opened
+    r.unknown(data, {"kind", "domains"})
+    domains = tuple(d.lower().removeprefix("www.") for d in r.text_list(data, "domains", max_len=100))
+    for i, domain in enumerate(domains):
+        if "/" in domain or "." not in domain or " " in domain:
+            r.problem(("domains", i), f"expected a host name such as polisen.se, got {domain!r}")
+    problems.extend(r.problems)
+    return domains
 
 
 def _cross_checks(topics: dict[str, Topic]) -> list[Problem]:

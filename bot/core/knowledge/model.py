@@ -13,6 +13,15 @@ LANGS = ("sv", "en")
 class Source:
     url: str
     title: str
+    # Why a source that is not a Swedish authority is kept (no authority says it); empty for authorities.
+    note: str = ""
+
+    @property
+    def host(self) -> str:
+        from urllib.parse import urlsplit
+
+        host = (urlsplit(self.url).hostname or "").lower()
+        return host[4:] if host.startswith("www.") else host
 
 
 @dataclass(frozen=True)
@@ -38,6 +47,9 @@ class Topic:
     keywords: tuple[str, ...]
     texts: dict[str, TopicText]
     file: str = ""
+    reviewed_by: str = ""  # the reviewer's role (never a person's name)
+    review_note: str = ""  # what was checked against the sources on `reviewed`
+    expires: date | None = None  # the topic holds dated claims ("Under 2025 ...") to recheck by then
 
     def text(self, lang: str) -> TopicText:
         """The topic in `lang`, falling back to Swedish."""
@@ -45,6 +57,10 @@ class Topic:
 
     def is_overdue(self, today: date, review_days: int) -> bool:
         return (today - self.reviewed).days > review_days
+
+    def is_expired(self, today: date) -> bool:
+        """True when the topic's dated claims have passed their `expires` date."""
+        return self.expires is not None and today > self.expires
 
 
 @dataclass(frozen=True)
@@ -72,6 +88,12 @@ class KnowledgeBase:
     topics: dict[str, Topic]
     contacts: Contacts
     folder: Path = field(default=Path("knowledge"))
+    authority_domains: tuple[str, ...] = ()  # from `_authority_domains.yaml`
+
+    def is_authority(self, source: Source) -> bool:
+        """True when `source` is on a domain of the allowlist (or a subdomain of one)."""
+        host = source.host
+        return any(host == d or host.endswith("." + d) for d in self.authority_domains)
 
     def get(self, topic_id: str) -> Topic | None:
         return self.topics.get(topic_id)
