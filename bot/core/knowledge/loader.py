@@ -124,7 +124,7 @@ def _read_topic(path: Path, display: str, problems: list[Problem]) -> Topic | No
             what_to_do=r.text_list(block, "what_to_do", (lang,)),
             if_it_happened=r.text_list(block, "if_it_happened", (lang,)),
             report=r.text(block, "report", (lang,), max_len=600),
-            phrases=r.text_list(block, "phrases", (lang,), min_items=MIN_PHRASES[lang], max_len=300),
+            phrases=r.text_list(block, "phrases", (lang,), min_items=MIN_PHRASES[lang], max_len=900),
         )
         seen: dict[str, int] = {}
         for i, phrase in enumerate(texts[lang].phrases):
