@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.core.fields import check_file_id, display_path, open_document
+from bot.core.knowledge.examples import read_examples
 from bot.core.knowledge.model import LANGS, ContactText, Contacts, KnowledgeBase, Source, Topic, TopicText
 from bot.core.knowledge.taxonomy import CATEGORIES, TOPIC_IDS
 from bot.core.text import normalise
@@ -65,9 +66,11 @@ def validate_knowledge(folder: Path) -> tuple[KnowledgeBase | None, list[Problem
     for missing in sorted(set(TOPIC_IDS) - set(topics)):
         problems.append(Problem(str(folder / f"{missing}.yaml"), 0, "id", f"required topic {missing!r} is missing"))
     problems.extend(_cross_checks(topics))
+    examples = read_examples(folder, problems)
     if contacts is None or not topics:
         return None, problems
-    return KnowledgeBase(topics=topics, contacts=contacts, folder=folder, authority_domains=authorities), problems
+    return KnowledgeBase(topics=topics, contacts=contacts, folder=folder, authority_domains=authorities,
+                         examples=examples), problems
 
 
 def source_warnings(kb: KnowledgeBase) -> list[Problem]:

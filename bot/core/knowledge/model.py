@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from bot.core.knowledge.examples import Examples
+
 LANGS = ("sv", "en")
 
 
@@ -89,6 +91,7 @@ class KnowledgeBase:
     contacts: Contacts
     folder: Path = field(default=Path("knowledge"))
     authority_domains: tuple[str, ...] = ()  # from `_authority_domains.yaml`
+    examples: Examples = field(default_factory=Examples)  # what the learned models train on besides phrases
 
     def is_authority(self, source: Source) -> bool:
         """True when `source` is on a domain of the allowlist (or a subdomain of one)."""

@@ -1,47 +1,24 @@
-"""Match a resident's free-text question to knowledge topics: answer, clarify or fallback."""
+"""Matching a resident's text to what they need: a topic, a choice, a follow-up, or an honest "I don't know".
+
+`Matcher.match` runs four steps, each a separate model or rule with its own module:
+1. the language (`bot.core.language`): other languages than Swedish and English get a card;
+2. urgency (`TrainedModels.urgency`): is it happening right now, and what kind of situation;
+3. a follow-up (`TrainedModels.followups`), only when the conversation has a recent topic;
+4. the topic (`TrainedModels.topics`) and the learned decision (`bot.core.matching.decision`).
+"""
 
 from __future__ import annotations
 
-import heapq
-import math
-from collections import defaultdict
+import re
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz
-
 from bot.core.knowledge.model import KnowledgeBase
-from bot.core.language import detect_language
-from bot.core.matching.index import TopicIndex
-from bot.core.matching.urgency import is_urgent
-from bot.core.text import content_tokens
+from bot.core.language import ANSWERED, identify_language
+from bot.core.matching.decision import Boundary, decide
+from bot.core.matching.models import NO_FOLLOWUP, NOT_URGENT, OUT_OF_SCOPE, TrainedModels
 
-ANSWER, CLARIFY, FALLBACK = "answer", "clarify", "fallback"
-MAX_WORDS = 120
-PHRASE_SHARE = 0.8  # how much the single best phrase counts against the topic's whole vocabulary
-FUZZ_SHARE = 0.2  # how much rapidfuzz's whole-phrase similarity counts against the word overlap
-FUZZ_TOP = 40  # phrases (best word overlap first) that also get the whole-phrase comparison
-COMMON_SHARE = 0.25  # words in more than this share of topics do not select candidates on their own  # a 4,096-character paste is cut to its first words for matching
-
-
-@dataclass(frozen=True)
-class Thresholds:
-    """Score limits (0–1) deciding between answer, clarify and fallback; tuned on tests/data."""
-
-    answer: float = 0.44
-    margin: float = 0.06
-    sure: float = 0.62
-    clarify: float = 0.30
-    clarify_window: float = 0.15
-    coverage: float = 0.4  # below this share of the question explained, not even a question back
-    evidence: float = 5.0  # summed weight of the words that matched; below it, never a direct answer
-
-
-@dataclass(frozen=True)
-class TopicScore:
-    score: float  # 0–1
-    evidence: float  # summed weight of the question's words found in the topic
-    coverage: float  # share (0–1) of the question's meaning the topic accounts for
-    about_fraud: bool = True  # the question has a word from a topic title or keyword
+ANSWER, CLARIFY, FALLBACK, FOLLOWUP, LANGUAGE = "answer", "clarify", "fallback", "followup", "language"
+FOLLOWUP_MAX_WORDS = 16  # a longer message is a new question, even right after an answer
 
 
 @dataclass(frozen=True)
@@ -51,127 +28,105 @@ class Candidate:
 
 
 @dataclass(frozen=True)
+class Context:
+    """What the conversation was about a moment ago (see `bot.core.conversation`)."""
+
+    topic: str | None
+    offered: tuple[str, ...] = ()  # the other topics that were offered with it
+
+
+@dataclass(frozen=True)
 class MatchResult:
-    """What the matcher decided about one question; the fields of the CLI's and API's JSON."""
+    """What the matcher decided about one message; the fields of the CLI's and API's JSON.
+
+    status: answer (one topic), clarify (two or three topics to choose from), fallback (nothing
+    fits), followup (a follow-up to the previous answer: see `followup`) or language (written in a
+    language we do not answer in: see `language`).
+    """
 
     status: str
     topic: str | None
-    score: float
-    candidates: tuple[Candidate, ...]
+    score: float  # the model's probability for `topic` (or for the best candidate)
+    candidates: tuple[Candidate, ...]  # answer: the best three, answer first; clarify: the choice; else best guesses
     urgent: bool
-    lang: str
+    lang: str  # the language of the reply: sv or en
     text: str = field(default="", repr=False)
+    situation: str | None = None  # when urgent: call | door | inside | pay | remote
+    followup: str | None = None  # what_now | already_did | did_right | not_that
+    language: str = ""  # the language the text was written in (ISO 639-1), e.g. "ar"
+    confidence: float = 0.0  # P(the answer is right), from the decision's confidence model
 
     def as_dict(self) -> dict:
         return {
             "status": self.status,
             "topic": self.topic,
             "score": round(self.score, 3),
+            "confidence": round(self.confidence, 3),
             "candidates": [{"topic": c.topic, "score": round(c.score, 3)} for c in self.candidates],
             "urgent": self.urgent,
+            "situation": self.situation,
+            "followup": self.followup,
             "lang": self.lang,
+            "language": self.language or self.lang,
         }
 
 
 class Matcher:
-    """Scores every topic for a question with an idf-weighted token overlap plus rapidfuzz."""
+    """Answers `match(text)` from the trained models of one knowledge base; never raises on odd input."""
 
-    def __init__(self, kb: KnowledgeBase, thresholds: Thresholds | None = None, extra_phrases=None):
+    def __init__(self, kb: KnowledgeBase, models: TrainedModels, boundary: Boundary):
         self.kb = kb
-        self.index = TopicIndex(kb, extra_phrases)
-        self.thresholds = thresholds or Thresholds()
+        self.models = models
+        self.boundary = boundary
+        self.topic_model = models.topics.with_temperature(boundary.temperature)
 
-    def match(self, text: str, default_lang: str = "sv") -> MatchResult:
-        """Decide what to answer for `text`. Never raises for odd input; empty text is a fallback."""
+    def match(self, text: str, default_lang: str = "sv", context: Context | None = None) -> MatchResult:
         text = text or ""
-        lang = detect_language(text, default_lang)
-        urgent = is_urgent(text)
-        scores = self.score_topics(text)
-        ranked = sorted(scores.items(), key=lambda kv: (-kv[1].score, kv[0]))
-        candidates = tuple(Candidate(t, s.score) for t, s in ranked[:5])
-        th = self.thresholds
-        top = ranked[0][1] if ranked else TopicScore(0.0, 0.0, 0.0)
-        best = top.score
-        second = ranked[1][1].score if len(ranked) > 1 else 0.0
-        # Too few matching words (e.g. one everyday word) never gives a direct answer, and a question
-        # mostly about something else (words the knowledge base does not know) not even a question back.
-        confident = top.evidence >= th.evidence
-        if confident and best >= th.answer and (best - second >= th.margin or best >= th.sure):
-            status, topic = ANSWER, ranked[0][0]
-        elif best >= th.clarify and top.coverage >= th.coverage and top.about_fraud:
-            status, topic = CLARIFY, None
-            candidates = tuple(c for c in candidates[:3] if c.score >= best - th.clarify_window)
-            if len(candidates) == 1 and confident:
-                status, topic = ANSWER, candidates[0].topic
-        else:
-            status, topic = FALLBACK, None
-        return MatchResult(status, topic, best, candidates[:3], urgent, lang, text)
+        if not text.strip():
+            return MatchResult(FALLBACK, None, 0.0, (), False, default_lang, text)
+        language = identify_language(text, default_lang)
+        lang = language if language in ANSWERED else default_lang
+        situation = self.situation(text)
+        urgent = situation is not None
+        if language not in ANSWERED:
+            return MatchResult(LANGUAGE, None, 0.0, (), urgent, lang, text, situation, language=language)
+        words = len(re.findall(r"\w+", text))
+        if context is not None and context.topic and words <= FOLLOWUP_MAX_WORDS:
+            intent = self.followup(text)
+            if intent:
+                return MatchResult(FOLLOWUP, context.topic, 1.0, tuple(Candidate(t, 0.0) for t in context.offered),
+                                   urgent, lang, text, situation, intent, language)
+        ranked, out_of_scope = self.rank(text)
+        decision = decide(self.boundary, ranked, out_of_scope, words)
+        candidates = tuple(Candidate(t, p) for t, p in decision.offered)
+        score = ranked[0][1] if ranked else 0.0
+        return MatchResult(decision.status, decision.topic, score, candidates, urgent, lang, text, situation,
+                           language=language, confidence=decision.confidence)
 
-    def score_topics(self, text: str) -> dict[str, TopicScore]:
-        """Score every topic that shares at least one word with `text`."""
-        words = content_tokens(text)[:MAX_WORDS]
-        if not words:
-            return {}
-        index = self.index
-        query: dict[str, float] = {}  # stem -> weight
-        query_norm_sq = 0.0
-        for word in words:
-            found = index.lookup(word)
-            if not found:
-                if not word.isdigit():  # a phone number or amount says nothing about the topic
-                    query_norm_sq += index.unknown_weight**2
-                continue
-            for s, confidence in found:
-                w = index.idf[s] * confidence
-                if w > query.get(s, 0.0):
-                    query_norm_sq += w * w - query.get(s, 0.0) ** 2
-                    query[s] = w
-        if not query:
-            return {}
-        query_norm = math.sqrt(query_norm_sq)
-        about_fraud = any(s in index.headline_stems for s in query)
-        query_text = " ".join(words)
-        phrases = index.phrases
-        best_phrase: dict[str, float] = {}
-        cosines = {idx: dot / (query_norm * phrases[idx].norm) for idx, dot in self._dot_products(query).items()}
-        for idx, cosine in cosines.items():
-            topic = phrases[idx].topic
-            if (1 - FUZZ_SHARE) * cosine > best_phrase.get(topic, 0.0):
-                best_phrase[topic] = (1 - FUZZ_SHARE) * cosine
-        # Whole-phrase similarity (typos, word order) only for the phrases that could win.
-        for idx in heapq.nlargest(FUZZ_TOP, cosines, key=cosines.__getitem__):
-            phrase, cosine = phrases[idx], cosines[idx]
-            spelling = fuzz.token_sort_ratio(query_text, phrase.text) / 100 * min(cosine * 2, 1)
-            score = (1 - FUZZ_SHARE) * cosine + FUZZ_SHARE * spelling
-            if score > best_phrase.get(phrase.topic, 0.0):
-                best_phrase[phrase.topic] = score
-        scores: dict[str, TopicScore] = {}
-        for topic_id, phrase_score in best_phrase.items():
-            bag = index.topic_bags[topic_id]
-            covered = [w for s, w in query.items() if s in bag]
-            coverage = math.sqrt(sum(w * w for w in covered)) / query_norm
-            score = min(1.0, PHRASE_SHARE * phrase_score + (1 - PHRASE_SHARE) * coverage)
-            scores[topic_id] = TopicScore(score, sum(covered), coverage, about_fraud)
-        return scores
+    def rank(self, text: str) -> tuple[list[tuple[str, float]], float]:
+        """Topics by probability (best first, only those the knowledge base has) and P(not about fraud)."""
+        probabilities = self.topic_model.probabilities(text)
+        out_of_scope = probabilities.pop(OUT_OF_SCOPE, 0.0)
+        ranked = sorted(((t, p) for t, p in probabilities.items() if t in self.kb.topics), key=lambda tp: (-tp[1], tp[0]))
+        return ranked, out_of_scope
 
-    def _dot_products(self, query: dict[str, float]) -> dict[int, float]:
-        """Weighted overlap of the query with every phrase that shares a distinctive word with it.
+    def urgency(self, text: str) -> float:
+        """P(something is happening right now)."""
+        return 1.0 - self.models.urgency.probabilities(text).get(NOT_URGENT, 1.0)
 
-        Words found in most topics ("ringde", "pengar") do not pull in candidates by themselves
-        (that is most of the index); they still add to the phrases found through rarer words.
-        """
-        index = self.index
-        rare = [s for s in query if index.topic_share[s] <= COMMON_SHARE] or list(query)
-        dots: dict[int, float] = defaultdict(float)
-        for s in rare:
-            weight = query[s]
-            for idx, phrase_weight in index.postings[s]:
-                dots[idx] += weight * phrase_weight
-        phrases = index.phrases
-        for s in query.keys() - set(rare):
-            weight = query[s]
-            for idx in dots:
-                phrase_weight = phrases[idx].weights.get(s)
-                if phrase_weight:
-                    dots[idx] += weight * phrase_weight
-        return dots
+    def situation(self, text: str) -> str | None:
+        """The situation going on right now (call, door, inside, pay, remote), or None."""
+        probabilities = self.models.urgency.probabilities(text)
+        if 1.0 - probabilities.get(NOT_URGENT, 1.0) < self.boundary.urgent_at:
+            return None
+        probabilities.pop(NOT_URGENT, None)
+        return max(probabilities, key=probabilities.__getitem__)
+
+    def followup(self, text: str) -> str | None:
+        """The follow-up intent of a short message written right after an answer, or None."""
+        probabilities = self.models.followups.probabilities(text)
+        probabilities.pop(NO_FOLLOWUP, None)
+        if not probabilities:
+            return None
+        intent = max(probabilities, key=probabilities.__getitem__)
+        return intent if probabilities[intent] >= self.boundary.followup_at else None

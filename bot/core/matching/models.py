@@ -1,0 +1,88 @@
+"""The three learned models of one knowledge base, and the training data each is built from.
+
+- topics: which topic a question is about, or "not about fraud" (`OUT_OF_SCOPE`). Trained on every
+  topic's titles, phrases and keywords, the everyday questions in `_out_of_scope.yaml`, and the
+  questions staff taught the bot on the dashboard.
+- urgency: whether something is happening right now, and which situation (`_urgency.yaml`).
+- followups: what a message written right after an answer asks of it (`_followups.yaml`); every
+  other training text is its "none" class.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.core.knowledge.model import KnowledgeBase
+from bot.core.matching.linear import LinearTextModel
+from bot.core.matching.training import ModelSpec, train_models
+
+OUT_OF_SCOPE = "out-of-scope"  # the topic model's class for questions that are not about fraud
+NOT_URGENT = "none"
+NO_FOLLOWUP = "none"
+# Regularisation (scikit-learn's C) per model, chosen by cross-validation in benchmarks/fit_decision.py.
+TOPIC_C = 10.0
+URGENCY_C = 10.0
+FOLLOWUP_C = 10.0
+
+
+@dataclass(frozen=True)
+class Taught:
+    """A question staff linked to a topic (or marked as not about fraud) on the dashboard."""
+
+    text: str
+    topic: str  # a topic id or OUT_OF_SCOPE
+
+
+@dataclass(frozen=True)
+class TrainedModels:
+    topics: LinearTextModel
+    urgency: LinearTextModel
+    followups: LinearTextModel
+
+
+def topic_training_set(kb: KnowledgeBase, taught: tuple[Taught, ...] = ()) -> tuple[list[str], list[str]]:
+    """(texts, labels) for the topic model."""
+    texts: list[str] = []
+    labels: list[str] = []
+
+    def add(text: str, label: str) -> None:
+        texts.append(text)
+        labels.append(label)
+
+    for topic in sorted(kb.topics.values(), key=lambda t: t.id):
+        for lang in sorted(topic.texts):
+            text = topic.texts[lang]
+            add(text.title, topic.id)
+            for phrase in text.phrases:
+                add(phrase, topic.id)
+        for keyword in topic.keywords:
+            add(keyword, topic.id)
+    for question in kb.examples.out_of_scope:
+        add(question, OUT_OF_SCOPE)
+    for item in taught:
+        if item.topic in kb.topics or item.topic == OUT_OF_SCOPE:
+            add(item.text, item.topic)
+    return texts, labels
+
+
+def model_specs(kb: KnowledgeBase, taught: tuple[Taught, ...] = ()) -> list[ModelSpec]:
+    texts, labels = topic_training_set(kb, taught)
+    urgent = kb.examples.urgent
+    urgency_texts = [t for t, _ in urgent] + list(kb.examples.not_urgent)
+    urgency_labels = [s for _, s in urgent] + [NOT_URGENT] * len(kb.examples.not_urgent)
+    followups = kb.examples.followups
+    # Everything that is not a follow-up: the questions residents start a conversation with.
+    others = [t for t, label in zip(texts, labels)]
+    return [
+        ModelSpec("topics", tuple(texts), tuple(labels), C=TOPIC_C),
+        ModelSpec("urgency", tuple(urgency_texts), tuple(urgency_labels), C=URGENCY_C),
+        ModelSpec("followups", tuple([t for t, _ in followups] + others),
+                  tuple([i for _, i in followups] + [NO_FOLLOWUP] * len(others)), C=FOLLOWUP_C),
+    ]
+
+
+def train(kb: KnowledgeBase, taught: tuple[Taught, ...] = (), cache_dir: Path | None = None) -> TrainedModels:
+    """Train (or load from the cache) the three models for `kb`."""
+    models = train_models(model_specs(kb, taught), cache_dir)
+    return TrainedModels(models["topics"], models["urgency"], models["followups"])
