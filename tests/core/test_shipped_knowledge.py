@@ -42,6 +42,10 @@ def test_contacts_footer_has_the_numbers(kb):
 SOURCED_NUMBERS = {
     "525 525": "hallakonsument.se (Hallå konsument, 0771-525 525)",
     "416 416": "arbetsformedlingen.se (Arbetsförmedlingen, 0771-416 416)",
+    "34 80 00": "harnosand.se (Härnösands kommun, växel 0611-34 80 00, Kundval inom hemtjänst)",
+    "800 00": "kramfors.se (Kramfors kommun, växel 0612-800 00, Hur ansöker jag?)",
+    "68 20 00": "solleftea.se (Sollefteå kommun, Medborgarservice 0620-68 20 00, Ansöka om stöd och hjälp)",
+    "7726": "bankid.com (Scam sms? Report to 7726 – the telecom operators' joint number)",
 }
 
 
