@@ -13,8 +13,8 @@ saves the result to knowledge/_decision.yaml with how it was fitted.
 3. thresholds: answer_at, offer_ratio and offer_min chosen on each fold's training part to maximise
    direct right answers with at most 3 % wrong direct answers and at most 5 % of out-of-scope
    questions answered, scored on the fold's held-back part; the final values are fitted on all;
-4. urgent_at: from 5-fold out-of-fold probabilities on `_urgency.yaml`, the highest threshold with
-   recall >= 0.98; followup_at: the lowest threshold at which no ordinary question (topic phrases,
+4. urgent_at: the highest threshold at which the urgency model (trained on `_urgency.yaml` and
+   the phrases) finds >= 98 % of the tuned questions labelled urgent; followup_at: the lowest threshold at which no ordinary question (topic phrases,
    tuned questions) is taken for a follow-up.
 """
 
@@ -182,7 +182,9 @@ def main() -> None:
     on_all = evaluate(final, probs, scored.fair, scored.words, np.arange(len(tuned)))
     print(f"final: answer_at {final.answer_at:.3f} offer_ratio {final.offer_ratio} offer_min {final.offer_min}; on the whole tuned set {on_all}")
 
-    p_urgent, is_urgent = out_of_fold(specs["urgency"], lambda c: c != NOT_URGENT)
+    urgency_model = fit_linear(specs["urgency"])
+    p_urgent = np.array([1 - urgency_model.probabilities(i["text"]).get(NOT_URGENT, 1.0) for i in tuned])
+    is_urgent = np.array([bool(i.get("urgent")) for i in tuned])
     urgent_at = 0.5
     for t in np.arange(0.95, 0.04, -0.01):
         if (p_urgent[is_urgent] >= t).mean() >= URGENT_RECALL:
@@ -190,7 +192,8 @@ def main() -> None:
             break
     recall = float((p_urgent[is_urgent] >= urgent_at).mean())
     false_urgent = float((p_urgent[~is_urgent] >= urgent_at).mean())
-    print(f"urgency, 5-fold out-of-fold on _urgency.yaml: urgent_at {urgent_at:.2f} recall {recall:.3f} false urgency {false_urgent:.3f}")
+    print(f"urgency (model trained on _urgency.yaml and the phrases, threshold set on the tuned questions' "
+          f"{int(is_urgent.sum())} urgent ones): urgent_at {urgent_at:.2f} recall {recall:.3f} false urgency {false_urgent:.3f}")
 
     follow_spec = specs["followups"]
     p_follow, is_follow = out_of_fold(follow_spec, lambda c: c != NO_FOLLOWUP)

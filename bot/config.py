@@ -67,6 +67,8 @@ class KnowledgeConfig:
     path: Path = Path("knowledge")
     review_days: int = 180
     scenarios_path: Path = Path("scenarios")
+    # Where trained answer models are cached (derived files, safe to delete); empty = ~/.cache/fraudbot/models
+    model_cache: str = ""
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,8 @@ class TelegramConfig:
 @dataclass(frozen=True)
 class PrivacyConfig:
     retention_days: int = 30
+    # How long the bot remembers a conversation's last topic (in memory only) for follow-up questions.
+    conversation_minutes: int = 30
     # Key for the pseudonymous user key; when empty one is generated and kept in the database.
     hash_key: Secret = field(default_factory=lambda: Secret(""))
 
@@ -270,6 +274,8 @@ def _check_semantics(s: dict[str, Any], problems: list[str]) -> None:
         problems.append("knowledge.review_days: expected at least 1")
     if s["privacy"].retention_days < 1:
         problems.append("privacy.retention_days: expected at least 1")
+    if not 1 <= s["privacy"].conversation_minutes <= 24 * 60:
+        problems.append("privacy.conversation_minutes: expected 1 to 1440 (a conversation is remembered for a short while only)")
     alerts: AlertsConfig = s["alerts"]
     if alerts.messages_per_second <= 0:
         problems.append("alerts.messages_per_second: expected a number above 0")

@@ -11,6 +11,7 @@ import click
 from bot.config import Config, ConfigError, load_config, resolve_content_dir
 from bot.core.knowledge.loader import KnowledgeError
 from bot.core.knowledge.store import KnowledgeStore
+from bot.core.matching.training import TrainingError
 
 config_option = click.option(
     "--config",
@@ -38,12 +39,16 @@ def knowledge_dir(config: Config, override: Path | None = None) -> Path:
 
 def get_store(config: Config) -> KnowledgeStore:
     """The knowledge base, or exit 2 with every problem (file:line: field: message)."""
+    cache = Path(config.knowledge.model_cache).expanduser() if config.knowledge.model_cache else None
     try:
-        return KnowledgeStore(knowledge_dir(config))
+        return KnowledgeStore(knowledge_dir(config), cache_dir=cache)
     except KnowledgeError as exc:
         click.echo(f"The knowledge base in {knowledge_dir(config)} has problems:", err=True)
         for problem in exc.problems:
             click.echo(f"  {problem}", err=True)
+        sys.exit(2)
+    except TrainingError as exc:
+        click.echo(f"The answer models could not be trained: {exc}", err=True)
         sys.exit(2)
 
 

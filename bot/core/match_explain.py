@@ -4,62 +4,66 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.core.matching.matcher import ANSWER, CLARIFY, Matcher, MatchResult
-from bot.core.text import content_tokens
+from bot.core.matching.features import text_features
+from bot.core.matching.matcher import ANSWER, CLARIFY, FOLLOWUP, LANGUAGE, Matcher, MatchResult
+from bot.core.text import normalise
+
+WORDS_SHOWN = 5
 
 
 @dataclass(frozen=True)
 class CandidateWhy:
     topic: str
-    score: float
-    evidence: float
-    coverage: float
-    words: tuple[str, ...]  # the question's words this topic knows
+    score: float  # the model's probability
+    words: tuple[str, ...]  # the question's words that pulled most towards this topic
 
 
 @dataclass(frozen=True)
 class MatchExplanation:
     result: MatchResult
     candidates: tuple[CandidateWhy, ...]
+    out_of_scope: float  # P(not about fraud)
     reason: str  # one Swedish sentence for staff
 
 
 def explain_match(matcher: Matcher, text: str, lang: str = "sv", limit: int = 5) -> MatchExplanation:
-    """Match `text` as a resident's question would be, and say which limits decided the outcome."""
+    """Match `text` as a resident's first question would be, and say what decided the outcome."""
     result = matcher.match(text, lang)
-    scores = matcher.score_topics(text)
-    ranked = sorted(scores.items(), key=lambda kv: (-kv[1].score, kv[0]))[:limit]
-    index = matcher.index
-    words = content_tokens(text)
-    candidates = []
-    for topic_id, s in ranked:
-        bag = index.topic_bags[topic_id]
-        known = tuple(dict.fromkeys(w for w in words if any(stem in bag for stem, _ in index.lookup(w))))
-        candidates.append(CandidateWhy(topic_id, s.score, s.evidence, s.coverage, known))
-    return MatchExplanation(result, tuple(candidates), _reason(matcher, result, candidates))
+    ranked, out_of_scope = matcher.rank(text) if text.strip() else ([], 0.0)
+    candidates = tuple(CandidateWhy(t, p, _pulling_words(matcher, text, t)) for t, p in ranked[:limit] if p >= 0.01)
+    return MatchExplanation(result, candidates, out_of_scope, _reason(matcher, result, candidates, out_of_scope))
 
 
-def _reason(matcher: Matcher, result: MatchResult, candidates: list[CandidateWhy]) -> str:
-    th = matcher.thresholds
+def _pulling_words(matcher: Matcher, text: str, topic: str) -> tuple[str, ...]:
+    """The words whose features add most to `topic`'s score in this question."""
+    model = matcher.topic_model
+    column = model.classes.index(topic)
+    idx, weights = model.vector(text)
+    weight_of = dict(zip(idx.tolist(), weights.tolist()))
+    pulls: dict[str, float] = {}
+    for word in dict.fromkeys(normalise(text).split()):
+        indexes = {model.vocabulary[f] for f in text_features(word) if f in model.vocabulary}
+        pulls[word] = sum(weight_of.get(i, 0.0) * float(model.coef[i, column]) for i in indexes)
+    best = sorted((w for w, v in pulls.items() if v > 0), key=lambda w: -pulls[w])
+    return tuple(best[:WORDS_SHOWN])
+
+
+def _reason(matcher: Matcher, result: MatchResult, candidates: tuple[CandidateWhy, ...], out_of_scope: float) -> str:
+    boundary = matcher.boundary
+    if result.status == LANGUAGE:
+        return f"Frågan är skriven på ett annat språk ({result.language}), så boten visar de viktigaste numren på svenska och engelska."
+    if result.status == FOLLOWUP:
+        return f"Uppföljning ({result.followup}) på ämnet {result.topic} från nyss."
     if not candidates:
-        return "Inget ämne delar ett enda ord med frågan, så boten säger ärligt att den inte vet och hänvisar vidare."
+        return "Inget ämne är det minsta troligt, så boten säger ärligt att den inte vet och hänvisar vidare."
     top = candidates[0]
-    second = candidates[1].score if len(candidates) > 1 else 0.0
+    sure = f"säkerheten {result.confidence:.2f}"
     if result.status == ANSWER:
-        lead = (f"poängen {top.score:.2f} når säkerhetsgränsen {th.sure:.2f}" if top.score >= th.sure
-                else f"poängen {top.score:.2f} når svarsgränsen {th.answer:.2f} och ligger {top.score - second:.2f} före tvåan (krav {th.margin:.2f})")
-        return f"Svarar med {result.topic}: {lead}, och belägget {top.evidence:.1f} räcker (krav {th.evidence:.1f})."
-    reasons = []
-    if top.evidence < th.evidence:
-        reasons.append(f"för lite belägg ({top.evidence:.1f} av {th.evidence:.1f})")
-    if top.score < th.answer:
-        reasons.append(f"poängen {top.score:.2f} är under svarsgränsen {th.answer:.2f}")
-    elif top.score - second < th.margin and top.score < th.sure:
-        reasons.append(f"tvåan ligger för nära ({top.score - second:.2f}, krav {th.margin:.2f})")
+        return f"Svarar med {result.topic}: {sure} når svarsgränsen {boundary.answer_at:.2f} (sannolikhet {top.score:.2f})."
     if result.status == CLARIFY:
-        return "Frågar tillbaka mellan de närmaste ämnena: " + ("; ".join(reasons) or "flera ämnen passar lika bra") + "."
-    if top.score < th.clarify:
-        reasons.append(f"poängen är under gränsen för en motfråga ({th.clarify:.2f})")
-    if top.coverage < th.coverage:
-        reasons.append(f"ämnet förklarar bara {top.coverage:.0%} av frågan (krav {th.coverage:.0%})")
-    return "Inget svar: " + ("; ".join(reasons) or "frågan handlar inte om bedrägerier") + ". Lägg gärna till en fras i rätt ämne."
+        return (f"Frågar tillbaka mellan {len(result.candidates)} ämnen: {sure} är under svarsgränsen "
+                f"{boundary.answer_at:.2f}, och flera ämnen är nästan lika troliga.")
+    if out_of_scope >= top.score:
+        return f"Inget svar: frågan liknar mest vardagsfrågor som inte handlar om bedrägerier ({out_of_scope:.2f})."
+    return (f"Inget svar: {sure} är under svarsgränsen {boundary.answer_at:.2f} och inget annat ämne är nära nog "
+            "att erbjuda. Lär boten frågan från listan över obesvarade frågor om den hör till ett ämne.")

@@ -6,10 +6,10 @@ is the plain-text layout the CLI prints.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.core.knowledge.model import KnowledgeBase
-from bot.core.matching.matcher import ANSWER, CLARIFY, MatchResult
+from bot.core.matching.matcher import ANSWER, CLARIFY, FOLLOWUP, LANGUAGE, MatchResult
 from bot.core.message_check import CheckResult
 
 LABELS = {
@@ -18,7 +18,11 @@ LABELS = {
         "what_to_do": "Gör så här nu",
         "if_it_happened": "Om det redan har hänt",
         "report": "Anmäl",
-        "clarify": "Jag är inte säker på vad du menar. Gäller det något av detta?",
+        "clarify": "Det du beskriver passar in på några olika bedrägerier. Vilket stämmer bäst?",
+        "not_that": "Förlåt att jag missförstod. Passar något av detta bättre?",
+        "did_right": "Ja, du gjorde rätt.",
+        "did_right_why": "Bedragare vill att du ska göra något snabbt, innan du hinner tänka. När du avbröt hann de inte lura dig. Anmäl gärna försöket – det hjälper polisen att se vad som pågår.",
+        "other_language": "Jag förstår inte ditt språk ännu",
         "none": "Inget av dessa",
         "check_high": "Det här ser ut som ett bedrägeri.",
         "check_medium": "Det här meddelandet har varningstecken.",
@@ -33,7 +37,11 @@ LABELS = {
         "what_to_do": "What to do now",
         "if_it_happened": "If it has already happened",
         "report": "Report it",
-        "clarify": "I'm not sure what you mean. Is it one of these?",
+        "clarify": "What you describe fits a few different scams. Which one is closest?",
+        "not_that": "Sorry I misunderstood. Does one of these fit better?",
+        "did_right": "Yes, you did the right thing.",
+        "did_right_why": "Scammers want you to act fast, before you have time to think. By stopping, you did not let them trick you. Please report the attempt – it helps the police see what is going on.",
+        "other_language": "I don't understand your language yet",
         "none": "None of these",
         "check_high": "This looks like fraud.",
         "check_medium": "This message has warning signs.",
@@ -74,20 +82,65 @@ def labels(lang: str) -> dict[str, str]:
 
 
 def compose_answer(result: MatchResult, kb: KnowledgeBase) -> ReplyView:
-    """The reply to a question: a topic, a choice between topics, or an honest "I don't know"."""
+    """The reply to a message: a topic, a follow-up in context, a choice, or an honest "I don't know".
+
+    When something is happening right now, `urgent` holds the one action that fits the situation
+    and 112; every channel shows it first.
+    """
     lang = result.lang
     lab = labels(lang)
     contacts = kb.contacts.text(lang)
-    urgent = contacts.urgent if result.urgent else ""
+    urgent = contacts.urgent_lead(result.situation) if result.urgent else ""
     footer = contacts.footer
     if not result.text.strip():
         return ReplyView(lang, "empty", intro=lab["empty"], footer=footer)
+    if result.status == LANGUAGE:
+        return compose_other_language(kb, result.language, urgent=urgent)
+    if result.status == FOLLOWUP and result.topic in kb.topics:
+        return compose_followup(kb, result, urgent)
     if result.status == ANSWER and result.topic in kb.topics:
-        return compose_topic(kb, result.topic, lang, urgent=urgent)
+        alternatives = _titles(kb, (c.topic for c in result.candidates if c.topic != result.topic), lang)
+        return replace(compose_topic(kb, result.topic, lang, urgent=urgent), alternatives=alternatives)
     if result.status == CLARIFY:
-        choices = tuple((c.topic, kb.topics[c.topic].text(lang).title) for c in result.candidates if c.topic in kb.topics)
+        choices = _titles(kb, (c.topic for c in result.candidates), lang)
         return ReplyView(lang, CLARIFY, urgent=urgent, intro=lab["clarify"], choices=choices, footer=footer)
     return ReplyView(lang, "fallback", urgent=urgent, intro=contacts.fallback, footer=footer)
+
+
+def compose_followup(kb: KnowledgeBase, result: MatchResult, urgent: str = "") -> ReplyView:
+    """A follow-up answered in the context of the topic a moment ago."""
+    lang, topic_id = result.lang, result.topic
+    lab = labels(lang)
+    text = kb.topics[topic_id].text(lang)
+    offered = tuple(c.topic for c in result.candidates)
+    if result.followup == "already_did":
+        return compose_topic(kb, topic_id, lang, urgent=urgent, happened=True)
+    if result.followup == "did_right":
+        return ReplyView(lang, ANSWER, urgent=urgent, title=lab["did_right"], intro=lab["did_right_why"],
+                         sections=(Section(lab["report"], (text.report,)),), topic=topic_id,
+                         footer=kb.contacts.text(lang).footer)
+    if result.followup == "not_that":
+        choices = _titles(kb, (t for t in offered if t != topic_id), lang)
+        if len(choices) < 2:
+            choices = _titles(kb, (t for t in kb.topics[topic_id].related if t != topic_id), lang)[:3]
+        return ReplyView(lang, CLARIFY, urgent=urgent, intro=lab["not_that"], choices=choices,
+                         footer=kb.contacts.text(lang).footer)
+    # what_now: the steps for right now first, then how to report
+    return ReplyView(lang, ANSWER, urgent=urgent, title=text.title,
+                     sections=(Section(lab["what_to_do"], text.what_to_do), Section(lab["report"], (text.report,))),
+                     topic=topic_id, alternatives=_titles(kb, offered, lang), footer=kb.contacts.text(lang).footer)
+
+
+def compose_other_language(kb: KnowledgeBase, language: str, *, urgent: str = "") -> ReplyView:
+    """A question in a language we do not answer in: the key numbers, in Swedish and English."""
+    sv, en = kb.contacts.text("sv"), kb.contacts.text("en")
+    sections = (Section("Svenska", (sv.other_language,)), Section("English", (en.other_language,)))
+    return ReplyView("sv", LANGUAGE, urgent=urgent, title=f"{labels('sv')['other_language']} / {labels('en')['other_language']}",
+                     sections=sections, footer=sv.footer)
+
+
+def _titles(kb: KnowledgeBase, topic_ids, lang: str) -> tuple[tuple[str, str], ...]:
+    return tuple((t, kb.topics[t].text(lang).title) for t in dict.fromkeys(topic_ids) if t in kb.topics)
 
 
 def compose_topic(kb: KnowledgeBase, topic_id: str, lang: str, *, urgent: str = "", happened: bool = False) -> ReplyView:

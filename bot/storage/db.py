@@ -48,20 +48,44 @@ def migrate(db: sqlite_utils.Database) -> list[int]:
 
 
 class AsyncDatabase:
-    """Runs blocking storage calls in one dedicated thread, so the event loop never waits on SQLite.
+    """Runs blocking storage calls off the event loop, so it never waits on SQLite.
 
-    One writer thread serialises writes (SQLite allows one writer at a time anyway).
+    `run` goes through one writer thread (SQLite allows one writer at a time anyway). `read` uses
+    separate read-only connections in their own threads: in WAL mode a reader is never blocked by a
+    writer, so answering a resident never waits behind a long write or a locked database.
     """
+
+    READERS = 2
 
     def __init__(self, db: sqlite_utils.Database):
         self.db = db
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite")
         self._lock = threading.Lock()
+        self._readers = ThreadPoolExecutor(max_workers=self.READERS, thread_name_prefix="sqlite-read")
+        self._local = threading.local()
+        self._reader_conns: list[sqlite3.Connection] = []
+        self._path = _database_path(db)
 
     async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Call `fn(db, *args, **kwargs)` in the storage thread and await its result."""
+        """Call `fn(db, *args, **kwargs)` in the storage (writer) thread and await its result."""
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, lambda: self._call(fn, args, kwargs))
+
+    async def read(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Call a read-only `fn(db, ...)` on a reader connection; falls back to `run` for in-memory databases."""
+        if self._path is None:
+            return await self.run(fn, *args, **kwargs)
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._readers, lambda: fn(self._reader(), *args, **kwargs))
+
+    def _reader(self) -> sqlite_utils.Database:
+        reader = getattr(self._local, "db", None)
+        if reader is None:
+            conn = sqlite3.connect(f"file:{self._path}?mode=ro", uri=True, timeout=30, check_same_thread=False)
+            conn.execute("PRAGMA busy_timeout=30000")
+            self._reader_conns.append(conn)
+            reader = self._local.db = sqlite_utils.Database(conn)
+        return reader
 
     def _call(self, fn: Callable[..., T], args: tuple, kwargs: dict) -> T:
         with self._lock:
@@ -69,4 +93,13 @@ class AsyncDatabase:
 
     def close(self) -> None:
         self._executor.shutdown(wait=True)
+        self._readers.shutdown(wait=True)
+        for conn in self._reader_conns:
+            conn.close()
         self.db.conn.close()
+
+
+def _database_path(db: sqlite_utils.Database) -> str | None:
+    """The file behind `db`, or None for an in-memory database."""
+    row = db.execute("PRAGMA database_list").fetchone()
+    return row[2] or None if row else None

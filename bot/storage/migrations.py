@@ -208,9 +208,24 @@ def _003_sessions(db: sqlite_utils.Database) -> None:
     )""")
 
 
+def _008_taught_questions(db: sqlite_utils.Database) -> None:
+    # Questions staff taught the bot (linked to a topic, or marked not about fraud). They are content:
+    # kept apart from the question log and its retention, with no link to who asked – only the staff
+    # member who added the (redacted, checked) text.
+    db.execute("""CREATE TABLE taught_questions (
+        id INTEGER PRIMARY KEY,
+        text TEXT NOT NULL,
+        topic TEXT NOT NULL,
+        added_by TEXT NOT NULL,
+        added_at TEXT NOT NULL,
+        UNIQUE (text, topic)
+    )""")
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[sqlite_utils.Database], None]]] = [
     (1, "core tables: settings, questions, residents, subscriptions, feedback, reported scams", _001_core),
     (2, "staff accounts, audit log, warnings, delivery outbox, reactions", _002_staff_and_warnings),
     (3, "guided sessions: live state, anonymous results, follow-up refreshers", _003_sessions),
     (4, "staff web sessions, phrase suggestions from unanswered questions", _004_web_sessions),
+    (8, "questions staff taught the answer model", _008_taught_questions),
 ]

@@ -8,7 +8,8 @@ import logging
 from aiohttp import web
 
 from bot.core.alerts.scheduler import quiet_hours, scheduler_tick
-from bot.services import Services
+from bot.services import Services, taught_questions
+from bot.storage.taught import list_taught
 from bot.web.api import setup_api_routes
 from bot.storage.questions import purge_question_text
 from bot.web.background import periodic
@@ -65,5 +66,7 @@ async def _purge_old_question_text(app: web.Application) -> None:
 
 
 async def _reload_changed_knowledge(app: web.Application) -> None:
-    """Reload the knowledge base when its files change; a broken edit keeps the last good one."""
-    await asyncio.to_thread(app[SERVICES].store.reload_if_changed)
+    """Reload and retrain when the knowledge files or the taught questions change; a broken edit keeps the last good one."""
+    services = app[SERVICES]
+    taught = taught_questions(await services.db.read(list_taught))
+    await asyncio.to_thread(services.store.reload_if_changed, taught)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.core.fields import check_file_id, display_path, open_document
-from bot.core.knowledge.examples import read_examples
+from bot.core.knowledge.examples import SITUATIONS, read_examples
 from bot.core.knowledge.model import LANGS, ContactText, Contacts, KnowledgeBase, Source, Topic, TopicText
 from bot.core.knowledge.taxonomy import CATEGORIES, TOPIC_IDS
 from bot.core.text import normalise
@@ -153,13 +153,20 @@ def _read_contacts(path: Path, display: str, problems: list[Problem]) -> Contact
     texts: dict[str, ContactText] = {}
     for lang in LANGS:
         block = r.mapping(data.get(lang), (lang,))
-        r.unknown(block, {"urgent", "not_your_fault", "footer", "fallback"}, (lang,))
+        r.unknown(block, {"urgent", "urgent_actions", "not_your_fault", "footer", "fallback", "other_language"}, (lang,))
+        actions = r.mapping(block.get("urgent_actions"), (lang, "urgent_actions"))
+        r.unknown(actions, set(SITUATIONS), (lang, "urgent_actions"))
         texts[lang] = ContactText(
             urgent=r.text(block, "urgent", (lang,), max_len=300),
             not_your_fault=r.text(block, "not_your_fault", (lang,), max_len=400),
             footer=r.text_list(block, "footer", (lang,), min_items=2),
             fallback=r.text(block, "fallback", (lang,), max_len=600),
+            urgent_actions={s: r.text(actions, s, (lang, "urgent_actions"), max_len=200) for s in SITUATIONS},
+            other_language=r.text(block, "other_language", (lang,), max_len=400),
         )
+        for situation, action in texts[lang].urgent_actions.items():
+            if action and "112" not in action:
+                r.problem((lang, "urgent_actions", situation), "must end with calling 112")
     problems.extend(r.problems)
     if r.problems:
         return None

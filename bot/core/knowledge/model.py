@@ -71,6 +71,12 @@ class ContactText:
     not_your_fault: str
     footer: tuple[str, ...]
     fallback: str
+    urgent_actions: dict[str, str] = field(default_factory=dict)  # situation -> the one action, then 112
+    other_language: str = ""  # the key numbers, for a question in a language we do not answer in
+
+    def urgent_lead(self, situation: str | None) -> str:
+        """What an urgent reply starts with: the action for the situation, else the general line."""
+        return self.urgent_actions.get(situation or "", "") or self.urgent
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ import numpy as np
 
 from bot.core.matching.features import text_features
 
-FORMAT = 1  # bump when the saved arrays change meaning
+FORMAT = 2  # bump when the saved arrays change meaning
 
 
 @dataclass(frozen=True)
@@ -58,29 +58,39 @@ class LinearTextModel:
     def with_temperature(self, temperature: float) -> "LinearTextModel":
         return LinearTextModel(self.classes, self.vocabulary, self.idf, self.coef, self.intercept, temperature)
 
-    # --- saving: plain arrays and JSON, never pickle ------------------------------------------
 
-    def save(self, path: Path) -> None:
-        terms = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
-        meta = json.dumps({"format": FORMAT, "classes": list(self.classes), "temperature": self.temperature})
-        tmp = path.with_name(path.name + ".tmp")
-        with open(tmp, "wb") as f:
-            np.savez_compressed(f, idf=self.idf, coef=self.coef, intercept=self.intercept,
-                                terms=np.array(terms, dtype=object).astype(str), meta=np.array(meta))
-        tmp.replace(path)  # a reader never sees half a file
 
-    @classmethod
-    def load(cls, path: Path) -> "LinearTextModel":
-        with np.load(path, allow_pickle=False) as data:
-            meta = json.loads(str(data["meta"]))
-            if meta.get("format") != FORMAT:
-                raise ValueError(f"{path}: model format {meta.get('format')}, expected {FORMAT}")
-            terms = data["terms"].tolist()
-            return cls(
-                classes=tuple(meta["classes"]),
-                vocabulary={t: i for i, t in enumerate(terms)},
-                idf=data["idf"].astype(np.float32),
-                coef=np.ascontiguousarray(data["coef"], dtype=np.float32),
-                intercept=data["intercept"].astype(np.float32),
-                temperature=float(meta.get("temperature", 1.0)),
+# --- saving: plain arrays and JSON, never pickle -------------------------------------------------
+
+def save_bundle(models: dict[str, LinearTextModel], path: Path) -> None:
+    """Save models that share one vocabulary and idf into one .npz file, atomically."""
+    first = next(iter(models.values()))
+    terms = sorted(first.vocabulary, key=first.vocabulary.__getitem__)
+    meta = {"format": FORMAT, "models": {name: {"classes": list(m.classes), "temperature": m.temperature} for name, m in models.items()}}
+    arrays = {"terms": np.array(terms, dtype=str), "idf": first.idf, "meta": np.array(json.dumps(meta))}
+    for name, model in models.items():
+        if model.vocabulary is not first.vocabulary:
+            raise ValueError("models in one bundle must share their vocabulary")
+        arrays[f"{name}.coef"] = model.coef
+        arrays[f"{name}.intercept"] = model.intercept
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "wb") as f:
+        np.savez_compressed(f, **arrays)
+    tmp.replace(path)  # a reader never sees half a file
+
+
+def load_bundle(path: Path) -> dict[str, LinearTextModel]:
+    with np.load(path, allow_pickle=False) as data:
+        meta = json.loads(str(data["meta"]))
+        if meta.get("format") != FORMAT:
+            raise ValueError(f"{path}: model format {meta.get('format')}, expected {FORMAT}")
+        vocabulary = {t: i for i, t in enumerate(data["terms"].tolist())}
+        idf = data["idf"].astype(np.float32)
+        return {
+            name: LinearTextModel(
+                classes=tuple(info["classes"]), vocabulary=vocabulary, idf=idf,
+                coef=np.ascontiguousarray(data[f"{name}.coef"], dtype=np.float32),
+                intercept=data[f"{name}.intercept"].astype(np.float32), temperature=float(info.get("temperature", 1.0)),
             )
+            for name, info in meta["models"].items()
+        }

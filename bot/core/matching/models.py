@@ -69,16 +69,17 @@ def topic_training_set(kb: KnowledgeBase, taught: tuple[Taught, ...] = ()) -> tu
 def model_specs(kb: KnowledgeBase, taught: tuple[Taught, ...] = ()) -> list[ModelSpec]:
     texts, labels = topic_training_set(kb, taught)
     urgent = kb.examples.urgent
-    urgency_texts = [t for t, _ in urgent] + list(kb.examples.not_urgent)
-    urgency_labels = [s for _, s in urgent] + [NOT_URGENT] * len(kb.examples.not_urgent)
+    # Not urgent: the near misses written for it, and every ordinary question the topic model knows
+    # (titles, phrases, everyday questions) – most questions are about something that already happened.
+    calm = list(dict.fromkeys([*kb.examples.not_urgent, *texts]))
     followups = kb.examples.followups
-    # Everything that is not a follow-up: the questions residents start a conversation with.
-    others = [t for t, label in zip(texts, labels)]
     return [
         ModelSpec("topics", tuple(texts), tuple(labels), C=TOPIC_C),
-        ModelSpec("urgency", tuple(urgency_texts), tuple(urgency_labels), C=URGENCY_C),
-        ModelSpec("followups", tuple([t for t, _ in followups] + others),
-                  tuple([i for _, i in followups] + [NO_FOLLOWUP] * len(others)), C=FOLLOWUP_C),
+        ModelSpec("urgency", tuple([t for t, _ in urgent] + calm), tuple([s for _, s in urgent] + [NOT_URGENT] * len(calm)),
+                  C=URGENCY_C, balanced=True),
+        # Everything that is not a follow-up: the questions residents start a conversation with.
+        ModelSpec("followups", tuple([t for t, _ in followups] + texts),
+                  tuple([i for _, i in followups] + [NO_FOLLOWUP] * len(texts)), C=FOLLOWUP_C, balanced=True),
     ]
 
 

@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from bot.core.matching import features as features_module
-from bot.core.matching.linear import FORMAT, LinearTextModel
+from bot.core.matching.linear import FORMAT, LinearTextModel, load_bundle, save_bundle
 
 log = logging.getLogger(__name__)
 TRAINING_TIMEOUT = 300  # seconds; a normal training takes a few
@@ -39,6 +39,7 @@ class ModelSpec:
     labels: tuple[str, ...]
     C: float = 10.0
     sample_weights: tuple[float, ...] = field(default=())
+    balanced: bool = False  # weigh classes inversely to their size (a few urgent texts among many ordinary ones)
 
     def key(self) -> str:
         payload = json.dumps(asdict(self), ensure_ascii=False, sort_keys=True).encode()
@@ -58,33 +59,26 @@ def _code_stamp() -> str:
 
 
 def train_models(specs: list[ModelSpec], cache_dir: Path | None = None) -> dict[str, LinearTextModel]:
-    """A trained model per spec, from the cache when the same data was trained before."""
+    """A trained model per spec, sharing one vocabulary; from the cache when the same data was trained before."""
     cache_dir = Path(cache_dir or default_cache_dir())
-    stamp = _code_stamp()
-    paths = {spec.name: cache_dir / f"{spec.name}-{stamp}-{spec.key()[:32]}.npz" for spec in specs}
-    models: dict[str, LinearTextModel] = {}
-    missing = []
-    for spec in specs:
-        try:
-            models[spec.name] = LinearTextModel.load(paths[spec.name])
-        except (OSError, ValueError, KeyError):
-            missing.append(spec)
-    if missing:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        started = time.monotonic()
-        _train_in_child(missing, {s.name: paths[s.name] for s in missing})
-        log.info("trained %s in %.1f s", ", ".join(s.name for s in missing), time.monotonic() - started)
-        for spec in missing:
-            models[spec.name] = LinearTextModel.load(paths[spec.name])
-    return models
+    key = hashlib.sha256("".join(s.key() for s in specs).encode()).hexdigest()[:32]
+    path = cache_dir / f"models-{_code_stamp()}-{key}.npz"
+    try:
+        return load_bundle(path)
+    except (OSError, ValueError, KeyError):
+        pass
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    _train_in_child(specs, path)
+    log.info("trained %s in %.1f s", ", ".join(s.name for s in specs), time.monotonic() - started)
+    return load_bundle(path)
 
 
-def _train_in_child(specs: list[ModelSpec], outputs: dict[str, Path]) -> None:
+def _train_in_child(specs: list[ModelSpec], output: Path) -> None:
     with tempfile.TemporaryDirectory(prefix="fraudbot-train-") as tmp:
         request = Path(tmp) / "request.json"
-        request.write_text(json.dumps({
-            "specs": [asdict(s) for s in specs], "outputs": {k: str(v) for k, v in outputs.items()},
-        }, ensure_ascii=False), encoding="utf-8")
+        request.write_text(json.dumps({"specs": [asdict(s) for s in specs], "output": str(output)}, ensure_ascii=False),
+                           encoding="utf-8")
         try:
             done = subprocess.run(
                 [sys.executable, "-m", "bot.core.matching.training", str(request)],
@@ -99,35 +93,50 @@ def _train_in_child(specs: list[ModelSpec], outputs: dict[str, Path]) -> None:
 
 
 def fit_linear(spec: ModelSpec) -> LinearTextModel:
-    """Fit one model with scikit-learn (imported here: only the training process pays for it)."""
+    """Fit one model with its own vocabulary (for experiments and cross-validation)."""
+    return fit_bundle([spec])[spec.name]
+
+
+def fit_bundle(specs: list[ModelSpec]) -> dict[str, LinearTextModel]:
+    """Fit every spec with scikit-learn over ONE shared vocabulary (imported here: only the training
+    process pays for scikit-learn). Sharing the vocabulary keeps one copy of it in the service's memory."""
     import numpy as np
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    vectorizer = TfidfVectorizer(analyzer=features_module.text_features, sublinear_tf=True, min_df=1, dtype=np.float32)
-    matrix = vectorizer.fit_transform(spec.texts)
-    model = LogisticRegression(C=spec.C, max_iter=1000, tol=1e-3)
-    model.fit(matrix, list(spec.labels), sample_weight=list(spec.sample_weights) or None)
-    coef = model.coef_
-    intercept = model.intercept_
-    if len(model.classes_) == 2:  # scikit-learn keeps one row for two classes; make it a softmax pair
-        coef = np.vstack([-coef[0] / 2, coef[0] / 2])
-        intercept = np.array([-intercept[0] / 2, intercept[0] / 2])
-    return LinearTextModel(
-        classes=tuple(str(c) for c in model.classes_),
-        vocabulary={str(t): int(i) for t, i in vectorizer.vocabulary_.items()},
-        idf=vectorizer.idf_.astype(np.float32),
-        coef=np.ascontiguousarray(coef.T, dtype=np.float32),
-        intercept=np.asarray(intercept, dtype=np.float32),
-    )
+    every_text = list(dict.fromkeys(t for spec in specs for t in spec.texts))
+    # Each text is analysed once (the analyser is Python, the slow part); the vectorizer gets the features.
+    analysed = [features_module.text_features(t) for t in every_text]
+    row_of = {t: i for i, t in enumerate(every_text)}
+    vectorizer = TfidfVectorizer(analyzer=_as_is, sublinear_tf=True, dtype=np.float32)
+    matrix = vectorizer.fit_transform(analysed)
+    vocabulary = {str(t): int(i) for t, i in vectorizer.vocabulary_.items()}
+    idf = vectorizer.idf_.astype(np.float32)
+    models = {}
+    for spec in specs:
+        model = LogisticRegression(C=spec.C, max_iter=1000, tol=1e-3, class_weight="balanced" if spec.balanced else None)
+        rows = matrix[[row_of[t] for t in spec.texts]]
+        model.fit(rows, list(spec.labels), sample_weight=list(spec.sample_weights) or None)
+        coef, intercept = model.coef_, model.intercept_
+        if len(model.classes_) == 2:  # scikit-learn keeps one row for two classes; make it a softmax pair
+            coef = np.vstack([-coef[0] / 2, coef[0] / 2])
+            intercept = np.array([-intercept[0] / 2, intercept[0] / 2])
+        models[spec.name] = LinearTextModel(
+            classes=tuple(str(c) for c in model.classes_), vocabulary=vocabulary, idf=idf,
+            coef=np.ascontiguousarray(coef.T, dtype=np.float32), intercept=np.asarray(intercept, dtype=np.float32),
+        )
+    return models
+
+
+def _as_is(features: list[str]) -> list[str]:
+    return features
 
 
 def _main(request_path: str) -> None:
     request = json.loads(Path(request_path).read_text(encoding="utf-8"))
-    for raw in request["specs"]:
-        spec = ModelSpec(**{**raw, "texts": tuple(raw["texts"]), "labels": tuple(raw["labels"]),
-                            "sample_weights": tuple(raw.get("sample_weights") or ())})
-        fit_linear(spec).save(Path(request["outputs"][spec.name]))
+    specs = [ModelSpec(**{**raw, "texts": tuple(raw["texts"]), "labels": tuple(raw["labels"]),
+                          "sample_weights": tuple(raw.get("sample_weights") or ())}) for raw in request["specs"]]
+    save_bundle(fit_bundle(specs), Path(request["output"]))
 
 
 if __name__ == "__main__":
