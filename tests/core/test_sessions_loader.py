@@ -43,6 +43,25 @@ def test_every_shipped_scenario_loads_and_validates(kb):
             assert step.explanation and step.discussion
 
 
+def _texts(scenario) -> list[str]:
+    texts = [scenario.title, scenario.facilitator_notes, scenario.confidence_question]
+    for step in scenario.steps:
+        texts += [step.situation, step.question, step.explanation, step.discussion]
+        texts += [t for o in step.options for t in (o.text, o.feedback)]
+    for refresher in scenario.refreshers:
+        texts += [refresher.question, *(t for o in refresher.options for t in (o.text, o.feedback))]
+    return texts
+
+
+def test_shipped_feedback_leaves_right_and_wrong_to_the_heading(kb):
+    """/ova, the phone page and refreshers say "Rätt val!"/"Rätt!" above the feedback: it must not repeat it."""
+    scenarios, _ = validate_scenarios(SCENARIOS, set(kb.topics))
+    for scenario in scenarios.values():
+        options = [o for step in scenario.steps for o in step.options] + [o for r in scenario.refreshers for o in r.options]
+        for option in options:
+            assert not option.feedback.lower().startswith(("rätt", "fel!", "bra!")), (scenario.id, option.feedback)
+
+
 def _break(folder: Path, name: str, old: str, new: str) -> Path:
     path = folder / name
     text = path.read_text(encoding="utf-8")
@@ -71,7 +90,7 @@ def test_topic_ids_come_from_the_caller(copy):
 
 
 def test_a_step_without_a_safe_option(copy):
-    path = _break(copy, "parcel-fee-sms.yaml", "        safe: true\n        feedback: \"Rätt! Finns", "        safe: false\n        feedback: \"Rätt! Finns")
+    path = _break(copy, "parcel-fee-sms.yaml", "        safe: true\n        feedback: \"Finns", "        safe: false\n        feedback: \"Finns")
     _, problems = validate_scenarios(copy)
     (problem,) = problems
     assert problem.field == "steps[0].options" and "safe" in problem.message
