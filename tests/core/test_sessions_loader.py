@@ -62,6 +62,18 @@ def test_shipped_feedback_leaves_right_and_wrong_to_the_heading(kb):
             assert not option.feedback.lower().startswith(("rätt", "fel!", "bra!")), (scenario.id, option.feedback)
 
 
+def test_shipped_scenarios_follow_the_content_rules(kb):
+    """Where to report and the tone for victims (BRIEF-content): phone fraud goes to 114 14 or a police
+    station, never "114 14 eller polisen.se"; no "skäms inte", no "du har inte gjort något dumt"."""
+    scenarios, _ = validate_scenarios(SCENARIOS, set(kb.topics))
+    for scenario in scenarios.values():
+        for text in _texts(scenario):
+            flat = " ".join(text.lower().split())
+            for wrong in ("114 14 eller polisen.se", "polisen.se eller 114 14", "skäms inte", "skäm dig inte",
+                          "inte gjort något dumt", "har du själv", "telefonkatalog"):
+                assert wrong not in flat, (scenario.id, wrong, text)
+
+
 def _break(folder: Path, name: str, old: str, new: str) -> Path:
     path = folder / name
     text = path.read_text(encoding="utf-8")
