@@ -11,7 +11,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.core.knowledge.model import KnowledgeBase
 from bot.core.sessions.engine import SessionState, Summary, StepTally
-from bot.core.sessions.model import CONFIDENCE_SCALE, Refresher, Scenario, Step
+from bot.core.sessions.model import CONFIDENCE_SCALE, Option, Refresher, Scenario, Step
 from bot.telegram.keyboards import pack
 
 PREFIX = "ses"
@@ -92,8 +92,7 @@ def reveal_message(scenario: Scenario, state: SessionState, tally: StepTally, *,
             lines.append(f"{mark} {LETTERS[i]}: {tally.counts[i]}")
         lines.append("")
     else:
-        chosen = step.options[mine]
-        lines += [("✅ <b>Rätt val!</b>" if chosen.safe else "❌ <b>Inte det säkraste valet.</b>"), escape(chosen.feedback), ""]
+        lines += [_verdict(step.options, mine), escape(step.options[mine].feedback), ""]
     lines += _feedback_lines(step, skip=mine)
     lines += ["", f"<b>Varför?</b> {escape(step.explanation)}"]
     if mine is None:
@@ -103,6 +102,14 @@ def reveal_message(scenario: Scenario, state: SessionState, tally: StepTally, *,
     if mine is None:
         label += " (ledaren)"
     return "\n".join(lines), InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=data(NEXT, state.code))]])
+
+
+def _verdict(options: tuple[Option, ...], mine: int, *, right: str = "Rätt val!") -> str:
+    """The heading over the feedback to one's own answer; the right/wrong word is said here only, so the
+    option's feedback (scenario text) starts with the reason. A wrong answer repeats what was chosen."""
+    if options[mine].safe:
+        return f"✅ <b>{right}</b>"
+    return f"❌ <b>Inte det säkraste valet.</b> Du valde {LETTERS[mine]}: {escape(options[mine].text)}"
 
 
 def _feedback_lines(step: Step, skip: int | None) -> list[str]:
@@ -152,9 +159,9 @@ def refresher_message(scenario: Scenario, refresher: Refresher, round_: int) -> 
 
 
 def refresher_feedback(refresher: Refresher, option: int) -> str:
-    chosen = refresher.options[option]
-    head = "✅ <b>Rätt!</b>" if chosen.safe else "❌ <b>Inte riktigt.</b>"
-    return f"{head} {escape(chosen.feedback)}\n\nHänder det just nu? Ring 112. Polisen: 114 14."
+    """The answer to a refresher: `refresher` is the question of the round that was answered."""
+    head = _verdict(refresher.options, option, right="Rätt!")
+    return f"{head}\n{escape(refresher.options[option].feedback)}\n\nHänder det just nu? Ring 112. Polisen: 114 14."
 
 
 def facilitator_notes(scenario: Scenario, code: str) -> str:

@@ -13,7 +13,7 @@ SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 def test_validate_shipped_scenarios_exits_zero():
     result = CliRunner().invoke(cli, ["scenarios", "validate"])
     assert result.exit_code == 0, result.output
-    assert "OK: 9 scenarios" in result.output
+    assert "OK: 13 scenarios" in result.output
 
 
 def test_validate_broken_copy_prints_file_line_field(tmp_path):
@@ -29,4 +29,4 @@ def test_validate_broken_copy_prints_file_line_field(tmp_path):
 def test_list_shows_every_scenario():
     result = CliRunner().invoke(cli, ["scenarios", "list"])
     assert result.exit_code == 0, result.output
-    assert "parcel-fee-sms" in result.output and "9 scenarios" in result.output
+    assert "parcel-fee-sms" in result.output and "13 scenarios" in result.output

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -90,9 +91,37 @@ async def test_erasing_the_resident_erases_their_refreshers(followups, db):
     assert db.db.execute("SELECT DISTINCT chat_id FROM session_followups").fetchall() == [(555006,)]
 
 
-async def test_answers_are_counted_without_identity(followups, db):
+async def test_round_two_sends_the_second_question(followups):
+    """The six-week refresher asks the scenario's second question, not the two-week one again."""
+    scenario = followups.scenarios["parcel-fee-sms"]
+    first_question, second_question = scenario.refreshers
+    assert first_question.question != second_question.question
+    await followups.opt_in(555007, "parcel-fee-sms", now=HELD)
+    (first,) = await followups.due(HELD + timedelta(days=14))
+    assert (first.round, first.refresher) == (1, first_question)
+    await followups.sent(first)
+    (second,) = await followups.due(HELD + timedelta(days=42))
+    assert (second.round, second.refresher) == (2, second_question)
+    assert second.refresher.question.startswith("Du har fyllt i ditt kortnummer")
+
+
+async def test_a_round_without_its_question_is_dropped_not_sent(db):
+    """A scenario file edited down to no refreshers after people opted in: its rows go, nothing is sent."""
+    scenarios = load_scenarios(SCENARIOS)
+    await FollowUps(db, scenarios).opt_in(555008, "parcel-fee-sms", now=HELD)
+    trimmed = dict(scenarios, **{"parcel-fee-sms": replace(scenarios["parcel-fee-sms"], refreshers=())})
+    assert await FollowUps(db, trimmed).due(HELD + timedelta(days=60)) == []
+    assert db.db.execute("SELECT COUNT(*) FROM session_followups").fetchone() == (0,)
+
+
+async def test_answers_are_counted_without_identity_against_the_rounds_question(followups, db):
+    # parcel-fee-sms: round 1's safe answer is option 0, round 2's is option 1
     assert await followups.answered("parcel-fee-sms", 1, 0, now=HELD) is True
-    assert await followups.answered("parcel-fee-sms", 2, 1, now=HELD) is False
+    assert await followups.answered("parcel-fee-sms", 1, 1, now=HELD) is False
+    assert await followups.answered("parcel-fee-sms", 2, 0, now=HELD) is False
+    assert await followups.answered("parcel-fee-sms", 2, 1, now=HELD) is True
     assert await followups.answered("parcel-fee-sms", 1, 9) is None
+    assert await followups.answered("parcel-fee-sms", 3, 0) is None
     rows = db.db.execute("SELECT scenario_id, round, safe, answered_on FROM refresher_answers").fetchall()
-    assert rows == [("parcel-fee-sms", 1, 1, "2026-03-02"), ("parcel-fee-sms", 2, 0, "2026-03-02")]
+    assert rows == [("parcel-fee-sms", 1, 1, "2026-03-02"), ("parcel-fee-sms", 1, 0, "2026-03-02"),
+                    ("parcel-fee-sms", 2, 0, "2026-03-02"), ("parcel-fee-sms", 2, 1, "2026-03-02")]

@@ -9,7 +9,7 @@ import pytest
 
 from bot.core.knowledge.taxonomy import TOPIC_IDS
 from bot.core.sessions.loader import ScenarioError, load_scenarios, validate_scenarios
-from bot.core.sessions.model import KINDS
+from bot.core.sessions.model import KINDS, REFRESHER_ROUNDS
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 
@@ -29,13 +29,49 @@ def test_every_shipped_scenario_loads_and_validates(kb):
     for scenario in scenarios.values():
         assert scenario.title and scenario.audience and scenario.facilitator_notes
         assert set(scenario.topics) <= set(kb.topics)
-        assert scenario.has_confidence and scenario.refresher is not None
+        assert scenario.has_confidence
+        # one question per refresher round, and the rounds ask different things
+        assert len(scenario.refreshers) == REFRESHER_ROUNDS
+        assert len({r.question for r in scenario.refreshers}) == REFRESHER_ROUNDS
+        assert scenario.refresher_for(1) is scenario.refreshers[0] and scenario.refresher_for(2) is scenario.refreshers[1]
+        assert 3 <= len(scenario.steps) <= 6
         for step in scenario.steps:
             assert step.kind in KINDS
             assert 2 <= len(step.options) <= 4
             assert step.safe_options and len(step.safe_options) < len(step.options)
             assert all(o.feedback for o in step.options)
             assert step.explanation and step.discussion
+
+
+def _texts(scenario) -> list[str]:
+    texts = [scenario.title, scenario.facilitator_notes, scenario.confidence_question]
+    for step in scenario.steps:
+        texts += [step.situation, step.question, step.explanation, step.discussion]
+        texts += [t for o in step.options for t in (o.text, o.feedback)]
+    for refresher in scenario.refreshers:
+        texts += [refresher.question, *(t for o in refresher.options for t in (o.text, o.feedback))]
+    return texts
+
+
+def test_shipped_feedback_leaves_right_and_wrong_to_the_heading(kb):
+    """/ova, the phone page and refreshers say "Rätt val!"/"Rätt!" above the feedback: it must not repeat it."""
+    scenarios, _ = validate_scenarios(SCENARIOS, set(kb.topics))
+    for scenario in scenarios.values():
+        options = [o for step in scenario.steps for o in step.options] + [o for r in scenario.refreshers for o in r.options]
+        for option in options:
+            assert not option.feedback.lower().startswith(("rätt", "fel!", "bra!")), (scenario.id, option.feedback)
+
+
+def test_shipped_scenarios_follow_the_content_rules(kb):
+    """Where to report and the tone for victims (BRIEF-content): phone fraud goes to 114 14 or a police
+    station, never "114 14 eller polisen.se"; no "skäms inte", no "du har inte gjort något dumt"."""
+    scenarios, _ = validate_scenarios(SCENARIOS, set(kb.topics))
+    for scenario in scenarios.values():
+        for text in _texts(scenario):
+            flat = " ".join(text.lower().split())
+            for wrong in ("114 14 eller polisen.se", "polisen.se eller 114 14", "skäms inte", "skäm dig inte",
+                          "inte gjort något dumt", "har du själv", "telefonkatalog"):
+                assert wrong not in flat, (scenario.id, wrong, text)
 
 
 def _break(folder: Path, name: str, old: str, new: str) -> Path:
@@ -66,7 +102,7 @@ def test_topic_ids_come_from_the_caller(copy):
 
 
 def test_a_step_without_a_safe_option(copy):
-    path = _break(copy, "parcel-fee-sms.yaml", "        safe: true\n        feedback: \"Rätt! Finns", "        safe: false\n        feedback: \"Rätt! Finns")
+    path = _break(copy, "parcel-fee-sms.yaml", "        safe: true\n        feedback: \"Finns", "        safe: false\n        feedback: \"Finns")
     _, problems = validate_scenarios(copy)
     (problem,) = problems
     assert problem.field == "steps[0].options" and "safe" in problem.message
@@ -90,7 +126,7 @@ def test_too_few_options_missing_fields_and_unknown_fields(tmp_path):
         "      - text: a\n        safe: true\n        feedback: f\n    explanation: e\n", encoding="utf-8")
     _, problems = validate_scenarios(tmp_path)
     text = [str(p) for p in problems]
-    assert any(t.endswith(":7: colour: unknown field (expected one of audience, confidence, facilitator_notes, id, minutes, refresher, steps, title, topics)") for t in text)
+    assert any(t.endswith(":7: colour: unknown field (expected one of audience, confidence, facilitator_notes, id, minutes, refreshers, steps, title, topics)") for t in text)
     assert any(":13: steps[0].options: needs 2 to 4 options, has 1" in t for t in text)
     assert any(":9: steps[0].discussion: missing" in t for t in text)
 
@@ -108,3 +144,54 @@ def test_syntax_error_and_id_mismatch(copy):
 def test_missing_folder(tmp_path):
     scenarios, problems = validate_scenarios(tmp_path / "nope")
     assert scenarios == {} and "not found" in str(problems[0])
+
+
+def test_refreshers_are_read_in_round_order(copy):
+    scenario = load_scenarios(copy)["parcel-fee-sms"]
+    first, second = scenario.refreshers
+    assert first.question.startswith("Du får ett sms") and second.question.startswith("Du har fyllt i ditt kortnummer")
+    assert [o.safe for o in first.options] == [True, False] and [o.safe for o in second.options] == [False, True]
+    assert scenario.refresher_for(1) is first and scenario.refresher_for(2) is second
+    assert scenario.refresher_for(0) is None and scenario.refresher_for(3) is None
+
+
+def test_a_scenario_with_only_one_refresher_is_a_problem(copy):
+    path = copy / "parcel-fee-sms.yaml"
+    text = path.read_text(encoding="utf-8")
+    second = text.index("  - question: \"Du har fyllt i ditt kortnummer")
+    path.write_text(text[:second], encoding="utf-8")
+    _, problems = validate_scenarios(copy)
+    assert [str(p) for p in problems] == [
+        f"{path}:{_line_of(path, 'refreshers:')}: refreshers: needs exactly 2 questions, one per round "
+        "(after two weeks, then after six); has 1"]
+
+
+def test_the_old_single_refresher_field_is_refused_with_a_hint(copy):
+    path = _break(copy, "parcel-fee-sms.yaml", "refreshers:\n  - question:", "refresher:\n  - question:")
+    _, problems = validate_scenarios(copy)
+    (problem,) = problems
+    assert (problem.file, problem.line, problem.field) == (str(path), _line_of(path, "refresher:"), "refresher")
+    assert "replaced by refreshers" in problem.message
+
+
+def test_both_rounds_asking_the_same_question_is_a_problem(copy):
+    path = copy / "parcel-fee-sms.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("Du har fyllt i ditt kortnummer på en sida som såg ut som PostNord. Sedan förstår du att den var falsk. Vad gör du först?",
+                                 "Du får ett sms om att ditt paket har en obetald avgift, med en länk. Vad gör du?"), encoding="utf-8")
+    _, problems = validate_scenarios(copy)
+    (problem,) = problems
+    assert problem.field == "refreshers[1].question" and "same question as refreshers[0]" in problem.message
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert problem.line > _line_of(path, "refreshers:") and lines[problem.line - 1].strip().startswith("- question:")
+
+
+def test_a_refresher_without_a_safe_option_names_the_round(copy):
+    path = copy / "parcel-fee-sms.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("refreshers:")
+    tail = text[start:].replace("        safe: true\n        feedback: \"Spärra först", "        safe: false\n        feedback: \"Spärra först")
+    path.write_text(text[:start] + tail, encoding="utf-8")
+    _, problems = validate_scenarios(copy)
+    (problem,) = problems
+    assert problem.field == "refreshers[1].options" and "no option is marked safe" in problem.message

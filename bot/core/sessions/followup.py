@@ -1,7 +1,9 @@
 """Follow-up refreshers: one short question 2 and 6 weeks after a session, for those who opted in.
 
-Due times live in SQLite, so a restart neither loses nor repeats a refresher. The chat id is kept
-only until the last refresher is sent, then its row is deleted.
+Each round asks the scenario's own question for that round (`Scenario.refreshers`): the same lesson,
+asked differently after two weeks and after six. Due times live in SQLite, so a restart neither loses
+nor repeats a refresher. The chat id is kept only until the last refresher is sent, then its row is
+deleted.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ class DueRefresher:
     id: int
     chat_id: int
     scenario: Scenario
-    refresher: Refresher
+    refresher: Refresher  # this round's question
     round: int  # 1 after two weeks, 2 after six
     attempts: int
 
@@ -42,23 +44,25 @@ class FollowUps:
         self.scenarios = scenarios
 
     async def opt_in(self, chat_id: int, scenario_id: str, now: datetime | None = None) -> bool:
-        """Schedule both refreshers; False when the scenario has no refresher question."""
+        """Schedule both refreshers; False when the scenario has no refresher questions."""
         scenario = self.scenarios.get(scenario_id)
-        if scenario is None or scenario.refresher is None:
+        if scenario is None or not scenario.refreshers:
             return False
         await self.db.run(store.schedule_refreshers, chat_id, scenario_id, refresher_times(now or _utcnow()))
         return True
 
     async def due(self, now: datetime | None = None, limit: int = 100) -> list[DueRefresher]:
-        """Refreshers due at `now`; rows for scenarios that no longer exist are dropped."""
+        """Refreshers due at `now`, each with its round's question; rows whose scenario (or whose round's
+        question) no longer exists are dropped."""
         rows = await self.db.run(store.due_refreshers, _iso(now or _utcnow()), limit)
         due = []
         for row in rows:
             scenario = self.scenarios.get(row.scenario_id)
-            if scenario is None or scenario.refresher is None:
+            refresher = scenario.refresher_for(row.round) if scenario is not None else None
+            if refresher is None:
                 await self.db.run(store.refresher_sent, row.id)
                 continue
-            due.append(DueRefresher(row.id, row.chat_id, scenario, scenario.refresher, row.round, row.attempts))
+            due.append(DueRefresher(row.id, row.chat_id, scenario, refresher, row.round, row.attempts))
         return due
 
     async def sent(self, refresher: DueRefresher) -> None:
@@ -72,11 +76,13 @@ class FollowUps:
             await self.db.run(store.refresher_failed, refresher.id, _iso((now or _utcnow()) + RETRY_AFTER))
 
     async def answered(self, scenario_id: str, round_: int, option: int, now: datetime | None = None) -> bool | None:
-        """Count an answer anonymously; returns whether it was the safe choice (None if unknown)."""
+        """Count an answer to round `round_`'s question anonymously; returns whether it was the safe choice
+        (None if the scenario, round or option is unknown)."""
         scenario = self.scenarios.get(scenario_id)
-        if scenario is None or scenario.refresher is None or not 0 <= option < len(scenario.refresher.options):
+        refresher = scenario.refresher_for(round_) if scenario is not None else None
+        if refresher is None or not 0 <= option < len(refresher.options):
             return None
-        safe = scenario.refresher.options[option].safe
+        safe = refresher.options[option].safe
         await self.db.run(store.record_refresher_answer, scenario_id, round_, safe, (now or _utcnow()).date().isoformat())
         return safe
 

@@ -9,10 +9,10 @@ from typing import Any
 from bot.core.fields import ID_PATTERN as _ID
 from bot.core.fields import FieldReader, check_file_id, display_path, open_document
 from bot.core.knowledge.taxonomy import TOPIC_IDS
-from bot.core.sessions.model import KINDS, Option, Refresher, Scenario, Step
+from bot.core.sessions.model import KINDS, REFRESHER_ROUNDS, Option, Refresher, Scenario, Step
 from bot.core.yaml_lines import Problem
 
-_FIELDS = {"id", "title", "audience", "minutes", "topics", "facilitator_notes", "confidence", "steps", "refresher"}
+_FIELDS = {"id", "title", "audience", "minutes", "topics", "facilitator_notes", "confidence", "steps", "refreshers"}
 _STEP_FIELDS = {"id", "kind", "situation", "question", "options", "explanation", "discussion"}
 _OPTION_FIELDS = {"text", "safe", "feedback"}
 MAX_STEPS = 12
@@ -64,7 +64,10 @@ def _read_scenario(path: Path, display: str, topic_ids: set[str], problems: list
     if opened is None:
         return None
     data, r = opened
-    r.unknown(data, _FIELDS)
+    if "refresher" in data:  # the one-question form used before refreshers had a question per round
+        r.problem(("refresher",), f"replaced by refreshers: a list of {REFRESHER_ROUNDS} different questions "
+                                  "(the first after two weeks, the second after six)")
+    r.unknown({k: v for k, v in data.items() if k != "refresher"}, _FIELDS)
     scenario_id = r.text(data, "id", max_len=MAX_SCENARIO_ID)
     check_file_id(r, scenario_id, path)
     title = r.text(data, "title", max_len=120)
@@ -77,15 +80,39 @@ def _read_scenario(path: Path, display: str, topic_ids: set[str], problems: list
             r.problem(("topics", i), f"no knowledge topic with id {topic!r}")
     question, after = _confidence(r, data)
     steps = _steps(r, data)
-    refresher = None
-    if data.get("refresher") is not None:
-        block = r.mapping(data["refresher"], ("refresher",))
-        r.unknown(block, {"question", "options"}, ("refresher",))
-        refresher = Refresher(r.text(block, "question", ("refresher",), max_len=400), _options(r, block, ("refresher",)))
+    refreshers = _refreshers(r, data)
     problems.extend(r.problems)
     if r.problems:
         return None
-    return Scenario(scenario_id, title, audience, minutes, notes, topics, steps, question, after, refresher, display)
+    return Scenario(scenario_id, title, audience, minutes, notes, topics, steps, question, after, refreshers, display)
+
+
+def _refreshers(r: FieldReader, data: dict) -> tuple[Refresher, ...]:
+    """`refreshers:` is optional; when given it holds one different question per round, in round order."""
+    raw = data.get("refreshers")
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or len(raw) != REFRESHER_ROUNDS:
+        count = f"has {len(raw)}" if isinstance(raw, list) else "is not a list"
+        r.problem(("refreshers",), f"needs exactly {REFRESHER_ROUNDS} questions, one per round (after two weeks, "
+                                   f"then after six); {count}")
+        if not isinstance(raw, list):
+            return ()
+    refreshers: list[Refresher] = []
+    seen: dict[str, int] = {}
+    for i, item in enumerate(raw):
+        path = ("refreshers", i)
+        block = r.mapping(item, path)
+        if not block:
+            continue
+        r.unknown(block, {"question", "options"}, path)
+        question = r.text(block, "question", path, max_len=400)
+        key = " ".join(question.casefold().split())
+        if key and key in seen:
+            r.problem((*path, "question"), f"same question as refreshers[{seen[key]}]: each round asks something different")
+        seen.setdefault(key, i)
+        refreshers.append(Refresher(question, _options(r, block, path)))
+    return tuple(refreshers)
 
 
 def _confidence(r: FieldReader, data: dict) -> tuple[str, str]:

@@ -15,6 +15,8 @@ KINDS = {
     "letter": "Brev",
 }
 CONFIDENCE_SCALE = (1, 2, 3, 4, 5)
+# Refresher rounds: round 1 is sent two weeks after a session, round 2 six weeks after (followup.py).
+REFRESHER_ROUNDS = 2
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,7 @@ class Step:
 
 @dataclass(frozen=True)
 class Refresher:
-    """The one short question sent to opted-in participants 2 and 6 weeks later."""
+    """One short question on the scenario's lesson, sent to opted-in participants weeks later."""
 
     question: str
     options: tuple[Option, ...]
@@ -64,12 +66,27 @@ class Scenario:
     steps: tuple[Step, ...]
     confidence_question: str = ""
     confidence_after: str = ""
-    refresher: Refresher | None = None
+    refreshers: tuple[Refresher, ...] = ()  # one per round: [0] after two weeks, [1] after six
     file: str = ""
 
     @property
     def has_confidence(self) -> bool:
         return bool(self.confidence_question)
+
+    def refresher_for(self, round_: int) -> Refresher | None:
+        """The question for refresher round `round_` (1 or 2); None when the scenario has none for it."""
+        if 1 <= round_ <= len(self.refreshers):
+            return self.refreshers[round_ - 1]
+        return None
+
+    @property
+    def refresher(self) -> Refresher | None:
+        """Round 1's question, or None without refreshers.
+
+        Only for callers that just need to know whether there are refreshers: a caller that answers a
+        refresher knows its round and must use `refresher_for(round_)`.
+        """
+        return self.refresher_for(1)
 
     def step_index(self, step_id: str) -> int:
         for i, step in enumerate(self.steps):
