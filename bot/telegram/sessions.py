@@ -180,7 +180,7 @@ async def _refresher_answer(update: Update, context: Context, guided: GuidedSess
     if safe is None:
         return
     await _drop_keyboard(query)
-    refresher = guided.scenarios[scenario_id].refresher
+    refresher = guided.scenarios[scenario_id].refresher_for(round_)
     await _send(context.bot, update.effective_chat.id, msg.refresher_feedback(refresher, option))
 
 

@@ -215,3 +215,24 @@ async def test_a_phone_without_telegram_joins_the_group_session(running):
     assert "(2 svar)" in reveal.plain_text and "▫️ B: 1" in reveal.plain_text and "✅ C: 1" in reveal.plain_text
     state = await (await web.get(f"/session/{code}/state.json")).json()
     assert state["phase"] == "revealed" and state["mine"] == 1 and state["facilitator"] is False
+
+
+async def test_the_six_week_refresher_answers_with_its_own_question(running):
+    """Round 2 asks another question than round 1; its answer gets round 2's feedback (once round 1's)."""
+    tg = running.tg
+    chat = 731000078
+    scenario = load_scenarios(SCENARIOS)["bank-security-call"]
+    second = scenario.refresher_for(2)
+    assert second.question != scenario.refresher_for(1).question and len(second.options) > len(scenario.refresher_for(1).options)
+    application = running.client.server.app[TELEGRAM_APP]
+    guided = guided_sessions(application.bot_data)
+    now = datetime.now(timezone.utc)
+    assert await guided.followups.opt_in(chat, "bank-security-call", now)
+    assert await send_due_refreshers(application.bot, guided, now + timedelta(days=15)) == 1
+    before = len(tg.sent)
+    assert await send_due_refreshers(application.bot, guided, now + timedelta(days=43)) == 1
+    (refresher,) = await tg.wait_for_sent(lambda m: m.chat_id == chat, after=before)
+    assert second.question in refresher.plain_text
+    last = len(second.options) - 1  # an option round 1 does not have
+    (reply,) = await press_and_wait(tg, chat, refresher, f"ses:q:bank-security-call:2:{last}", chat)
+    assert second.options[last].feedback in reply.plain_text
