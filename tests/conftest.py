@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.core.knowledge.loader import load_knowledge
-from bot.core.matching.matcher import Matcher
+from bot.core.knowledge.store import KnowledgeStore
 
 ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE = ROOT / "knowledge"
@@ -21,8 +21,14 @@ def kb():
 
 
 @pytest.fixture(scope="session")
-def matcher(kb):
-    return Matcher(kb)
+def store():
+    """The shipped knowledge base with its trained models: built once per test session."""
+    return KnowledgeStore(KNOWLEDGE)
+
+
+@pytest.fixture(scope="session")
+def matcher(store):
+    return store.matcher
 
 
 @pytest.fixture
