@@ -39,7 +39,8 @@ SPELLING = {
     "farmor": "mormor", "farfar": "morfar", "barnbarnet": "barnbarn",
 }
 
-# Words that carry no meaning for matching (Swedish and English function words and greetings).
+# Words that carry no meaning on their own (Swedish and English function words and greetings): left
+# out when the yearly report lists recurring words among unanswered questions.
 STOPWORDS = frozenset(
     """
     i och att det som en pa ar av for med till den har de inte om ett var jag men sa vi
@@ -75,29 +76,3 @@ def normalise(text: str) -> str:
         text = pattern.sub(joined, text)
     words = _NON_WORD.sub(" ", text).split()
     return " ".join(SPELLING.get(w, w) for w in words)
-
-
-def content_tokens(text: str) -> list[str]:
-    """The meaningful words of `text`, normalised, without stopwords."""
-    return [w for w in normalise(text).split() if w not in STOPWORDS and len(w) > 1]
-
-
-# Longest first; a light stemmer so "banken", "bankens" and "banker" meet at "bank".
-_SUFFIXES = tuple(
-    sorted(
-        "arnas ernas ornas arna erna orna andet ande ende heten het ade ades at ad are ares "
-        "aste ast erat ens ets en et er ar or na ning ningar ningen ing ings ed es s a e".split(),
-        key=len,
-        reverse=True,
-    )
-)
-
-
-def stem(word: str) -> str:
-    """Strip one common Swedish or English ending, keeping at least four letters."""
-    if len(word) <= 4 or word.isdigit():
-        return word
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            return word[: -len(suffix)]
-    return word
