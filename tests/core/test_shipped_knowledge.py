@@ -7,7 +7,7 @@ from bot.core.knowledge.taxonomy import FRAUD_METHODS, GUIDANCE, TOPIC_IDS
 
 def test_every_taxonomy_topic_exists_in_both_languages(kb):
     assert set(kb.topics) == set(TOPIC_IDS)
-    assert len(FRAUD_METHODS) == 28 and len(GUIDANCE) == 3
+    assert len(FRAUD_METHODS) == 36 and len(GUIDANCE) == 4
     for topic in kb.topics.values():
         assert set(topic.texts) == {"sv", "en"}, topic.id
 
