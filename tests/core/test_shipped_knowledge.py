@@ -42,6 +42,7 @@ def test_contacts_footer_has_the_numbers(kb):
 SOURCED_NUMBERS = {
     "525 525": "hallakonsument.se (Hallå konsument, 0771-525 525)",
     "416 416": "arbetsformedlingen.se (Arbetsförmedlingen, 0771-416 416)",
+    "228 00": "hallakonsument.se/konsumentratt/vill-slippa-telefonforsaljning (NIX-Telefon, 077-228 00 00)",
 }
 
 
