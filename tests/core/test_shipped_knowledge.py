@@ -7,7 +7,7 @@ from bot.core.knowledge.taxonomy import FRAUD_METHODS, GUIDANCE, TOPIC_IDS
 
 def test_every_taxonomy_topic_exists_in_both_languages(kb):
     assert set(kb.topics) == set(TOPIC_IDS)
-    assert len(FRAUD_METHODS) == 28 and len(GUIDANCE) == 3
+    assert len(FRAUD_METHODS) == 36 and len(GUIDANCE) == 4
     for topic in kb.topics.values():
         assert set(topic.texts) == {"sv", "en"}, topic.id
 
@@ -46,6 +46,7 @@ SOURCED_NUMBERS = {
     "800 00": "kramfors.se (Kramfors kommun, växel 0612-800 00, Hur ansöker jag?)",
     "68 20 00": "solleftea.se (Sollefteå kommun, Medborgarservice 0620-68 20 00, Ansöka om stöd och hjälp)",
     "7726": "bankid.com (Scam sms? Report to 7726 – the telecom operators' joint number)",
+    "228 00": "hallakonsument.se/konsumentratt/vill-slippa-telefonforsaljning (NIX-Telefon, 077-228 00 00)",
 }
 
 

@@ -33,8 +33,16 @@ FRAUD_METHODS = (
     "card-fraud",
     "welfare-crime",
     "charity-scam",
+    "account-takeover",
+    "phone-sales",
+    "caller-id-spoofing",
+    "secondhand-purchase",
+    "rogue-traders",
+    "debt-collection-scam",
+    "booking-scam",
+    "fake-customer-service",
 )
-GUIDANCE = ("already-scammed", "report-fraud", "protect-yourself")
+GUIDANCE = ("already-scammed", "report-fraud", "protect-yourself", "local-work")
 TOPIC_IDS = FRAUD_METHODS + GUIDANCE
 
 # Category id -> label per language, in the order residents browse them.
