@@ -71,7 +71,7 @@ class BaselineAnswers:
 
     def __init__(self, store: KnowledgeStore):
         kb = store.kb
-        texts, labels = topic_training_set(kb)
+        texts, labels, _ = topic_training_set(kb)
         self.topics = Baseline(texts, labels)
         urgent = [t for t, _ in kb.examples.urgent]
         calm = list(kb.examples.not_urgent)

@@ -120,7 +120,7 @@ def evaluate(boundary: Boundary, probs: list[dict], fair: list, words: list[int]
             "oos_not_answered": 1 - oos_answered / max(oos, 1), "one_option": single}
 
 
-GRID = [(a, r, m) for a in np.arange(0.2, 0.96, 0.025) for r in (0.15, 0.25, 0.35, 0.5, 0.65) for m in (0.03, 0.06, 0.1, 0.15, 0.2, 0.3)]
+GRID = [(a, r, m) for a in np.arange(0.2, 0.96, 0.025) for r in (0.05, 0.1, 0.15, 0.25, 0.35, 0.5) for m in (0.01, 0.02, 0.03, 0.06, 0.1, 0.2)]
 
 
 def choose_thresholds(weights, bias, temperature, probs, fair, words, idx) -> Boundary:

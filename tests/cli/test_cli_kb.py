@@ -7,7 +7,7 @@ from bot.cli.main import cli
 def test_validate_shipped_knowledge_exits_zero():
     result = CliRunner().invoke(cli, ["kb", "validate"])
     assert result.exit_code == 0, result.output
-    assert "OK: 31 topics" in result.output
+    assert "OK: 40 topics" in result.output
 
 
 def test_validate_broken_copy_prints_file_line_and_exits_nonzero(kb_copy):

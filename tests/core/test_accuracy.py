@@ -1,4 +1,8 @@
-"""Accuracy on the labelled sets in tests/data. The limits are the levels reached, minus a little slack."""
+"""Accuracy on the labelled sets in tests/data, measured as a resident feels it (see benchmarks/accuracy.py).
+
+The limits are the levels reached when the README's figures were measured, minus a little slack:
+a drop below fails the suite. The held-out sets are only scored here, never shown.
+"""
 
 import sys
 from pathlib import Path
@@ -7,7 +11,7 @@ import pytest
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
-from accuracy import evaluate_messages, evaluate_questions  # noqa: E402
+from accuracy import evaluate_messages, evaluate_questions, matcher_answer  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -18,26 +22,29 @@ def _load(name):
 
 def test_the_labelled_sets_are_large_enough():
     questions, messages = _load("questions.yaml"), _load("messages.yaml")
-    assert len(questions) >= 150
-    assert sum(1 for q in questions if q["topic"] is None) >= 20
-    assert sum(1 for m in messages if m["scam"]) >= 40
-    assert sum(1 for m in messages if not m["scam"]) >= 25
+    assert len(questions) >= 400 and sum(1 for q in questions if q["topic"] is None) >= 50
+    assert sum(1 for m in messages if m["scam"]) >= 40 and sum(1 for m in messages if not m["scam"]) >= 25
+    held = _load("holdout2_questions.yaml")
+    assert len(held) >= 200 and sum(1 for q in held if q.get("urgent")) >= 30
+    assert sum(1 for q in held if q["topic"] is None) >= 25 and len(_load("holdout2_messages.yaml")) >= 80
 
 
-# Levels reached when the sets were last measured (see README), minus a little slack: a drop below
-# fails the suite. (name, top-1, top-3, out of scope rejected, scams flagged, false alarms at most)
+# (questions, messages, top-1 at least, wrong at most, reachable at least, out of scope not answered at least,
+#  urgent recall at least, false urgency at most, scams flagged at least, false alarms at most)
 LEVELS = [
-    ("questions.yaml", "messages.yaml", 0.88, 0.95, 0.97, 0.97, 0.03),
-    ("holdout_questions.yaml", "holdout_messages.yaml", 0.87, 0.95, 0.90, 0.93, 0.05),
+    ("questions.yaml", "messages.yaml", 0.86, 0.035, 0.92, 0.93, 0.95, 0.12, 0.97, 0.03),
+    ("holdout_questions.yaml", "holdout_messages.yaml", 0.94, 0.04, 0.95, 0.95, 0.0, 0.16, 0.93, 0.05),
+    ("holdout2_questions.yaml", "holdout2_messages.yaml", 0.91, 0.05, 0.92, 0.93, 0.88, 0.12, 0.82, 0.04),
 ]
 
 
-@pytest.mark.parametrize("questions_file,messages_file,top1,top3,oos,detection,false_alarms", LEVELS)
-def test_accuracy_holds(matcher, questions_file, messages_file, top1, top3, oos, detection, false_alarms):
-    q = evaluate_questions(matcher, _load(questions_file))
-    assert q["top1"] >= top1, q["errors"]
-    assert q["top3"] >= top3
-    assert q["oos_rejected"] >= oos, [e for e in q["errors"] if e[1] is None]
+@pytest.mark.parametrize("questions_file,messages_file,top1,wrong,reachable,oos,recall,false_urgency,detection,false_alarms", LEVELS)
+def test_accuracy_holds(matcher, questions_file, messages_file, top1, wrong, reachable, oos, recall, false_urgency, detection, false_alarms):
+    q = evaluate_questions(lambda text: matcher_answer(matcher, text), _load(questions_file))
+    figures = {k: round(v, 3) for k, v in q.items() if isinstance(v, float)}
+    assert q["top1"] >= top1 and q["wrong"] <= wrong and q["reachable"] >= reachable, figures
+    assert q["one_option"] == 0
+    assert q["oos_not_answered"] >= oos, figures
+    assert q["urgent_recall"] >= recall and q["false_urgency"] <= false_urgency, figures
     m = evaluate_messages(_load(messages_file))
-    assert m["detection"] >= detection, m["missed"]
-    assert m["false_alarms"] <= false_alarms, m["alarms"]
+    assert m["detection"] >= detection and m["false_alarms"] <= false_alarms, (m["detection"], m["false_alarms"])

@@ -61,3 +61,43 @@ def test_phone_numbers_in_content_are_the_known_ones(kb):
             for number in re.findall(r"\b\d{3}(?: \d{2,3})?\b", blob):
                 if len(number.replace(" ", "")) >= 5:
                     assert number in known, f"{topic.id}: unexpected number {number}"
+
+
+def test_each_topic_rests_on_at_least_two_authority_sources(kb):
+    for topic in kb.topics.values():
+        authorities = [s for s in topic.sources if kb.is_authority(s)]
+        assert len(authorities) >= 2, f"{topic.id}: {len(authorities)} authority source(s)"
+
+
+def test_every_source_off_the_allowlist_says_why_it_is_kept(kb):
+    from bot.core.knowledge.loader import source_warnings
+
+    unmarked = [str(w) for w in source_warnings(kb) if "no note says why" in w.message]
+    assert unmarked == []
+
+
+def test_every_topic_records_who_reviewed_what(kb):
+    for topic in kb.topics.values():
+        assert topic.reviewed_by and topic.review_note, topic.id
+
+
+def test_no_reply_or_scenario_sends_phone_fraud_to_the_web_form(kb):
+    """The police take fraud reports on 114 14 or at a station; polisen.se's form covers only some crimes."""
+    import re
+    from pathlib import Path
+
+    wrong = re.compile(r"114 14 (eller|or) polisen\.se|polisen\.se (eller|or) 114 14", re.I)
+    for lang in ("sv", "en"):
+        assert not wrong.search(" ".join(kb.contacts.text(lang).footer) + kb.contacts.text(lang).fallback)
+    for topic in kb.topics.values():
+        for text in topic.texts.values():
+            assert not wrong.search(" ".join([text.report, *text.what_to_do, *text.if_it_happened])), topic.id
+    for path in (Path(__file__).resolve().parents[2] / "scenarios").glob("*.yaml"):
+        assert not wrong.search(path.read_text(encoding="utf-8")), path.name
+
+
+def test_victims_are_never_told_to_deny_or_to_feel_ashamed(kb):
+    for topic in kb.topics.values():
+        blob = " ".join(" ".join([t.summary, *t.what_to_do, *t.if_it_happened]) for t in topic.texts.values()).lower()
+        for phrase in ("inte var du som godkände", "skäm dig inte", "skäms inte", "inte gjort något dumt", "har du själv lämnat"):
+            assert phrase not in blob, (topic.id, phrase)

@@ -54,4 +54,4 @@ async def test_form_posts_and_4096_characters_work(client):
 async def test_healthz(client):
     resp = await client.get("/healthz")
     data = await resp.json()
-    assert data["status"] == "ok" and data["topics"] == 31
+    assert data["status"] == "ok" and data["topics"] == 40

@@ -106,8 +106,8 @@ def _read_topic(path: Path, display: str, problems: list[Problem]) -> Topic | No
     if category and category not in CATEGORIES:
         r.problem(("category",), f"expected one of {', '.join(CATEGORIES)}, got {category!r}")
     reviewed = r.day(data, "reviewed")
-    reviewed_by = r.text(data, "reviewed_by", required=False, max_len=120)
-    review_note = r.text(data, "review_note", required=False, max_len=600)
+    reviewed_by = r.text(data, "reviewed_by", max_len=120)
+    review_note = r.text(data, "review_note", max_len=600)
     expires = r.day(data, "expires", future_ok=True) if data.get("expires") is not None else None
     sources = tuple(Source(url, title, note) for url, title, note in r.urls(data, "sources"))
     related = r.text_list(data, "related", min_items=0, required=False)
