@@ -82,7 +82,7 @@ def redact_personal_data(text: str) -> str:
     """
     if not text:
         return ""
-    text = _SURROGATES.sub("\ufffd", text)
+    text = without_lone_surrogates(text)
     text = _NAME_AFTER.sub(_name_replacement, text)
     text = _SIGNATURE.sub(_name_replacement, text)
     for pattern in _ADDRESS_RULES:
@@ -94,6 +94,11 @@ def redact_personal_data(text: str) -> str:
     for label, pattern in _NUMBER_RULES:
         text = pattern.sub(label, text)
     return _LONG_DIGITS.sub("[nummer]", text)
+
+
+def without_lone_surrogates(text: str) -> str:
+    """Text that can be encoded as UTF-8: a lone surrogate (JSON "\\ud800") becomes U+FFFD."""
+    return _SURROGATES.sub("\ufffd", text)
 
 
 def _name_replacement(match: re.Match[str]) -> str:
