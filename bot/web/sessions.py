@@ -23,6 +23,7 @@ from aiohttp import web
 from bot.config import resolve_content_dir
 from bot.core.sessions.engine import Refused, SessionState, normalise_code
 from bot.core.sessions.setup import GuidedSessions, open_guided_sessions
+from bot.web.join_link import join_address, join_link
 from bot.web.keys import SERVICES
 from bot.web.session_view import session_view
 from bot.web.templating import render
@@ -68,7 +69,8 @@ async def new_session_page(request: web.Request) -> web.Response:
     """Lists the scenarios to start a big-screen session with."""
     guided = request.app[GUIDED]
     scenarios = sorted(guided.scenarios.values(), key=lambda s: s.title)
-    return _with_csrf(request, "session/new.html", {"scenarios": scenarios})
+    address = join_address(request.app[SERVICES].config.web.base_url)
+    return _with_csrf(request, "session/new.html", {"scenarios": scenarios, "join_address": address})
 
 
 async def new_session_submit(request: web.Request) -> web.Response:
@@ -95,8 +97,9 @@ async def screen_page(request: web.Request) -> web.Response:
         _set_cookie(request, response, LEAD_COOKIE + state.code, given)
         raise response
     view = await _view(request, state)
-    return _with_csrf(request, "session/screen.html", {"view": view, "view_json": json.dumps(view, ensure_ascii=False),
-                                                        "lead_token": _lead_token(request, state) if view["facilitator"] else ""})
+    base = request.app[SERVICES].config.web.base_url
+    lead_link = f"{base}/session/{state.code}?ledare={_lead_token(request, state)}" if view["facilitator"] else ""
+    return _with_csrf(request, "session/screen.html", {"view": view, "join": join_link(base, state.code), "lead_link": lead_link})
 
 
 async def state_json(request: web.Request) -> web.Response:
@@ -125,8 +128,8 @@ async def facilitator_action(request: web.Request) -> web.Response:
 # --- participants -------------------------------------------------------------------------------
 
 async def join_page(request: web.Request) -> web.Response:
-    """Asks for the code shown on the screen."""
-    return _with_csrf(request, "session/join.html", {"error": "", "code": ""})
+    """Asks for the code shown on the screen (filled in when the QR code was scanned)."""
+    return _with_csrf(request, "session/join.html", {"error": "", "code": normalise_code(request.query.get("kod", ""))})
 
 
 async def join_submit(request: web.Request) -> web.Response:
