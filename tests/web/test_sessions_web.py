@@ -214,8 +214,64 @@ async def test_projector_page_is_large_and_high_contrast(server):
     client = await browser(server)
     try:
         css = await (await client.get("/static/session.css")).text()
-        assert "body.session-screen" in css and "#000" in css and "clamp(1.4rem, 2.6vw, 3.2rem)" in css
+        assert "body.session-screen" in css and "#000" in css and "--min-text: 3.33vh" in css
         js = await (await client.get("/static/session.js")).text()
-        assert "ArrowRight" in js and "state.version" in js
+        assert "ArrowRight" in js and "state.version" in js and "MIN_SHARE = 0.0333" in js
+    finally:
+        await client.close()
+
+
+@pytest.fixture
+async def public_server(tmp_path):
+    """The app with web.public_url set, as on a real site."""
+    import dataclasses
+
+    services = make_services(tmp_path)
+    services.config = dataclasses.replace(services.config, web=dataclasses.replace(
+        services.config.web, public_url="https://bedragerikollen.example/"))
+    server = TestServer(create_app(services, telegram=False))
+    await server.start_server()
+    server.services = services
+    yield server
+    await server.close()
+    services.close()
+
+
+async def test_the_screen_shows_the_public_address_and_a_qr_code_not_the_host_header(public_server):
+    lead = await browser(public_server)
+    try:
+        html = await (await lead.get("/session/ny")).text()
+        assert "<strong>bedragerikollen.example/delta</strong>" in html
+        code = await start_session(lead)
+        html = await (await lead.get(f"/session/{code}", headers={"Host": "evil.example"})).text()
+        assert '<strong class="join-url">bedragerikollen.example/delta</strong>' in html
+        assert "evil.example" not in html
+        assert re.search(r'<svg viewBox="0 0 \d+ \d+" class="qr-code"><title>QR-kod till bedragerikollen.example/delta, kod '
+                         + code + "</title>", html)
+        assert f"https://bedragerikollen.example/session/{code}?ledare=" in html  # the facilitator link too
+    finally:
+        await lead.close()
+
+
+def test_the_qr_code_opens_the_join_page_with_the_code():
+    import segno
+
+    from bot.web.join_link import join_link
+
+    link = join_link("https://bedragerikollen.example", "ACD34E")
+    assert link.url == "https://bedragerikollen.example/delta?kod=ACD34E"
+    assert link.shown == "bedragerikollen.example/delta"
+    expected = segno.make(link.url, error="m")
+    assert f'viewBox="0 0 {expected.symbol_size()[0]} ' in link.qr  # the same symbol segno makes for that URL
+    assert "<script" not in link.qr and "style=" not in link.qr  # nothing the Content-Security-Policy forbids
+
+
+async def test_the_join_page_fills_in_the_code_from_the_qr_link(server):
+    client = await browser(server)
+    try:
+        html = await (await client.get("/delta?kod=acd 34e")).text()
+        assert 'value="ACD34E"' in html
+        html = await (await client.get('/delta?kod="><script>')).text()
+        assert "<script>" not in html.split("<body", 1)[1].split("<script src", 1)[0]
     finally:
         await client.close()
