@@ -18,7 +18,7 @@ def session_view(state: SessionState, scenario: Scenario, kb: KnowledgeBase, *, 
     view: dict = {
         "code": state.code, "phase": state.phase, "title": scenario.title, "step": state.step,
         "steps": len(scenario.steps), "participants": len(state.joined), "facilitator": facilitator,
-        "version": f"{state.phase}:{state.step}", "answered": 0, "mine": None, "scale": list(CONFIDENCE_SCALE),
+        "version": f"{state.phase}:{state.step}", "answered": 0, "practice": state.practice, "mine": None, "scale": list(CONFIDENCE_SCALE),
     }
     if state.phase in (BEFORE, AFTER):
         answers = state.before if state.phase == BEFORE else state.after
