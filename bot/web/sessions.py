@@ -28,6 +28,7 @@ from bot.core.sessions.setup import GuidedSessions, open_guided_sessions
 from bot.web.client_address import client_address
 from bot.web.join_link import join_address, join_link
 from bot.web.keys import SERVICES
+from bot.web.public import display_classes
 from bot.web.staff_facilitators import local_today, setup_facilitator_code_routes
 from bot.web.session_view import session_view
 from bot.web.templating import render
@@ -229,7 +230,7 @@ def _participant_token(request: web.Request) -> str | None:
 def _with_csrf(request: web.Request, template: str, context: dict, *, status: int = 200) -> web.Response:
     """Render a page whose forms carry the double-submit token (set as a cookie when missing)."""
     token = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(24)
-    response = render(request, template, {**context, "csrf_token": token}, status=status)
+    response = render(request, template, {**context, "csrf_token": token, "display": display_classes(request)}, status=status)
     response.headers["Cache-Control"] = "no-store"
     if request.cookies.get(CSRF_COOKIE) != token:
         _set_cookie(request, response, CSRF_COOKIE, token, samesite="Strict")

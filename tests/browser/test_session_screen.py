@@ -172,3 +172,54 @@ def test_the_screen_shows_the_full_join_address_and_a_qr_code_beside_the_code(li
     finally:
         context.close()
         phone.close()
+
+
+@pytest.mark.parametrize("theme", ["", "high-contrast"], ids=["default", "high-contrast"])
+def test_session_pages_have_no_serious_accessibility_violations(live_server, chromium, theme):
+    from tests.browser.test_web_pages import serious_violations
+
+    contexts = [chromium.new_context(viewport={"width": 1920, "height": 1080}), chromium.new_context(**PHONE)]
+    try:
+        for context in contexts:
+            if theme:
+                context.add_cookies([{"name": "display", "value": theme, "url": live_server}])
+        screen, phone = (context.new_page() for context in contexts)
+        problems = {}
+        screen.goto(f"{live_server}/session/ny")
+        problems["/session/ny"] = serious_violations(screen)
+        screen.check("input[value=bank-security-call]")
+        screen.click("text=Starta och visa storbilden")
+        screen.wait_for_url(re.compile(r"/session/[A-Z0-9]{6}$"))
+        code = screen.inner_text("#join-code").strip()
+        phone.goto(f"{live_server}/delta?kod={code}")
+        problems["/delta"] = serious_violations(phone)
+        phone.click("button:has-text('Gå med')")
+        phone.wait_for_url(f"{live_server}/delta/{code}")
+        assert (theme in phone.get_attribute("body", "class")) if theme else True  # the resident's display choice
+        for phase in ("before", "question", "revealed"):
+            screen.wait_for_selector(f".screen.phase-{phase}[data-fitted]")
+            problems[f"screen {phase}"] = serious_violations(screen)
+            phone.wait_for_selector(f"[data-session][data-version^='{phase}:']", timeout=10_000)  # the phone follows by itself
+            problems[f"phone {phase}"] = serious_violations(phone)
+            screen.click("#form-next button" if phase == "before" else "#form-reveal button" if phase == "question" else "#form-next button")
+        screen.click("#form-finish button")
+        screen.wait_for_selector(".screen.phase-finished[data-fitted]")
+        problems["screen finished"] = serious_violations(screen)
+        assert {k: v for k, v in problems.items() if v} == {}
+    finally:
+        for context in contexts:
+            context.close()
+
+
+def test_staff_facilitator_codes_page_has_no_serious_accessibility_violations(live_server, live_folder, chromium):
+    from tests.browser.test_web_pages import _logged_in_admin, serious_violations
+
+    context, page = _logged_in_admin(chromium, live_server, live_folder)
+    try:
+        page.goto(f"{live_server}/staff/ledarkoder")
+        page.fill("#label", "PRO Sollefteå")
+        page.click("button:has-text('Skapa ledarkod')")
+        page.wait_for_selector(".secret")
+        assert serious_violations(page) == []
+    finally:
+        context.close()
