@@ -9,10 +9,9 @@ from datetime import datetime, timezone
 
 import pytest
 
-from bot.core.staff import create_staff
 from bot.storage import alerts as alert_store
 from bot.storage.db import open_database
-from tests.browser.test_web_pages import PHONE, serious_violations
+from tests.browser.test_web_pages import PHONE, ask_on_home, serious_violations
 
 pytestmark = pytest.mark.browser
 DESKTOP = {"viewport": {"width": 1366, "height": 768}}
@@ -27,10 +26,7 @@ def test_the_answer_is_in_view_after_asking(live_server, chromium, artifacts, de
     context = chromium.new_context(java_script_enabled=javascript, **(PHONE if device == "phone" else DESKTOP))
     try:
         page = context.new_page()
-        page.goto(live_server + "/")
-        page.fill("#chat-text", QUESTION)
-        page.click("button[value=ask]")
-        page.locator("#answer article h3").wait_for()
+        ask_on_home(page, live_server, QUESTION)
         page.wait_for_function("document.activeElement && document.activeElement.id === 'svar'")
         assert page.evaluate(IN_VIEW, "#svar"), "the answer's heading is not on screen"
         # it leads with what to do now: that heading is on screen too, before the signs
@@ -47,11 +43,7 @@ def test_emergency_numbers_are_tel_links_that_never_wrap(live_server, chromium):
     context = chromium.new_context(**{**PHONE, "viewport": {"width": 320, "height": 640}})
     try:
         page = context.new_page()
-        page.goto(live_server + "/")
-        page.check("input[name=large-text]")
-        page.fill("#chat-text", "Polisen står utanför dörren just nu och vill hämta mina smycken")
-        page.click("button[value=ask]")
-        page.locator("#answer article").wait_for()
+        ask_on_home(page, live_server, "Polisen står utanför dörren just nu och vill hämta mina smycken", display="large-text")
         links = page.evaluate("""() => [...document.querySelectorAll('#answer a.tel')].map(a => [a.getAttribute('href'),
                                     a.textContent, a.getClientRects().length])""")
         hrefs = {href for href, _, _ in links}
@@ -82,12 +74,8 @@ def test_a_name_and_street_address_typed_in_the_browser_never_reach_the_database
     secrets = ["Sigvard", "Nordlund", "Nybrogatan", "872 30", "TLM 739"]
     context = chromium.new_context(**PHONE)
     try:
-        page = context.new_page()
-        page.goto(live_server + "/")
-        page.fill("#chat-text", "Hej! Jag heter Sigvard Nordlund och bor på Nybrogatan 9, 872 30 Kramfors. En bil med regnummer "
-                                "TLM 739 stod utanför och en man sa att han var från banken")
-        page.click("button[value=ask]")
-        page.locator("#answer article").wait_for()
+        ask_on_home(context.new_page(), live_server, "Hej! Jag heter Sigvard Nordlund och bor på Nybrogatan 9, 872 30 Kramfors. "
+                    "En bil med regnummer TLM 739 stod utanför och en man sa att han var från banken")
     finally:
         context.close()
     db = sqlite3.connect(live_folder / "fraudbot.db")
@@ -110,8 +98,7 @@ def _publish_urgent_warning(live_folder) -> int:
     """An urgent warning for Kramfors, sent, written straight into the live server's database."""
     db = open_database(live_folder / "fraudbot.db")
     try:
-        row = db.execute("SELECT id FROM staff WHERE username = 'banner-author'").fetchone()
-        author = row[0] if row else create_staff(db, "banner-author", "editor", actor="test")[0].id
+        author = db.execute("SELECT id FROM staff WHERE username = 'admin'").fetchone()[0]  # made at the first start
         now = datetime.now(timezone.utc)
         alert = alert_store.insert_alert(
             db, title_sv="Falska poliser ringer i Kramfors", text_sv="Lägg på. Polisen frågar aldrig efter koder.",
@@ -151,11 +138,8 @@ def test_delete_my_questions_in_the_browser(live_server, live_folder, chromium):
     context = chromium.new_context()
     try:
         page = context.new_page()
-        page.goto(live_server + "/")
+        ask_on_home(page, live_server, "Jag fick ett konstigt sms om en tullavgift för ett paket, kod 99321")
         token = page.input_value("#chat-form input[name=conversation]")
-        page.fill("#chat-text", "Jag fick ett konstigt sms om en tullavgift för ett paket, kod 99321")
-        page.click("button[value=ask]")
-        page.locator("#answer article").wait_for()
         page.reload()  # the same window keeps its token (sessionStorage), though the page made a new one
         assert page.input_value("#chat-form input[name=conversation]") == token
         assert page.input_value("#radera input[name=conversation]") == token
@@ -182,10 +166,7 @@ def test_resident_pages_have_no_serious_accessibility_violations_in_both_themes(
         for path in ["/", "/?lang=en", "/amnen/bank-impersonation", "/integritet", "/amnen"]:
             page.goto(live_server + path)
             problems[path] = serious_violations(page)
-        page.goto(live_server + "/")
-        page.fill("#chat-text", "Polisen står vid dörren just nu och vill ha mina smycken")
-        page.click("button[value=ask]")
-        page.locator("#answer article").wait_for()
+        ask_on_home(page, live_server, "Polisen står vid dörren just nu och vill ha mina smycken")
         problems["/ with an urgent answer"] = serious_violations(page)
         assert page.locator(".urgent-banner").count() == 1
         assert {k: v for k, v in problems.items() if v} == {}
