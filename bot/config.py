@@ -60,6 +60,18 @@ class WebConfig:
     # Behind HTTPS (a reverse proxy), cookies are marked Secure. Plain http on localhost is not.
     secure_cookies: bool = False
     session_idle_minutes: int = 30
+    # The address residents reach the service at, e.g. https://bedragerikollen.se: every absolute
+    # link (the join address and QR code on the big screen, feeds, messages) is built from it, never
+    # from a request's Host header.
+    public_url: str = ""
+
+    @property
+    def base_url(self) -> str:
+        """`public_url` without a trailing slash; when unset, the address the web app listens on."""
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        host = "127.0.0.1" if self.host in ("", "0.0.0.0", "::") else self.host
+        return f"http://{'[' + host + ']' if ':' in host else host}:{self.port}"
 
 
 @dataclass(frozen=True)
@@ -258,6 +270,8 @@ def _check_semantics(s: dict[str, Any], problems: list[str]) -> None:
         problems.append(f"web.port: expected a port number from 1 to 65535, got {web.port}")
     if web.session_idle_minutes < 1:
         problems.append("web.session_idle_minutes: expected at least 1")
+    if web.public_url and not re.fullmatch(r"https?://[^\s/?#@]+(/[^\s?#]*)?", web.public_url):
+        problems.append(f"web.public_url: expected the site's address such as https://bedragerikollen.se, got {web.public_url!r}")
     tg: TelegramConfig = s["telegram"]
     if tg.mode not in {"polling", "webhook"}:
         problems.append(f"telegram.mode: expected polling or webhook, got {tg.mode!r}")

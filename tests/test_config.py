@@ -78,3 +78,14 @@ def test_secret_never_shows_in_repr():
     config = load_config(None, {"FRAUDBOT_TELEGRAM_TOKEN": "123456:SECRETSECRET"})
     assert "SECRET" not in repr(config)
     assert "SECRET" not in str(Secret("SECRET"))
+
+
+def test_public_url_is_the_base_of_absolute_links(tmp_path):
+    path = tmp_path / "config.yaml"
+    path.write_text("web:\n  public_url: https://bedragerikollen.se/\n", encoding="utf-8")
+    assert load_config(path).web.base_url == "https://bedragerikollen.se"
+    assert load_config(None, {}).web.base_url == "http://127.0.0.1:8080"  # unset: where the app listens
+    for bad in ("bedragerikollen.se", "ftp://x.se", "https://x.se?a=1", "https://user@x.se", "https://a b.se"):
+        path.write_text(f"web:\n  public_url: '{bad}'\n", encoding="utf-8")
+        with pytest.raises(ConfigError, match="web.public_url: expected the site's address"):
+            load_config(path)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import signal
 import sys
 from pathlib import Path
@@ -29,8 +30,10 @@ def serve(config_path: Path | None, host: str | None, port: int | None) -> None:
     """
     config = get_config(config_path)
     setup_logging(config.log_level)
+    # --host/--port win over the settings everywhere, also in web.base_url when public_url is unset
+    config = dataclasses.replace(config, web=dataclasses.replace(config.web, host=host or config.web.host, port=port or config.web.port))
     try:
-        asyncio.run(run_service(config, host or config.web.host, port or config.web.port))
+        asyncio.run(run_service(config, config.web.host, config.web.port))
     except KnowledgeError as exc:
         click.echo(f"Cannot start: {exc}", err=True)
         sys.exit(2)

@@ -219,6 +219,20 @@ def _008_taught_questions(db: sqlite_utils.Database) -> None:
         added_by TEXT NOT NULL,
         added_at TEXT NOT NULL,
         UNIQUE (text, topic)
+def _006_facilitator_codes(db: sqlite_utils.Database) -> None:
+    # Codes staff give to pensioners' associations and libraries so their big-screen sessions count
+    # in the statistics. Only a keyed hash of each code is kept: it is shown once, when issued.
+    db.execute("""CREATE TABLE facilitator_codes (
+        id INTEGER PRIMARY KEY,
+        code_hash TEXT NOT NULL UNIQUE,
+        label TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_on TEXT,
+        revoked_at TEXT,
+        revoked_by TEXT,
+        sessions_started INTEGER NOT NULL DEFAULT 0,
+        last_used_at TEXT
     )""")
 
 
@@ -227,5 +241,6 @@ MIGRATIONS: list[tuple[int, str, Callable[[sqlite_utils.Database], None]]] = [
     (2, "staff accounts, audit log, warnings, delivery outbox, reactions", _002_staff_and_warnings),
     (3, "guided sessions: live state, anonymous results, follow-up refreshers", _003_sessions),
     (4, "staff web sessions, phrase suggestions from unanswered questions", _004_web_sessions),
+    (6, "facilitator codes for guided sessions that count in the statistics", _006_facilitator_codes),
     (8, "questions staff taught the answer model", _008_taught_questions),
 ]

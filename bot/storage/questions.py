@@ -39,3 +39,17 @@ def recent_questions(db: sqlite_utils.Database, limit: int = 50, status: str | N
     cur = db.execute(sql, (*args, limit))
     cols = [c[0] for c in cur.description]
     return [dict(zip(cols, row)) for row in cur.fetchall()]
+
+
+def forget_questions(db: sqlite_utils.Database, user_key: str) -> int:
+    """A resident's "delete my questions": their text is deleted and the link to them cut.
+
+    The rest of each row (when, language, topic, outcome) stays as an anonymous count, like after
+    the retention purge, so the figures of past weeks do not change.
+    """
+    return db.execute("UPDATE questions SET text = NULL, user_key = NULL WHERE user_key = ?", (user_key,)).rowcount
+
+
+# Staff who may read what residents wrote (already redacted): editors and above. Viewers see the
+# counts and groups of unanswered questions, not the words (bot/web/staff_knowledge.py).
+TEXT_READER_ROLE = "editor"

@@ -195,3 +195,56 @@ def record_refresher_answer(db: sqlite_utils.Database, scenario_id: str, round_:
         "INSERT INTO refresher_answers (scenario_id, round, safe, answered_on) VALUES (?, ?, ?, ?)",
         (scenario_id, round_, int(safe), answered_on),
     )
+
+
+# --- facilitator codes ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FacilitatorCode:
+    id: int
+    label: str
+    created_by: str
+    created_at: str
+    expires_on: str | None
+    revoked_at: str | None
+    sessions_started: int
+    last_used_at: str | None
+
+    def valid_on(self, day: str) -> bool:
+        return self.revoked_at is None and (self.expires_on is None or day <= self.expires_on)
+
+
+_CODE_COLUMNS = "id, label, created_by, created_at, expires_on, revoked_at, sessions_started, last_used_at"
+
+
+def add_facilitator_code(db: sqlite_utils.Database, code_hash: str, label: str, created_by: str,
+                         expires_on: str | None) -> int:
+    return db.execute(
+        "INSERT INTO facilitator_codes (code_hash, label, created_by, created_at, expires_on) VALUES (?, ?, ?, ?, ?)",
+        (code_hash, label, created_by, _now(), expires_on),
+    ).lastrowid
+
+
+def list_facilitator_codes(db: sqlite_utils.Database) -> list[FacilitatorCode]:
+    rows = db.execute(f"SELECT {_CODE_COLUMNS} FROM facilitator_codes ORDER BY revoked_at IS NOT NULL, id DESC").fetchall()
+    return [FacilitatorCode(*row) for row in rows]
+
+
+def revoke_facilitator_code(db: sqlite_utils.Database, code_id: int, revoked_by: str) -> bool:
+    return db.execute("UPDATE facilitator_codes SET revoked_at = ?, revoked_by = ? WHERE id = ? AND revoked_at IS NULL",
+                      (_now(), revoked_by, code_id)).rowcount > 0
+
+
+def use_facilitator_code(db: sqlite_utils.Database, code_hash: str, today: str) -> int | None:
+    """Count a session started with this code; the code's id, or None when it is unknown, revoked or expired."""
+    with db.conn:
+        db.conn.execute("BEGIN IMMEDIATE")
+        row = db.conn.execute(
+            "SELECT id FROM facilitator_codes WHERE code_hash = ? AND revoked_at IS NULL AND (expires_on IS NULL OR expires_on >= ?)",
+            (code_hash, today),
+        ).fetchone()
+        if row is None:
+            return None
+        db.conn.execute("UPDATE facilitator_codes SET sessions_started = sessions_started + 1, last_used_at = ? WHERE id = ?",
+                        (_now(), row[0]))
+    return row[0]

@@ -18,7 +18,7 @@ def session_view(state: SessionState, scenario: Scenario, kb: KnowledgeBase, *, 
     view: dict = {
         "code": state.code, "phase": state.phase, "title": scenario.title, "step": state.step,
         "steps": len(scenario.steps), "participants": len(state.joined), "facilitator": facilitator,
-        "version": f"{state.phase}:{state.step}", "answered": 0, "mine": None, "scale": list(CONFIDENCE_SCALE),
+        "version": f"{state.phase}:{state.step}", "answered": 0, "practice": state.practice, "mine": None, "scale": list(CONFIDENCE_SCALE),
     }
     if state.phase in (BEFORE, AFTER):
         answers = state.before if state.phase == BEFORE else state.after
@@ -41,12 +41,23 @@ def session_view(state: SessionState, scenario: Scenario, kb: KnowledgeBase, *, 
                             for i, o in enumerate(step.options)],
                 "explanation": step.explanation, "discussion": step.discussion,
                 "last": state.step + 1 >= len(scenario.steps),
+                # How the big screen shares its width: options beside their feedback, the
+                # explanation beside the discussion, in proportion to their length (in tens of %).
+                "option_split": _split([o.text for o in step.options], [o.feedback for o in step.options], 30, 70),
+                "explanation_split": _split(["Varför? " + step.explanation], ["Prata om " + step.discussion], 50, 70),
             }
     if state.phase == FINISHED:
         view["summary"] = summary_view(summarise(state, scenario), scenario, kb)
     if facilitator:
         view["notes"] = scenario.facilitator_notes
     return view
+
+
+def _split(left: list[str], right: list[str], lowest: int, highest: int) -> int:
+    """The left column's share of the width, in percent rounded to tens, by the length of its texts."""
+    a, b = sum(map(len, left)), sum(map(len, right))
+    share = round(10 * a / (a + b)) * 10 if a + b else 50
+    return max(lowest, min(highest, share))
 
 
 def summary_view(summary: Summary, scenario: Scenario, kb: KnowledgeBase) -> dict:

@@ -1,7 +1,8 @@
 """Guided sessions on the web: the big screen for a projector and answering from a phone.
 
-`/session/ny` starts a session; its starter gets a secret facilitator token (cookie, or once in
-the URL to open the screen on another device). The screen `/session/CODE` shows the step in very
+`/session/ny` starts a session: with a facilitator code from staff it counts in the statistics,
+without one it is a practice session that does not. Its starter gets a secret facilitator token
+(cookie, or once in the URL to open the screen on another device). The screen `/session/CODE` shows the step in very
 large text and is driven by the facilitator (buttons, or → and space/R). Participants open
 `/delta` (or `/join`), type the code and answer with big buttons. Every POST carries a
 double-submit CSRF token. The same `SessionService` serves Telegram sessions, so a group session
@@ -21,9 +22,14 @@ from typing import AsyncIterator
 from aiohttp import web
 
 from bot.config import resolve_content_dir
+from bot.core.rate_limit import OK, SlidingWindowLimiter
 from bot.core.sessions.engine import Refused, SessionState, normalise_code
 from bot.core.sessions.setup import GuidedSessions, open_guided_sessions
+from bot.web.client_address import client_address
+from bot.web.join_link import join_address, join_link
 from bot.web.keys import SERVICES
+from bot.web.public import display_classes
+from bot.web.staff_facilitators import local_today, setup_facilitator_code_routes
 from bot.web.session_view import session_view
 from bot.web.templating import render
 
@@ -41,7 +47,11 @@ REFUSALS = {
     "bad_option": "Det svaret finns inte.",
     "unknown_session": "Det finns ingen pågående session med den koden.",
     "unknown_scenario": "Det scenariot finns inte.",
+    "bad_code": "Ledarkoden stämmer inte eller gäller inte längre. Kontrollera den, eller lämna fältet tomt för ett övningspass.",
+    "code_attempts": "Många fel ledarkoder från den här adressen. Vänta en kvart och försök igen.",
 }
+# Wrong facilitator codes: a few typos are fine, guessing is not (10 tries per address per 15 minutes).
+CODE_ATTEMPTS = web.AppKey("facilitator_code_attempts", SlidingWindowLimiter)
 
 
 def setup_session_routes(app: web.Application) -> None:
@@ -60,25 +70,36 @@ def setup_session_routes(app: web.Application) -> None:
     app.router.add_get("/delta/{code}", participant_page)
     app.router.add_post("/delta/{code}/svar", participant_answer)
     app.cleanup_ctx.append(_purge_idle_sessions)
+    app[CODE_ATTEMPTS] = SlidingWindowLimiter(10, window=15 * 60.0)
+    setup_facilitator_code_routes(app, app[GUIDED].codes)
 
 
 # --- starting a session -------------------------------------------------------------------------
 
-async def new_session_page(request: web.Request) -> web.Response:
-    """Lists the scenarios to start a big-screen session with."""
+async def new_session_page(request: web.Request, *, error: str = "", chosen: str = "", status: int = 200) -> web.Response:
+    """Lists the scenarios to start a big-screen session with, and asks for a facilitator code."""
     guided = request.app[GUIDED]
     scenarios = sorted(guided.scenarios.values(), key=lambda s: s.title)
-    return _with_csrf(request, "session/new.html", {"scenarios": scenarios})
+    address = join_address(request.app[SERVICES].config.web.base_url)
+    return _with_csrf(request, "session/new.html", {"scenarios": scenarios, "join_address": address, "error": error,
+                                                    "chosen": chosen or (scenarios[0].id if scenarios else "")}, status=status)
 
 
 async def new_session_submit(request: web.Request) -> web.Response:
-    """Starts a session, gives the starter the facilitator token and opens the screen."""
+    """Starts a session (counted with a valid facilitator code, practice without one) and opens the screen."""
     form = await _checked_form(request)
-    token = secrets.token_urlsafe(24)
-    try:
-        state = await request.app[GUIDED].service.start(str(form.get("scenario", "")), "web", token)
-    except Refused:
+    guided = request.app[GUIDED]
+    scenario_id = str(form.get("scenario", ""))
+    if scenario_id not in guided.scenarios:
         raise web.HTTPBadRequest(text="Välj ett av scenarierna i listan.")
+    given = str(form.get("ledarkod", "")).strip()
+    if given:
+        if request.app[CODE_ATTEMPTS].check(client_address(request)) != OK:
+            return await new_session_page(request, error=REFUSALS["code_attempts"], chosen=scenario_id, status=429)
+        if await guided.codes.use(given, local_today(request)) is None:
+            return await new_session_page(request, error=REFUSALS["bad_code"], chosen=scenario_id, status=403)
+    token = secrets.token_urlsafe(24)
+    state = await guided.service.start(scenario_id, "web", token, practice=not given)
     response = web.HTTPSeeOther(f"/session/{state.code}")
     _set_cookie(request, response, LEAD_COOKIE + state.code, token)
     raise response
@@ -95,8 +116,9 @@ async def screen_page(request: web.Request) -> web.Response:
         _set_cookie(request, response, LEAD_COOKIE + state.code, given)
         raise response
     view = await _view(request, state)
-    return _with_csrf(request, "session/screen.html", {"view": view, "view_json": json.dumps(view, ensure_ascii=False),
-                                                        "lead_token": _lead_token(request, state) if view["facilitator"] else ""})
+    base = request.app[SERVICES].config.web.base_url
+    lead_link = f"{base}/session/{state.code}?ledare={_lead_token(request, state)}" if view["facilitator"] else ""
+    return _with_csrf(request, "session/screen.html", {"view": view, "join": join_link(base, state.code), "lead_link": lead_link})
 
 
 async def state_json(request: web.Request) -> web.Response:
@@ -125,8 +147,8 @@ async def facilitator_action(request: web.Request) -> web.Response:
 # --- participants -------------------------------------------------------------------------------
 
 async def join_page(request: web.Request) -> web.Response:
-    """Asks for the code shown on the screen."""
-    return _with_csrf(request, "session/join.html", {"error": "", "code": ""})
+    """Asks for the code shown on the screen (filled in when the QR code was scanned)."""
+    return _with_csrf(request, "session/join.html", {"error": "", "code": normalise_code(request.query.get("kod", ""))})
 
 
 async def join_submit(request: web.Request) -> web.Response:
@@ -208,7 +230,7 @@ def _participant_token(request: web.Request) -> str | None:
 def _with_csrf(request: web.Request, template: str, context: dict, *, status: int = 200) -> web.Response:
     """Render a page whose forms carry the double-submit token (set as a cookie when missing)."""
     token = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(24)
-    response = render(request, template, {**context, "csrf_token": token}, status=status)
+    response = render(request, template, {**context, "csrf_token": token, "display": display_classes(request)}, status=status)
     response.headers["Cache-Control"] = "no-store"
     if request.cookies.get(CSRF_COOKIE) != token:
         _set_cookie(request, response, CSRF_COOKIE, token, samesite="Strict")

@@ -26,6 +26,16 @@ def serious_violations(page) -> list[str]:
             for v in result["violations"] if v["impact"] in ("serious", "critical")]
 
 
+def ask_on_home(page, live_server: str, text: str, *, action: str = "ask", display: str = "") -> None:
+    """Open `/`, optionally tick a display choice, ask `text` and wait for the answer."""
+    page.goto(live_server + "/")
+    if display:
+        page.check(f"input[name={display}]")
+    page.fill("#chat-text", text)
+    page.click(f"button[value={action}]")
+    page.locator("#answer article").wait_for()
+
+
 def _admin_password(live_folder: Path) -> str:
     found = re.search(r"one-time password (\S+)", (live_folder / "serve.log").read_text(errors="replace"))
     assert found, "fraudbot serve did not print the first admin's one-time password"
@@ -145,11 +155,8 @@ def test_answer_and_high_contrast_have_no_serious_accessibility_violations(live_
     context = chromium.new_context()
     try:
         page = context.new_page()
-        page.goto(live_server + "/")
-        page.check("input[name=high-contrast]")
-        page.fill("#chat-text", "Någon ringde från banken och ville att jag skulle flytta pengarna till ett säkert konto")
-        page.click("button[value=ask]")
-        page.locator("#answer article").wait_for()
+        ask_on_home(page, live_server, "Någon ringde från banken och ville att jag skulle flytta pengarna till ett säkert konto",
+                    display="high-contrast")
         assert serious_violations(page) == []
     finally:
         context.close()

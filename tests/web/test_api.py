@@ -55,3 +55,52 @@ async def test_healthz(client):
     resp = await client.get("/healthz")
     data = await resp.json()
     assert data["status"] == "ok" and data["topics"] == 40
+
+
+def _logged(client) -> int:
+    return client.server.app[SERVICES].db.db.execute("SELECT COUNT(*) FROM questions").fetchone()[0]
+
+
+@pytest.mark.parametrize("path", ["/api/ask", "/api/check"])
+async def test_one_address_is_limited_like_the_chat_page(client, path):
+    for _ in range(30):
+        assert (await client.post(path, json={"text": "bluff-sms om paket"})).status == 200
+    resp = await client.post(path, json={"text": "bluff-sms om paket"})
+    assert resp.status == 429
+    assert resp.headers["Retry-After"] == "60"
+    assert "error" in await resp.json()
+
+
+async def test_a_refused_request_counts_nothing(client):
+    for _ in range(20):
+        await client.post("/api/ask", json={"text": "bluff-sms om paket"})
+    for _ in range(10):
+        await client.post("/api/check", json={"text": "Hej mamma, nytt nummer"})
+    assert _logged(client) == 20
+    for path in ("/api/ask", "/svar", "/"):  # the API and the chat page share one limit per address
+        resp = await client.post(path, json={"text": "bluff-sms om paket"}) if path.startswith("/api") else \
+            await client.post(path, data={"text": "bluff-sms om paket", "action": "ask"})
+        assert resp.status == 429, path
+    assert _logged(client) == 20
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\t \u00a0"])
+async def test_empty_or_whitespace_text_is_a_400_and_not_counted(client, text):
+    for path in ("/api/ask", "/api/check"):
+        resp = await client.post(path, json={"text": text})
+        assert resp.status == 400 and (await resp.json())["error"] == '"text" is empty'
+    for _ in range(30):  # nor does it use up the address's allowance
+        assert (await client.post("/api/ask", json={"text": " "})).status == 400
+    assert (await client.post("/api/ask", json={"text": "bluff-sms om paket"})).status == 200
+    assert _logged(client) == 1
+
+
+async def test_a_lone_surrogate_does_not_lose_the_question_log(client):
+    resp = await client.post("/api/ask", data=b'{"text": "fick ett sms om ett paket \\ud800 med en l\\u00e4nk"}',
+                             headers={"Content-Type": "application/json"})
+    assert resp.status == 200
+    assert (await resp.json())["status"] in ("answer", "clarify")
+    rows = client.server.app[SERVICES].db.db.execute("SELECT text FROM questions").fetchall()
+    assert rows == [("fick ett sms om ett paket \ufffd med en länk",)]
+    resp = await client.post("/api/check", data=b'{"text": "\\udfff"}', headers={"Content-Type": "application/json"})
+    assert resp.status == 200

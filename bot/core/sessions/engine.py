@@ -46,6 +46,8 @@ class SessionState:
     votes: dict[str, dict[str, int]] = field(default_factory=dict)  # step index -> key -> option
     before: dict[str, int] = field(default_factory=dict)
     after: dict[str, int] = field(default_factory=dict)
+    # Started without a facilitator code: it runs like any other but leaves no figures behind.
+    practice: bool = False
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), separators=(",", ":"))

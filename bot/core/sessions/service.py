@@ -43,8 +43,11 @@ class SessionService:
         return self.scenarios[state.scenario_id]
 
     async def start(self, scenario_id: str, channel: str, facilitator: str | int, *, chat: str | int | None = None,
-                    now: datetime | None = None) -> SessionState:
-        """Open a session with a fresh join code; `facilitator` is the starter's raw identity."""
+                    practice: bool = False, now: datetime | None = None) -> SessionState:
+        """Open a session with a fresh join code; `facilitator` is the starter's raw identity.
+
+        A `practice` session runs like any other but is not counted: it writes no results row.
+        """
         scenario = self.scenarios.get(scenario_id)
         if scenario is None:
             raise Refused("unknown_scenario")
@@ -52,6 +55,7 @@ class SessionService:
         for _ in range(20):
             state = new_state(new_code(), scenario, channel, "", _today(now))
             state.facilitator = self.key(state.code, channel, facilitator)
+            state.practice = practice
             if await self.db.run(store.create_live_session, state.code, scenario.id, channel, chat_ref, state.to_json(), _stamp(now)):
                 return state
         raise RuntimeError("could not find a free join code")
@@ -109,7 +113,7 @@ class SessionService:
             change(state, scenario)
             results = None
             done = state.phase == FINISHED
-            if state.phase in (REVEALED, AFTER, FINISHED):
+            if state.phase in (REVEALED, AFTER, FINISHED) and not state.practice:
                 results = summarise(state, scenario).as_result()
                 results["finished"] = done
             if done:

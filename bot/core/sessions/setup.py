@@ -7,6 +7,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.core.sessions.facilitator_codes import FacilitatorCodes
 from bot.core.sessions.service import SessionService
 from bot.core.sessions.followup import FollowUps
 from bot.core.sessions.loader import validate_scenarios
@@ -21,6 +22,7 @@ log = logging.getLogger(__name__)
 class GuidedSessions:
     service: SessionService
     followups: FollowUps
+    codes: FacilitatorCodes
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -33,4 +35,4 @@ def open_guided_sessions(folder: Path, db: AsyncDatabase, hash_key: str, topic_i
     scenarios, problems = validate_scenarios(folder, topic_ids)
     for problem in problems:
         log.warning("scenario problem: %s", problem)
-    return GuidedSessions(SessionService(db, scenarios, hash_key), FollowUps(db, scenarios), problems)
+    return GuidedSessions(SessionService(db, scenarios, hash_key), FollowUps(db, scenarios), FacilitatorCodes(db, hash_key), problems)
