@@ -219,6 +219,9 @@ def _008_taught_questions(db: sqlite_utils.Database) -> None:
         added_by TEXT NOT NULL,
         added_at TEXT NOT NULL,
         UNIQUE (text, topic)
+    )""")
+
+
 def _006_facilitator_codes(db: sqlite_utils.Database) -> None:
     # Codes staff give to pensioners' associations and libraries so their big-screen sessions count
     # in the statistics. Only a keyed hash of each code is kept: it is shown once, when issued.
