@@ -151,7 +151,10 @@ async def forget_my_questions(request: web.Request) -> web.Response:
     forgotten = 0
     if token == given:
         services = request.app[SERVICES]
-        forgotten = await services.db.run(forget_questions, user_key(services.hash_key, "web-conversation", token))
+        key = user_key(services.hash_key, "web-conversation", token)
+        services.assistant.forget(Asker("web", user_key=key))  # the conversation's last topic, too
+        await services.assistant.flush()  # questions still on their way to the log are deleted too
+        forgotten = await services.db.run(forget_questions, key)
     message = UI[lang]["mine_done"].format(n=forgotten) if forgotten else UI[lang]["mine_none"]
     ctx = await _chat_context(request, lang, token, text="", action="ask", view=None, forgotten=message)
     return render(request, "public/chat.html", ctx)

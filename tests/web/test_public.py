@@ -169,11 +169,32 @@ async def test_one_address_cannot_flood_the_question_log(app_client):
 
 # --- "Radera mina frågor": the window's conversation token finds its questions -------------------
 
+
+async def test_a_follow_up_in_the_same_window_is_answered_in_context_until_erased(app_client):
+    police = app_client.services.store.kb.topics["police-impersonation"].text("sv").title
+    first = await app_client.post("/svar", data={"text": "en polis ringde och sa att de skickar ett bud efter mitt bankkort",
+                                                 "action": "ask", "conversation": "c" * 32})
+    assert police in await first.text()
+    follow = await app_client.post("/svar", data={"text": "jag har redan gett dem koden", "action": "ask", "conversation": "c" * 32})
+    html = await follow.text()
+    assert police in html and "Om det redan har hänt" in html and "inte ditt fel" in html
+    other_window = await app_client.post("/svar", data={"text": "jag har redan gett dem koden", "action": "ask", "conversation": "d" * 32})
+    assert "Om det redan har hänt" not in await other_window.text()
+    await app_client.post("/radera-mina-fragor", data={"conversation": "c" * 32})
+    again = await app_client.post("/svar", data={"text": "vad gör jag nu?", "action": "ask", "conversation": "c" * 32})
+    assert police not in await again.text()  # the conversation was forgotten with the questions
+
 TOKEN_A, TOKEN_B = "a" * 32, "b" * 32
 
 
 def _question_rows(app_client) -> list[tuple]:
     return app_client.services.db.db.execute("SELECT text, user_key FROM questions ORDER BY id").fetchall()
+
+
+async def _logged_rows(app_client) -> list[tuple]:
+    """The question log once every question asked so far is written (logging happens after the answer)."""
+    await app_client.services.assistant.flush()
+    return _question_rows(app_client)
 
 
 async def test_the_chat_form_carries_a_random_conversation_token(app_client):
@@ -183,7 +204,7 @@ async def test_the_chat_form_carries_a_random_conversation_token(app_client):
     resp = await app_client.post("/", data={"text": "bluff-sms om paket", "action": "ask", "conversation": TOKEN_A})
     html = await resp.text()
     assert html.count(f'name="conversation" value="{TOKEN_A}"') == 2  # the chat form and the delete form
-    text, key = _question_rows(app_client)[0]
+    text, key = (await _logged_rows(app_client))[0]
     assert key and TOKEN_A not in key  # only a keyed hash is stored
 
 
@@ -205,7 +226,7 @@ async def test_delete_my_questions_with_a_made_up_token_deletes_nothing(app_clie
     for given in ("", "x", "' OR 1=1 --", "a" * 200):
         resp = await app_client.post("/radera-mina-fragor", data={"conversation": given})
         assert "inga sparade frågor" in await resp.text()
-    assert _question_rows(app_client)[0][0] == "bluff-sms om paket"
+    assert (await _logged_rows(app_client))[0][0] == "bluff-sms om paket"
 
 
 async def test_a_name_and_street_address_never_reach_the_database(app_client, tmp_path):
@@ -214,7 +235,7 @@ async def test_a_name_and_street_address_never_reach_the_database(app_client, tm
     await app_client.post("/svar", data={"text": text, "action": "ask"})
     await app_client.post("/api/ask", json={"text": text})
     await app_client.post("/", data={"text": text, "action": "check"})
-    assert len(_question_rows(app_client)) == 3
+    assert len(await _logged_rows(app_client)) == 3
     secrets = ["Gunborg", "Wikström", "Rådhusgatan", "871 31", "KLM 456"]
     assert _found_in_database(app_client.services.db.db, tmp_path, secrets) == []
     stored = _question_rows(app_client)[0][0]
