@@ -60,6 +60,17 @@ class WebConfig:
     # Behind HTTPS (a reverse proxy), cookies are marked Secure. Plain http on localhost is not.
     secure_cookies: bool = False
     session_idle_minutes: int = 30
+    # The address residents and feed readers use (e.g. https://bedragerikollen.example.se); every
+    # absolute link is built from it, never from a request's Host header. Empty: http://host:port.
+    public_url: str = ""
+    # Origins (scheme://host[:port]) whose pages may show the resident pages in a frame; the staff
+    # pages may never be framed.
+    embed_origins: tuple[str, ...] = ()
+
+    @property
+    def base_url(self) -> str:
+        """The public address without a trailing slash."""
+        return self.public_url.rstrip("/") or f"http://{self.host}:{self.port}"
 
 
 @dataclass(frozen=True)
@@ -131,6 +142,7 @@ _ENV = {
     "FRAUDBOT_WEBHOOK_SECRET": ("telegram", "webhook_secret"),
     "FRAUDBOT_HASH_KEY": ("privacy", "hash_key"),
 }
+_ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?$")
 _CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
@@ -236,6 +248,11 @@ def _coerce(value: Any, default: Any) -> Any:
         if not isinstance(value, str) or not value.strip():
             raise ValueError(f"expected a file or folder path, got {value!r}")
         return Path(value).expanduser()
+    if isinstance(default, tuple):
+        items = value.split() if isinstance(value, str) else value
+        if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+            raise ValueError(f"expected a list of strings, got {value!r}")
+        return tuple(items)
     if isinstance(default, time):
         match = _CLOCK.match(str(value).strip())
         if not match:
@@ -254,6 +271,11 @@ def _check_semantics(s: dict[str, Any], problems: list[str]) -> None:
         problems.append(f"web.port: expected a port number from 1 to 65535, got {web.port}")
     if web.session_idle_minutes < 1:
         problems.append("web.session_idle_minutes: expected at least 1")
+    if web.public_url and not _ORIGIN.match(web.public_url.rstrip("/")):
+        problems.append(f"web.public_url: expected an address such as https://bedragerikollen.example.se, got {web.public_url!r}")
+    for origin in web.embed_origins:
+        if not _ORIGIN.match(origin):
+            problems.append(f"web.embed_origins: expected origins such as https://www.kramfors.se (no path), got {origin!r}")
     tg: TelegramConfig = s["telegram"]
     if tg.mode not in {"polling", "webhook"}:
         problems.append(f"telegram.mode: expected polling or webhook, got {tg.mode!r}")
