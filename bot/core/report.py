@@ -80,9 +80,8 @@ def build_report(db: sqlite_utils.Database, year: int, kb: KnowledgeBase, scenar
     ]
     topics = [(t, kb.topics[t].text("sv").title if t in kb.topics else t, n) for t, n in stats.top_topics(db, start, end, limit=None)]
     scams: Counter[str] = Counter()
-    for row in stats.reported_scams_by_week(db, start):
-        if row["week"] < f"{year + 1:04d}":
-            scams[row["method"] or "okänd"] += row["n"]
+    for row in stats.reported_scams_between(db, start, end):
+        scams[row["method"] or "okänd"] += 1
     return YearReport(
         year=year,
         generated_at=(now or datetime.now(timezone.utc)).isoformat(timespec="minutes"),

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
 from bot.config import resolve_content_dir
-from bot.core.dashboard import build_overview, rising_methods
+from bot.core.dashboard import build_overview, reported_by_week, rising_methods
 from bot.core.session_summary import summarise_sessions
 from bot.core.sessions.loader import validate_scenarios
 from bot.core.report import build_report, report_csv
@@ -35,7 +36,7 @@ STATE_NAMES = {
 async def overview(request: web.Request) -> web.Response:
     """Shows today's and this week's numbers, subscribers and warnings in flight."""
     services = request.app[SERVICES]
-    data = await services.db.run(build_overview)
+    data = await services.db.run(build_overview, None, ZoneInfo(services.config.alerts.timezone))
     titles = {t.id: t.text("sv").title for t in services.store.kb.topics.values()}
     return render(request, "staff/overview.html", staff_context(request, o=data, titles=titles, state_names=STATE_NAMES))
 
@@ -45,15 +46,16 @@ async def reported_scams(request: web.Request) -> web.Response:
     """Shows what residents passed on, by week, method and municipality, and the latest reports."""
     services = request.app[SERVICES]
     now = datetime.now(timezone.utc)
+    zone = ZoneInfo(services.config.alerts.timezone)
     since = now - timedelta(weeks=REPORTED_WEEKS)
-    weekly = await services.db.run(stats.reported_scams_by_week, since)
+    weekly = await services.db.run(reported_by_week, since, zone)
     recent = await services.db.run(stats.recent_reported_scams, 30)
     titles = {t.id: t.text("sv").title for t in services.store.kb.topics.values()}
     by_method: dict[str, int] = {}
     for row in weekly:
         by_method[row["method"]] = by_method.get(row["method"], 0) + row["n"]
     return render(request, "staff/reported.html", staff_context(
-        request, weekly=weekly, recent=recent, titles=titles, weeks=REPORTED_WEEKS, waves=rising_methods(weekly, now, REPORTED_WEEKS),
+        request, weekly=weekly, recent=recent, titles=titles, weeks=REPORTED_WEEKS, waves=rising_methods(weekly, now, REPORTED_WEEKS, zone=zone),
         by_method=sorted(by_method.items(), key=lambda kv: -kv[1])))
 
 

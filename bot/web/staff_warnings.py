@@ -143,7 +143,7 @@ def _cancel(db, member, alert_id, form):
 
 
 def _withdraw(db, member, alert_id, form):
-    return workflow.withdraw(db, member, alert_id)
+    return workflow.withdraw(db, member, alert_id, text=form.get("text", ""))
 
 
 def _correct(db, member, alert_id, form):
@@ -158,5 +158,5 @@ def setup_staff_warning_routes(app: web.Application) -> None:
     app.router.add_post("/staff/varningar/{alert_id}/godkann", _action("approver", _approve, "godkänd"))
     app.router.add_post("/staff/varningar/{alert_id}/test", _action("editor", _test, "testet är köat"))
     app.router.add_post("/staff/varningar/{alert_id}/avbryt", _action("editor", _cancel, "avbruten"))
-    app.router.add_post("/staff/varningar/{alert_id}/aterkalla", _action("approver", _withdraw, "återkallad"))
-    app.router.add_post("/staff/varningar/{alert_id}/rattelse", _action("approver", _correct, "rättelsen är godkänd"))
+    app.router.add_post("/staff/varningar/{alert_id}/aterkalla", _action("editor", _withdraw, "återkallelsen väntar på godkännande"))
+    app.router.add_post("/staff/varningar/{alert_id}/rattelse", _action("editor", _correct, "rättelsen väntar på godkännande"))
