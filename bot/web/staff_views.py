@@ -26,10 +26,6 @@ from bot.web.templating import render
 
 REPORTED_WEEKS = 12
 AUDIT_PAGE = 100
-STATE_NAMES = {
-    "draft": "utkast", "awaiting_approval": "väntar på godkännande", "approved": "godkänd",
-    "scheduled": "schemalagd", "sending": "skickas",
-}
 
 
 @require_role("viewer")
@@ -38,7 +34,7 @@ async def overview(request: web.Request) -> web.Response:
     services = request.app[SERVICES]
     data = await services.db.run(build_overview, None, ZoneInfo(services.config.alerts.timezone))
     titles = {t.id: t.text("sv").title for t in services.store.kb.topics.values()}
-    return render(request, "staff/overview.html", staff_context(request, o=data, titles=titles, state_names=STATE_NAMES))
+    return render(request, "staff/overview.html", staff_context(request, o=data, titles=titles))
 
 
 @require_role("viewer")

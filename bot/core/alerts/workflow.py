@@ -211,7 +211,7 @@ def withdraw(db: sqlite_utils.Database, member: StaffMember, alert_id: int, *, t
     now = _now(now)
     old = _replaceable(db, alert_id, "withdrawn")
     fields = check_fields(title=old.title_sv, text=text, severity="info", municipalities=old.municipalities,
-                          topics=old.topics, title_en=old.title_en if text_en else None, text_en=text_en,
+                          topics=old.topics, title_en=(old.title_en or old.title_sv) if text_en else None, text_en=text_en,
                           expires_at=None, scheduled_at=None, now=now)
     draft = store.insert_alert(db, **fields, state=AWAITING, created_by=member.id, now=now, withdrawal_of=old.id)
     audit.record(db, member.username, "alert.propose_withdrawal", "alert", old.id, draft=draft.id)
