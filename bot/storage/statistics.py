@@ -58,17 +58,11 @@ def top_topics(db: sqlite_utils.Database, since: datetime, until: datetime, limi
     return [(t, n) for t, n in db.execute(sql, args).fetchall()]
 
 
-def questions_per_month(db: sqlite_utils.Database, year: int) -> dict[int, dict[str, int]]:
-    """Month (1–12) -> {status: count} for one calendar year."""
-    rows = db.execute(
-        "SELECT CAST(substr(asked_at, 6, 2) AS INTEGER) AS month, status, COUNT(*) FROM questions"
-        " WHERE asked_at >= ? AND asked_at < ? GROUP BY month, status",
-        (f"{year:04d}-01-01", f"{year + 1:04d}-01-01"),
-    ).fetchall()
-    months: dict[int, dict[str, int]] = {m: {} for m in range(1, 13)}
-    for month, status, n in rows:
-        months[month][status] = n
-    return months
+def questions_per_municipality(db: sqlite_utils.Database, since: datetime, until: datetime) -> dict[str, int]:
+    """Questions by the asker's municipality ("" when not known, e.g. on the web)."""
+    rows = db.execute("SELECT COALESCE(municipality, ''), COUNT(*) FROM questions WHERE asked_at >= ? AND asked_at < ?"
+                      " GROUP BY 1", (_iso(since), _iso(until))).fetchall()
+    return {m: n for m, n in rows}
 
 
 def questions_per_channel(db: sqlite_utils.Database, since: datetime, until: datetime) -> dict[str, int]:
@@ -123,6 +117,12 @@ def reported_scams_between(db: sqlite_utils.Database, since: datetime, until: da
         sql += " AND at < ?"
         args.append(_iso(until))
     return _rows(db, sql + " ORDER BY at", tuple(args))
+
+
+def reported_scams_per_municipality(db: sqlite_utils.Database, since: datetime, until: datetime) -> dict[str, int]:
+    rows = db.execute("SELECT COALESCE(municipality, ''), COUNT(*) FROM reported_scams WHERE at >= ? AND at < ? GROUP BY 1",
+                      (_iso(since), _iso(until))).fetchall()
+    return {m: n for m, n in rows}
 
 
 def recent_reported_scams(db: sqlite_utils.Database, limit: int = 50) -> list[dict]:

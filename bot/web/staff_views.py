@@ -79,7 +79,8 @@ async def yearly_report(request: web.Request) -> web.StreamResponse:
     if not year_text.isdigit() or not 2020 <= int(year_text) <= this_year + 1:
         raise web.HTTPBadRequest(text="Ange ett år, till exempel ?ar=2026.")
     year = int(year_text)
-    report = await services.db.run(build_report, year, services.store.kb, await _scenarios(request))
+    report = await services.db.run(build_report, year, services.store.kb, await _scenarios(request),
+                                   zone=ZoneInfo(services.config.alerts.timezone))
     if request.query.get("format") == "csv":
         return web.Response(text=report_csv(report), content_type="text/csv", charset="utf-8",
                             headers={"Content-Disposition": f'attachment; filename="bedragerikollen-{year}.csv"'})

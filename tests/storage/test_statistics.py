@@ -29,7 +29,7 @@ def test_question_counts_topics_and_unanswered(tmp_path):
     assert [q["id"] for q in stats.unanswered_questions(db)] == [first]
     assert stats.mark_questions_handled(db, [first]) == 1
     assert stats.unanswered_questions(db) == []
-    assert stats.questions_per_month(db, 2026)[11] == {"answer": 1, "fallback": 2}
+    assert stats.questions_per_municipality(db, NOW - timedelta(days=1), NOW + timedelta(days=1)) == {"": 3}
     db.conn.close()
 
 
