@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import signal
 import sys
 from pathlib import Path
@@ -28,9 +29,12 @@ def serve(config_path: Path | None, host: str | None, port: int | None) -> None:
     Works with no settings file at all: the database is fraudbot.db in the working directory.
     """
     config = get_config(config_path)
+    # --host/--port are where it listens, and (without web.public_url) the address in absolute links
+    config = dataclasses.replace(config, web=dataclasses.replace(config.web, host=host or config.web.host,
+                                                                 port=port or config.web.port))
     setup_logging(config.log_level)
     try:
-        asyncio.run(run_service(config, host or config.web.host, port or config.web.port))
+        asyncio.run(run_service(config, config.web.host, config.web.port))
     except KnowledgeError as exc:
         click.echo(f"Cannot start: {exc}", err=True)
         sys.exit(2)

@@ -9,14 +9,13 @@ from bot.storage import web_sessions as sessions
 from bot.storage.staff import ROLES, get_staff, list_staff
 from bot.web.auth import current_session, require_role, staff_context
 from bot.web.keys import SERVICES
-from bot.web.staff_words import ROLES as ROLE_NAMES
 from bot.web.templating import render
 
 
 async def _accounts(request: web.Request, *, status: int = 200, **extra) -> web.Response:
     members = await request.app[SERVICES].db.run(list_staff)
     return render(request, "staff/accounts.html", staff_context(
-        request, members=members, roles=ROLES, role_names=ROLE_NAMES, **extra), status=status)
+        request, members=members, roles=ROLES, **extra), status=status)
 
 
 @require_role("admin")
