@@ -30,7 +30,8 @@ def _svg(figure) -> str:
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
     svg = buffer.getvalue()
-    return svg[svg.index("<svg"):]
+    # matplotlib's RDF metadata (namespaced XML) is not valid inside an HTML page; it says nothing anyway
+    return re.sub(r"<metadata>.*?</metadata>\s*", "", svg[svg.index("<svg"):], flags=re.S)
 
 
 def _figure(height: float = 3.2, ncols: int = 1):

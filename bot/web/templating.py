@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
 import jinja2
@@ -33,6 +34,7 @@ def setup_templates(app: web.Application) -> None:
     env.filters["local_date"] = lambda at, lang="sv": format_date(at, zone, lang) if at else ""
     env.filters["local_datetime"] = lambda at, lang="sv": format_datetime(at, zone, lang) if at else ""
     env.filters["xml_safe"] = lambda text: _NOT_XML.sub("", str(text))
+    env.filters["unquote"] = lambda url: unquote(str(url))  # shown as people type it: ?kommun=Härnösand
     app[JINJA] = env
     resource = app.router.add_static("/static", STATIC, name="static", append_version=True)
     # /static/site.css?v=<hash of the file>: a changed file gets a new address, so browsers may

@@ -105,6 +105,8 @@ async def warnings_page(request: web.Request) -> web.Response:
     """Current warnings for residents, in the public layout (large text, high contrast, English)."""
     lang = page_lang(request)
     municipality, alerts = await _current(request)
+    # Urgent warnings first, so nobody scrolls past one; otherwise newest first (as in the feeds).
+    alerts = sorted(alerts, key=lambda a: not (a.urgent and not a.withdrawal_of))
     base = request.app[SERVICES].config.web.base_url
     return render(request, "warnings/list.html", public_context(
         request, lang, items=[_item(a, lang) for a in alerts], municipality=municipality,

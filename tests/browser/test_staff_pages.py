@@ -22,7 +22,8 @@ from tests.browser.test_web_pages import PHONE, serious_violations
 
 pytestmark = pytest.mark.browser
 PASSWORD = "ett långt lösenord för test"
-THEMES = {"normal": "", "high-contrast": "high-contrast", "large-high-contrast": "large-text high-contrast"}
+# Quoted as the server's Set-Cookie quotes it: unquoted, a browser would send only the first word.
+THEMES = {"normal": "", "high-contrast": "high-contrast", "large-high-contrast": '"large-text high-contrast"'}
 HOSTILE = 'Sms från "Banken" & BankID <b>nu</b>'
 
 
@@ -202,6 +203,9 @@ def test_warnings_page_has_no_serious_accessibility_violations(live_server, live
             page = context.new_page()
             page.goto(f"{live_server}/varningar{lang}")
             assert page.locator(".warning-urgent").count() >= 1
+            assert page.locator("article").first.get_attribute("class").endswith("warning-urgent")  # urgent first
+            if THEMES[theme]:
+                assert "high-contrast" in page.get_attribute("body", "class")
             assert serious_violations(page) == [], (theme, lang)
             width = page.evaluate("document.documentElement.scrollWidth")
             assert width <= 390, f"/varningar{lang} is {width} px wide on a phone ({theme})"

@@ -92,7 +92,8 @@ async def test_page_uses_the_public_layout_local_time_english_and_explains_the_f
     assert "1 december 2026 kl. 00.30" in html and "(UTC)" not in html
     assert 'class="card warning-card warning-urgent"' in html and "🚨 BRÅDSKANDE VARNING: Falska poliser ringer" in html
     assert "För webbredaktörer" in html and f"{PUBLIC}/varningar.atom?kommun=Kramfors" in html
-    assert f"{PUBLIC}/api/varningar?kommun=H%C3%A4rn%C3%B6sand" in html
+    assert f'href="{PUBLIC}/api/varningar?kommun=H%C3%A4rn%C3%B6sand"><code>{PUBLIC}/api/varningar?kommun=Härnösand</code>' in html
+    assert html.index("Falska poliser ringer") < html.index("Sms om vägtull")  # urgent first
     english = await (await client.get("/varningar?lang=en")).text()
     assert '<html lang="en">' in english and "Current warnings" in english and "1 December 2026, 00:30" in english
     assert "For web editors" in english and "URGENT WARNING" in english
