@@ -3,7 +3,7 @@
 from datetime import datetime, timedelta, timezone
 
 from bot.storage.staff import find_staff
-from tests.web.conftest import PASSWORD, add_staff, csrf_from, login, session_csrf
+from tests.web.conftest import PASSWORD, add_staff, csrf_from, login, running_app, session_csrf
 
 
 async def test_login_sets_a_samesite_httponly_session_cookie_and_shows_the_overview(app_client):
@@ -23,19 +23,8 @@ async def test_login_sets_a_samesite_httponly_session_cookie_and_shows_the_overv
 
 
 async def test_secure_cookies_have_the_host_prefix_over_https(tmp_path):
-    import dataclasses
-
-    from aiohttp.test_utils import TestClient, TestServer
-
-    from bot.web.app import create_app
-    from tests.helpers import make_services
-
-    services = make_services(tmp_path)
-    services.config = dataclasses.replace(services.config, web=dataclasses.replace(services.config.web, secure_cookies=True))
-    add_staff(services, "anna", "viewer")
-    client = TestClient(TestServer(create_app(services, telegram=False)))
-    await client.start_server()
-    try:
+    async with running_app(tmp_path, secure_cookies=True) as client:
+        add_staff(client.services, "anna", "viewer")
         page = await client.get("/staff/login")
         login_cookie = page.headers["Set-Cookie"]
         assert login_cookie.startswith("__Host-fraudbot_login=") and "Secure" in login_cookie and "Path=/;" in login_cookie + ";"
@@ -53,9 +42,6 @@ async def test_secure_cookies_have_the_host_prefix_over_https(tmp_path):
         plain = await client.get("/staff", headers={"Cookie": f"fraudbot_staff={value}"}, allow_redirects=False)
         assert plain.status == 302  # the unprefixed name is not accepted over https
         assert overview.headers["Strict-Transport-Security"].startswith("max-age=")
-    finally:
-        await client.close()
-        services.close()
 
 
 async def test_wrong_password_gets_the_same_message_as_an_unknown_name(app_client):

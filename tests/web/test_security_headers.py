@@ -1,30 +1,19 @@
 """Headers on every response: CSP without inline script, framing, caching, compression, no version."""
 
-import dataclasses
 import re
 from pathlib import Path
 
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
 
-from bot.web.app import create_app
-from tests.helpers import make_services
-from tests.web.conftest import add_staff, login
+from tests.web.conftest import add_staff, login, running_app
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "bot" / "web" / "templates"
 
 
 @pytest.fixture
 async def embedding_client(tmp_path):
-    services = make_services(tmp_path)
-    web_config = dataclasses.replace(services.config.web, embed_origins=("https://www.kramfors.se", "https://www.solleftea.se"))
-    services.config = dataclasses.replace(services.config, web=web_config)
-    client = TestClient(TestServer(create_app(services, telegram=False)))
-    await client.start_server()
-    client.services = services
-    yield client
-    await client.close()
-    services.close()
+    async with running_app(tmp_path, embed_origins=("https://www.kramfors.se", "https://www.solleftea.se")) as client:
+        yield client
 
 
 def _policy(resp) -> dict[str, str]:

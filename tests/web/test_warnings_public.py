@@ -1,18 +1,15 @@
 """The public warnings: the page in the public layout, the Atom feed and JSON, with hostile input."""
 
-import dataclasses
 import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
 
 import feedparser
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
 
 from bot.core import staff as staff_core
 from bot.core.alerts import workflow
 from bot.storage import alerts as store
-from bot.web.app import create_app
-from tests.helpers import make_services
+from tests.web.conftest import running_app
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 PUBLIC = "https://bedragerikollen.example.se"
@@ -21,14 +18,8 @@ HOSTILE_TITLE = 'Bank & BankID <script>alert("x")</script> ]]> & "citat"'
 
 @pytest.fixture
 async def client(tmp_path):
-    services = make_services(tmp_path)
-    services.config = dataclasses.replace(services.config, web=dataclasses.replace(services.config.web, public_url=PUBLIC + "/"))
-    client = TestClient(TestServer(create_app(services, telegram=False)))
-    await client.start_server()
-    client.services = services
-    yield client
-    await client.close()
-    services.close()
+    async with running_app(tmp_path, public_url=PUBLIC + "/") as client:
+        yield client
 
 
 def publish(db, title, text="Lägg på. Ring banken själv på numret på kortet.", severity="warning", municipalities=(), sent_at=None):
