@@ -64,6 +64,9 @@ class WebConfig:
     # link (the join address and QR code on the big screen, feeds, messages) is built from it, never
     # from a request's Host header.
     public_url: str = ""
+    # Origins (scheme://host[:port]) whose pages may show the resident pages in a frame; the staff
+    # pages may never be framed.
+    embed_origins: tuple[str, ...] = ()
 
     @property
     def base_url(self) -> str:
@@ -147,6 +150,7 @@ _ENV = {
     "FRAUDBOT_WEBHOOK_SECRET": ("telegram", "webhook_secret"),
     "FRAUDBOT_HASH_KEY": ("privacy", "hash_key"),
 }
+_ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?$")
 _CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
@@ -252,6 +256,11 @@ def _coerce(value: Any, default: Any) -> Any:
         if not isinstance(value, str) or not value.strip():
             raise ValueError(f"expected a file or folder path, got {value!r}")
         return Path(value).expanduser()
+    if isinstance(default, tuple):
+        items = value.split() if isinstance(value, str) else value
+        if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+            raise ValueError(f"expected a list of strings, got {value!r}")
+        return tuple(items)
     if isinstance(default, time):
         match = _CLOCK.match(str(value).strip())
         if not match:
@@ -272,6 +281,9 @@ def _check_semantics(s: dict[str, Any], problems: list[str]) -> None:
         problems.append("web.session_idle_minutes: expected at least 1")
     if web.public_url and not re.fullmatch(r"https?://[^\s/?#@]+(/[^\s?#]*)?", web.public_url):
         problems.append(f"web.public_url: expected the site's address such as https://bedragerikollen.se, got {web.public_url!r}")
+    for origin in web.embed_origins:
+        if not _ORIGIN.match(origin):
+            problems.append(f"web.embed_origins: expected origins such as https://www.kramfors.se (no path), got {origin!r}")
     tg: TelegramConfig = s["telegram"]
     if tg.mode not in {"polling", "webhook"}:
         problems.append(f"telegram.mode: expected polling or webhook, got {tg.mode!r}")

@@ -89,3 +89,20 @@ def test_public_url_is_the_base_of_absolute_links(tmp_path):
         path.write_text(f"web:\n  public_url: '{bad}'\n", encoding="utf-8")
         with pytest.raises(ConfigError, match="web.public_url: expected the site's address"):
             load_config(path)
+
+
+def test_public_url_and_embed_origins(tmp_path):
+    f = tmp_path / "c.yaml"
+    f.write_text("web:\n  public_url: https://bedragerikollen.example.se/\n  embed_origins: [https://www.kramfors.se, 'http://localhost:8000']\n")
+    config = load_config(f)
+    assert config.web.base_url == "https://bedragerikollen.example.se"
+    assert config.web.embed_origins == ("https://www.kramfors.se", "http://localhost:8000")
+    assert load_config(None, {}).web.base_url == "http://127.0.0.1:8080"
+    f.write_text("web:\n  public_url: bedragerikollen.se/x\n  embed_origins: ['https://a.se/page', 5]\n")
+    with pytest.raises(ConfigError) as err:
+        load_config(f)
+    text = str(err.value)
+    assert "web.public_url: expected the site's address" in text and "web.embed_origins: expected a list of strings" in text
+    f.write_text("web:\n  embed_origins: ['https://a.se/page']\n")
+    with pytest.raises(ConfigError, match="no path"):
+        load_config(f)

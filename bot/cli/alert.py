@@ -122,7 +122,8 @@ def cancel(alert_id: int, actor: str, config_path) -> None:
 @as_option
 @config_option
 def correct(alert_id: int, title: str, text: str, actor: str, config_path) -> None:
-    """Correct a sent warning: delivered copies are marked corrected and the new text goes out."""
+    """Write a correction of a sent warning; once another approver approves it (alert approve ID),
+    delivered copies are marked corrected and the new text goes out. Prints the correction's id."""
     db, member = _acting(config_path, actor)
     new = _run(lambda: workflow.correct(db, member, alert_id, title=title, text=text))
     click.echo(new.id)
@@ -130,13 +131,16 @@ def correct(alert_id: int, title: str, text: str, actor: str, config_path) -> No
 
 @alert.command()
 @click.argument("alert_id", type=int)
+@click.option("--text", default="Den här varningen gäller inte längre.", show_default=True,
+              help="Public text in Swedish saying why it is withdrawn.")
 @as_option
 @config_option
-def withdraw(alert_id: int, actor: str, config_path) -> None:
-    """Withdraw a sent warning: delivered copies are edited to say so."""
+def withdraw(alert_id: int, text: str, actor: str, config_path) -> None:
+    """Write a withdrawal of a sent warning; once another approver approves it (alert approve ID),
+    delivered copies are edited to say so. Prints the withdrawal's id."""
     db, member = _acting(config_path, actor)
-    _run(lambda: workflow.withdraw(db, member, alert_id))
-    click.echo(f"Warning {alert_id} is withdrawn.")
+    draft = _run(lambda: workflow.withdraw(db, member, alert_id, text=text))
+    click.echo(draft.id)
 
 
 @alert.command()

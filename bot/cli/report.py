@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import click
 
@@ -26,7 +27,7 @@ def report(year: int, out: Path, config_path: Path | None) -> None:
     store = get_store(config)
     db = open_database(config.storage.path)
     try:
-        data = build_report(db, year, store.kb)
+        data = build_report(db, year, store.kb, zone=ZoneInfo(config.alerts.timezone))
     finally:
         db.conn.close()
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -29,6 +29,9 @@ def serve(config_path: Path | None, host: str | None, port: int | None) -> None:
     Works with no settings file at all: the database is fraudbot.db in the working directory.
     """
     config = get_config(config_path)
+    # --host/--port are where it listens, and (without web.public_url) the address in absolute links
+    config = dataclasses.replace(config, web=dataclasses.replace(config.web, host=host or config.web.host,
+                                                                 port=port or config.web.port))
     setup_logging(config.log_level)
     # --host/--port win over the settings everywhere, also in web.base_url when public_url is unset
     config = dataclasses.replace(config, web=dataclasses.replace(config.web, host=host or config.web.host, port=port or config.web.port))

@@ -1,4 +1,8 @@
-"""What the staff overview shows, gathered in one call to the database."""
+"""What the staff overview shows, gathered in one call to the database, and reported scams by week.
+
+Days and weeks are local (the service's time zone, `alerts.timezone`): staff think in Swedish
+days and ISO weeks, while the database keeps UTC.
+"""
 
 from __future__ import annotations
 
@@ -27,16 +31,28 @@ class Overview:
     open_unanswered: int
 
 
-def local_day_start(now: datetime) -> datetime:
-    """Midnight today in Swedish time, as a UTC time (staff think in local days)."""
-    local = now.astimezone(LOCAL)
+def local_day_start(now: datetime, zone: ZoneInfo = LOCAL) -> datetime:
+    """Midnight today in local time, as a UTC time (staff think in local days)."""
+    local = now.astimezone(zone)
     return local.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(timezone.utc)
 
 
-def build_overview(db: sqlite_utils.Database, now: datetime | None = None) -> Overview:
+def iso_week(at: datetime, zone: ZoneInfo = LOCAL) -> str:
+    """The ISO week `at` falls in, in local time: '2026-W49' for 1 December 2026."""
+    year, week, _ = at.astimezone(zone).isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def week_label(week: str) -> str:
+    """'2026-W49' as staff read it: 'vecka 49, 2026'."""
+    year, number = week.split("-W")
+    return f"vecka {int(number)}, {year}"
+
+
+def build_overview(db: sqlite_utils.Database, now: datetime | None = None, zone: ZoneInfo = LOCAL) -> Overview:
     now = now or datetime.now(timezone.utc)
-    today = local_day_start(now)
-    week = today - timedelta(days=today.astimezone(LOCAL).weekday())
+    today = local_day_start(now, zone)
+    week = today - timedelta(days=today.astimezone(zone).weekday())
     month_ago = now - timedelta(days=UNANSWERED_WINDOW_DAYS)
     statuses = stats.status_counts(db, month_ago, now + timedelta(seconds=1))
     total = sum(statuses.values())
@@ -60,13 +76,30 @@ class Wave:
     weekly_before: float  # average over the earlier weeks of the window
 
 
-def rising_methods(weekly: list[dict], now: datetime, weeks: int, *, at_least: int = 3, factor: float = 2.0) -> list[Wave]:
+def reported_by_week(db: sqlite_utils.Database, since: datetime, zone: ZoneInfo = LOCAL) -> list[dict]:
+    """What residents passed on since `since`, counted by local ISO week, method and municipality.
+
+    Rows are {week: '2026-W49', label: 'vecka 49, 2026', method, municipality, n}, newest week first.
+    """
+    counts: dict[tuple[str, str, str], int] = {}
+    for row in stats.reported_scams_between(db, since):
+        key = (iso_week(datetime.fromisoformat(row["at"]), zone), row["method"], row["municipality"])
+        counts[key] = counts.get(key, 0) + 1
+    rows = [{"week": w, "label": week_label(w), "method": m, "municipality": p, "n": n} for (w, m, p), n in counts.items()]
+    rows.sort(key=lambda r: (r["n"], r["method"], r["municipality"]), reverse=True)
+    rows.sort(key=lambda r: r["week"], reverse=True)
+    return rows
+
+
+def rising_methods(weekly: list[dict], now: datetime, weeks: int, *, zone: ZoneInfo = LOCAL, at_least: int = 3,
+                   factor: float = 2.0) -> list[Wave]:
     """Methods residents report clearly more this week than before: a wave worth a warning.
 
-    `weekly` holds rows with week ('%Y-%W', as SQLite's strftime), method and n. A method counts
-    as rising with at least `at_least` reports this week and `factor` times its earlier weekly average.
+    `weekly` holds rows with week (local ISO week, as `reported_by_week` gives), method and n. A
+    method counts as rising with at least `at_least` reports this week and `factor` times its
+    earlier weekly average.
     """
-    current = now.strftime("%Y-%W")
+    current = iso_week(now, zone)
     this_week: dict[str, int] = {}
     before: dict[str, int] = {}
     for row in weekly:

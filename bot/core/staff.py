@@ -90,6 +90,24 @@ def verify_login(db: sqlite_utils.Database, username: str, password: str, now: d
     return LoginResult(member)
 
 
+def check_current_password(db: sqlite_utils.Database, member: StaffMember, password: str,
+                           now: datetime | None = None) -> bool:
+    """Whether `password` is the logged-in member's current one (before a change of password).
+
+    Not a login, so no "staff.login" entry; a wrong one counts towards the lock like a failed login,
+    so a borrowed session cannot be used to guess the password.
+    """
+    now = now or datetime.now(timezone.utc)
+    hashed = store.password_hash(db, member.username)
+    if hashed is not None and _hasher_verify(hashed, password):
+        return True
+    failed, _ = store.login_state(db, member.username)
+    lock = (now + timedelta(minutes=LOCK_MINUTES)).isoformat() if failed + 1 >= MAX_FAILED_LOGINS else None
+    store.record_login_failure(db, member.username, lock)
+    audit.record(db, member.username, "staff.password_check_failed", "staff", member.id)
+    return False
+
+
 def _hasher_verify(hashed: str, password: str) -> bool:
     try:
         return _hasher.verify(hashed, password)

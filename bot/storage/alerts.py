@@ -10,7 +10,7 @@ import sqlite_utils
 from bot.core.alerts.model import Alert
 
 _COLUMNS = ("id, title_sv, text_sv, title_en, text_en, severity, topics, municipalities, expires_at, scheduled_at,"
-            " state, created_by, approved_by, created_at, sent_at, correction_of, withdrawn")
+            " state, created_by, approved_by, created_at, sent_at, correction_of, withdrawn, withdrawal_of")
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -28,20 +28,22 @@ def _alert(row) -> Alert | None:
         id=row[0], title_sv=row[1], text_sv=row[2], title_en=row[3], text_en=row[4], severity=row[5],
         topics=tuple(json.loads(row[6])), municipalities=tuple(json.loads(row[7])), expires_at=_dt(row[8]),
         scheduled_at=_dt(row[9]), state=row[10], created_by=row[11], approved_by=row[12], created_at=_dt(row[13]),
-        sent_at=_dt(row[14]), correction_of=row[15], withdrawn=bool(row[16]),
+        sent_at=_dt(row[14]), correction_of=row[15], withdrawn=bool(row[16]), withdrawal_of=row[17],
     )
 
 
 def insert_alert(db: sqlite_utils.Database, *, title_sv: str, text_sv: str, title_en: str | None, text_en: str | None,
                  severity: str, topics: tuple[str, ...], municipalities: tuple[str, ...], expires_at: datetime | None,
                  scheduled_at: datetime | None, state: str, created_by: int, now: datetime,
-                 correction_of: int | None = None, approved_by: int | None = None) -> Alert:
+                 correction_of: int | None = None, approved_by: int | None = None,
+                 withdrawal_of: int | None = None) -> Alert:
     cur = db.execute(
         "INSERT INTO alerts (title_sv, text_sv, title_en, text_en, severity, topics, municipalities, expires_at,"
-        " scheduled_at, state, created_by, approved_by, created_at, updated_at, correction_of)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " scheduled_at, state, created_by, approved_by, created_at, updated_at, correction_of, withdrawal_of)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (title_sv, text_sv, title_en, text_en, severity, json.dumps(list(topics)), json.dumps(list(municipalities)),
-         _iso(expires_at), _iso(scheduled_at), state, created_by, approved_by, _iso(now), _iso(now), correction_of),
+         _iso(expires_at), _iso(scheduled_at), state, created_by, approved_by, _iso(now), _iso(now), correction_of,
+         withdrawal_of),
     )
     return get_alert(db, cur.lastrowid)
 
@@ -82,19 +84,32 @@ def set_state(db: sqlite_utils.Database, alert_id: int, state: str, now: datetim
     return db.execute(sql, args).rowcount > 0
 
 
-def mark_correction(db: sqlite_utils.Database, new_id: int, old_id: int, author: int) -> None:
-    """The correction keeps the original author, so the four-eyes record stays true."""
-    db.execute("UPDATE alerts SET correction_of = ?, created_by = ? WHERE id = ?", (old_id, author, new_id))
+def set_expiry(db: sqlite_utils.Database, alert_id: int, expires_at: datetime | None) -> None:
+    db.execute("UPDATE alerts SET expires_at = ? WHERE id = ?", (_iso(expires_at), alert_id))
+
+
+def open_replacement(db: sqlite_utils.Database, alert_id: int) -> Alert | None:
+    """A correction or withdrawal of `alert_id` that is still a draft or awaiting approval."""
+    return _alert(db.execute(
+        f"SELECT {_COLUMNS} FROM alerts WHERE (correction_of = ? OR withdrawal_of = ?)"
+        " AND state IN ('draft', 'awaiting_approval') ORDER BY id LIMIT 1", (alert_id, alert_id)).fetchone())
 
 
 def has_correction(db: sqlite_utils.Database, alert_id: int) -> bool:
-    return db.execute("SELECT 1 FROM alerts WHERE correction_of = ? LIMIT 1", (alert_id,)).fetchone() is not None
+    """Whether an approved correction replaced this warning (drafts and refused ones do not count)."""
+    return db.execute("SELECT 1 FROM alerts WHERE correction_of = ? AND state NOT IN ('draft', 'awaiting_approval', 'cancelled')"
+                      " LIMIT 1", (alert_id,)).fetchone() is not None
 
 
 def public_alerts(db: sqlite_utils.Database, now: datetime, limit: int = 50) -> list[Alert]:
-    """Sent (or sending) warnings that have not expired or been withdrawn, newest first."""
+    """Sent (or sending) warnings that have not expired or been withdrawn, newest first.
+
+    An approved correction is public at once, even while its messages wait for quiet hours to end:
+    the text it replaced is no longer shown. Withdrawal notices are sent rows of their own.
+    """
     rows = db.execute(
-        f"SELECT {_COLUMNS} FROM alerts WHERE state IN ('sending', 'sent') AND withdrawn = 0"
+        f"SELECT {_COLUMNS} FROM alerts WHERE (state IN ('sending', 'sent')"
+        " OR (state = 'approved' AND correction_of IS NOT NULL)) AND withdrawn = 0"
         " AND (expires_at IS NULL OR expires_at > ?) ORDER BY COALESCE(sent_at, created_at) DESC, id DESC LIMIT ?",
         (_iso(now), limit),
     ).fetchall()
@@ -103,7 +118,8 @@ def public_alerts(db: sqlite_utils.Database, now: datetime, limit: int = 50) -> 
 
 def alerts_sent_between(db: sqlite_utils.Database, start: datetime, end: datetime) -> list[Alert]:
     rows = db.execute(
-        f"SELECT {_COLUMNS} FROM alerts WHERE sent_at >= ? AND sent_at < ? AND withdrawn = 0 ORDER BY sent_at",
+        f"SELECT {_COLUMNS} FROM alerts WHERE sent_at >= ? AND sent_at < ? AND withdrawn = 0 AND withdrawal_of IS NULL"
+        " ORDER BY sent_at",
         (_iso(start), _iso(end)),
     ).fetchall()
     return [_alert(r) for r in rows]
@@ -205,3 +221,18 @@ def add_reaction(db: sqlite_utils.Database, alert_id: int, user_key: str, reacti
 
 def reaction_counts(db: sqlite_utils.Database, alert_id: int) -> dict[str, int]:
     return {r: n for r, n in db.execute("SELECT reaction, COUNT(*) FROM alert_reactions WHERE alert_id = ? GROUP BY reaction", (alert_id,))}
+
+
+# --- counts kept when a resident is erased ------------------------------------------------------
+
+def erased_delivery_counts(db: sqlite_utils.Database, alert_id: int, kind: str = "send") -> dict[str, int]:
+    """Finished deliveries (sent, failed, blocked) to residents erased since, by state."""
+    rows = db.execute("SELECT state, SUM(n) FROM erased_deliveries WHERE alert_id = ? AND kind = ? GROUP BY state",
+                      (alert_id, kind)).fetchall()
+    return {state: n for state, n in rows}
+
+
+def erased_reaction_counts(db: sqlite_utils.Database, alert_id: int) -> dict[str, int]:
+    """Reactions by residents erased since, by reaction."""
+    rows = db.execute("SELECT reaction, SUM(n) FROM erased_reactions WHERE alert_id = ? GROUP BY reaction", (alert_id,)).fetchall()
+    return {r: n for r, n in rows}

@@ -239,11 +239,36 @@ def _006_facilitator_codes(db: sqlite_utils.Database) -> None:
     )""")
 
 
+def _007_withdrawals_and_kept_counts(db: sqlite_utils.Database) -> None:
+    # A withdrawal is a draft of its own – public text, author, approver – pointing at the warning
+    # it takes back, so it passes the same four-eyes rule as a warning or a correction.
+    db.execute("ALTER TABLE alerts ADD COLUMN withdrawal_of INTEGER REFERENCES alerts(id)")
+    # When a resident is erased (/glom) their outbox and reaction rows go; these keep what they
+    # counted, with nothing that points to a person: warning, outcome, municipality, hour, count.
+    db.execute("""CREATE TABLE erased_deliveries (
+        alert_id INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        state TEXT NOT NULL,
+        municipality TEXT NOT NULL,
+        sent_hour TEXT NOT NULL,
+        n INTEGER NOT NULL,
+        PRIMARY KEY (alert_id, kind, state, municipality, sent_hour)
+    )""")
+    db.execute("""CREATE TABLE erased_reactions (
+        alert_id INTEGER NOT NULL,
+        reaction TEXT NOT NULL,
+        at_hour TEXT NOT NULL,
+        n INTEGER NOT NULL,
+        PRIMARY KEY (alert_id, reaction, at_hour)
+    )""")
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[sqlite_utils.Database], None]]] = [
     (1, "core tables: settings, questions, residents, subscriptions, feedback, reported scams", _001_core),
     (2, "staff accounts, audit log, warnings, delivery outbox, reactions", _002_staff_and_warnings),
     (3, "guided sessions: live state, anonymous results, follow-up refreshers", _003_sessions),
     (4, "staff web sessions, phrase suggestions from unanswered questions", _004_web_sessions),
     (6, "facilitator codes for guided sessions that count in the statistics", _006_facilitator_codes),
+    (7, "withdrawals as drafts; delivery and reaction counts kept when a resident is erased", _007_withdrawals_and_kept_counts),
     (8, "questions staff taught the answer model", _008_taught_questions),
 ]

@@ -123,10 +123,15 @@ def record_reported_scam(
 
 def erase_resident(db: sqlite_utils.Database, chat_id: int, user_key: str) -> dict[str, int]:
     """Delete everything tied to this resident: subscription, settings, feedback, questions, reports,
-    and any guided-session refreshers still to come."""
+    and any guided-session refreshers still to come.
+
+    What their warning deliveries and reactions counted is kept first as anonymous numbers (warning,
+    outcome, municipality, hour), so the figures of past warnings do not change afterwards.
+    """
     counts = {}
     with db.conn:
         db.conn.execute("BEGIN")
+        _keep_anonymous_counts(db, chat_id, user_key)
         counts["subscriptions"] = db.conn.execute("DELETE FROM subscriptions WHERE chat_id = ?", (chat_id,)).rowcount
         counts["residents"] = db.conn.execute("DELETE FROM residents WHERE chat_id = ?", (chat_id,)).rowcount
         counts["outbox"] = db.conn.execute("DELETE FROM outbox WHERE chat_id = ?", (chat_id,)).rowcount
@@ -134,6 +139,25 @@ def erase_resident(db: sqlite_utils.Database, chat_id: int, user_key: str) -> di
         for table in ("feedback", "questions", "reported_scams", "alert_reactions"):
             counts[table] = db.conn.execute(f"DELETE FROM {table} WHERE user_key = ?", (user_key,)).rowcount
     return counts
+
+
+def _keep_anonymous_counts(db: sqlite_utils.Database, chat_id: int, user_key: str) -> None:
+    row = db.conn.execute("SELECT COALESCE(s.municipality, r.municipality) FROM residents r"
+                          " LEFT JOIN subscriptions s ON s.chat_id = r.chat_id WHERE r.chat_id = ?", (chat_id,)).fetchone()
+    municipality = (row[0] if row else None) or "okänd"
+    db.conn.execute(
+        "INSERT INTO erased_deliveries (alert_id, kind, state, municipality, sent_hour, n)"
+        " SELECT alert_id, kind, state, ?, COALESCE(substr(sent_at, 1, 13), ''), COUNT(*) FROM outbox"
+        " WHERE chat_id = ? AND kind = 'send' AND state IN ('sent', 'failed', 'blocked')"
+        " GROUP BY alert_id, kind, state, 5"
+        " ON CONFLICT (alert_id, kind, state, municipality, sent_hour) DO UPDATE SET n = n + excluded.n",
+        (municipality, chat_id))
+    db.conn.execute(
+        "INSERT INTO erased_reactions (alert_id, reaction, at_hour, n)"
+        " SELECT alert_id, reaction, substr(at, 1, 13), COUNT(*) FROM alert_reactions WHERE user_key = ?"
+        " GROUP BY alert_id, reaction, 3"
+        " ON CONFLICT (alert_id, reaction, at_hour) DO UPDATE SET n = n + excluded.n",
+        (user_key,))
 
 
 def subscriber_counts(db: sqlite_utils.Database) -> dict[str, int]:

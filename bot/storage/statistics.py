@@ -1,12 +1,13 @@
 """Read-only counts for the staff dashboard and the yearly report. Nothing here returns a person.
 
-Times are ISO strings in UTC, so comparing them as text orders them correctly.
+Times are ISO strings in UTC, so comparing them as text orders them correctly; callers may pass
+times in any zone (local day, week and year boundaries) and they are converted first.
 """
 
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timezone
 
 import sqlite_utils
 
@@ -15,7 +16,12 @@ FINISHED_ALERT_STATES = ("sent", "cancelled", "expired")
 
 
 def _iso(at: datetime) -> str:
-    return at.isoformat(timespec="seconds")
+    return at.astimezone(timezone.utc).isoformat(timespec="seconds")
+
+
+def _hour(at: datetime) -> str:
+    """The UTC hour of `at` as the kept anonymous counts store it ('2026-12-01T09')."""
+    return _iso(at)[:13]
 
 
 def _rows(db: sqlite_utils.Database, sql: str, args: tuple = ()) -> list[dict]:
@@ -52,17 +58,11 @@ def top_topics(db: sqlite_utils.Database, since: datetime, until: datetime, limi
     return [(t, n) for t, n in db.execute(sql, args).fetchall()]
 
 
-def questions_per_month(db: sqlite_utils.Database, year: int) -> dict[int, dict[str, int]]:
-    """Month (1–12) -> {status: count} for one calendar year."""
-    rows = db.execute(
-        "SELECT CAST(substr(asked_at, 6, 2) AS INTEGER) AS month, status, COUNT(*) FROM questions"
-        " WHERE asked_at >= ? AND asked_at < ? GROUP BY month, status",
-        (f"{year:04d}-01-01", f"{year + 1:04d}-01-01"),
-    ).fetchall()
-    months: dict[int, dict[str, int]] = {m: {} for m in range(1, 13)}
-    for month, status, n in rows:
-        months[month][status] = n
-    return months
+def questions_per_municipality(db: sqlite_utils.Database, since: datetime, until: datetime) -> dict[str, int]:
+    """Questions by the asker's municipality ("" when not known, e.g. on the web)."""
+    rows = db.execute("SELECT COALESCE(municipality, ''), COUNT(*) FROM questions WHERE asked_at >= ? AND asked_at < ?"
+                      " GROUP BY 1", (_iso(since), _iso(until))).fetchall()
+    return {m: n for m, n in rows}
 
 
 def questions_per_channel(db: sqlite_utils.Database, since: datetime, until: datetime) -> dict[str, int]:
@@ -106,11 +106,23 @@ def subscribers_per_municipality(db: sqlite_utils.Database) -> dict[str, int]:
     return {m: n for m, n in rows}
 
 
-def reported_scams_by_week(db: sqlite_utils.Database, since: datetime) -> list[dict]:
-    """Counts of what residents passed on, by ISO-like week (%Y-%W), method and municipality."""
-    return _rows(db, "SELECT strftime('%Y-%W', at) AS week, COALESCE(method, '') AS method,"
-                     " COALESCE(municipality, '') AS municipality, COUNT(*) AS n FROM reported_scams"
-                     " WHERE at >= ? GROUP BY week, method, municipality ORDER BY week DESC, n DESC", (_iso(since),))
+def reported_scams_between(db: sqlite_utils.Database, since: datetime, until: datetime | None = None) -> list[dict]:
+    """Time, method and municipality of what residents passed on (no text, no user key), oldest first.
+
+    Weeks are counted by the caller in local time: SQLite knows only UTC.
+    """
+    sql, args = ("SELECT at, COALESCE(method, '') AS method, COALESCE(municipality, '') AS municipality"
+                 " FROM reported_scams WHERE at >= ?"), [_iso(since)]
+    if until:
+        sql += " AND at < ?"
+        args.append(_iso(until))
+    return _rows(db, sql + " ORDER BY at", tuple(args))
+
+
+def reported_scams_per_municipality(db: sqlite_utils.Database, since: datetime, until: datetime) -> dict[str, int]:
+    rows = db.execute("SELECT COALESCE(municipality, ''), COUNT(*) FROM reported_scams WHERE at >= ? AND at < ? GROUP BY 1",
+                      (_iso(since), _iso(until))).fetchall()
+    return {m: n for m, n in rows}
 
 
 def recent_reported_scams(db: sqlite_utils.Database, limit: int = 50) -> list[dict]:
@@ -146,7 +158,8 @@ def alerts_sent_per_municipality(db: sqlite_utils.Database, since: datetime, unt
                                  municipalities: tuple[str, ...]) -> dict[str, int]:
     """Warnings sent in the period that targeted each municipality (an empty target list means all)."""
     counts = {m: 0 for m in municipalities}
-    rows = db.execute("SELECT municipalities FROM alerts WHERE sent_at >= ? AND sent_at < ? AND correction_of IS NULL",
+    rows = db.execute("SELECT municipalities FROM alerts WHERE sent_at >= ? AND sent_at < ? AND correction_of IS NULL"
+                      " AND withdrawal_of IS NULL",
                       (_iso(since), _iso(until))).fetchall()
     for (targets,) in rows:
         chosen = json.loads(targets or "[]") or list(municipalities)
@@ -156,27 +169,38 @@ def alerts_sent_per_municipality(db: sqlite_utils.Database, since: datetime, unt
 
 
 def count_alerts_sent(db: sqlite_utils.Database, since: datetime, until: datetime) -> int:
-    """Warnings sent in the period, corrections not counted again."""
-    return db.execute("SELECT COUNT(*) FROM alerts WHERE sent_at >= ? AND sent_at < ? AND correction_of IS NULL",
+    """Warnings sent in the period, corrections and withdrawal notices not counted again."""
+    return db.execute("SELECT COUNT(*) FROM alerts WHERE sent_at >= ? AND sent_at < ? AND correction_of IS NULL"
+                      " AND withdrawal_of IS NULL",
                       (_iso(since), _iso(until))).fetchone()[0]
 
 
 def deliveries_per_municipality(db: sqlite_utils.Database, since: datetime, until: datetime) -> dict[str, int]:
     """Warning messages delivered in the period, by the recipient's current municipality.
 
-    A recipient who has since unsubscribed or erased their data counts as "okänd" (unknown).
+    A recipient who has since unsubscribed counts as "okänd" (unknown); one who asked to be
+    forgotten counts under the municipality they had then (kept as a number when they were erased).
     """
     rows = db.execute(
-        "SELECT COALESCE(s.municipality, 'okänd'), COUNT(*) FROM outbox o LEFT JOIN subscriptions s ON s.chat_id = o.chat_id"
-        " WHERE o.state = 'sent' AND o.kind = 'send' AND o.sent_at >= ? AND o.sent_at < ? GROUP BY 1 ORDER BY 1",
-        (_iso(since), _iso(until)),
+        "SELECT municipality, SUM(n) FROM ("
+        " SELECT COALESCE(s.municipality, 'okänd') AS municipality, COUNT(*) AS n FROM outbox o"
+        " LEFT JOIN subscriptions s ON s.chat_id = o.chat_id"
+        " WHERE o.state = 'sent' AND o.kind = 'send' AND o.sent_at >= ? AND o.sent_at < ? GROUP BY 1"
+        " UNION ALL SELECT municipality, SUM(n) FROM erased_deliveries"
+        " WHERE state = 'sent' AND kind = 'send' AND sent_hour >= ? AND sent_hour < ? GROUP BY 1"
+        ") GROUP BY municipality ORDER BY municipality",
+        (_iso(since), _iso(until), _hour(since), _hour(until)),
     ).fetchall()
     return {m: n for m, n in rows}
 
 
 def reaction_totals(db: sqlite_utils.Database, since: datetime, until: datetime) -> dict[str, int]:
-    rows = db.execute("SELECT reaction, COUNT(*) FROM alert_reactions WHERE at >= ? AND at < ? GROUP BY reaction",
-                      (_iso(since), _iso(until))).fetchall()
+    """Reactions to warnings in the period, those of residents erased since included."""
+    rows = db.execute(
+        "SELECT reaction, SUM(n) FROM ("
+        " SELECT reaction, COUNT(*) AS n FROM alert_reactions WHERE at >= ? AND at < ? GROUP BY reaction"
+        " UNION ALL SELECT reaction, SUM(n) FROM erased_reactions WHERE at_hour >= ? AND at_hour < ? GROUP BY reaction"
+        ") GROUP BY reaction", (_iso(since), _iso(until), _hour(since), _hour(until))).fetchall()
     return {r: n for r, n in rows}
 
 

@@ -54,6 +54,11 @@ def delete_staff_sessions(db: sqlite_utils.Database, staff_id: int) -> int:
     return db.execute("DELETE FROM web_sessions WHERE staff_id = ?", (staff_id,)).rowcount
 
 
+def delete_other_sessions(db: sqlite_utils.Database, staff_id: int, keep_token: str) -> int:
+    """End every session of one staff member except this one (after they change their password)."""
+    return db.execute("DELETE FROM web_sessions WHERE staff_id = ? AND token_hash != ?", (staff_id, _hash(keep_token))).rowcount
+
+
 def delete_idle_sessions(db: sqlite_utils.Database, idle_minutes: int, now: datetime) -> int:
     cutoff = _iso(now - timedelta(minutes=idle_minutes))
     return db.execute("DELETE FROM web_sessions WHERE last_seen < ?", (cutoff,)).rowcount

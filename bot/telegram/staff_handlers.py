@@ -48,13 +48,13 @@ async def _staff(update: Update, context: Context):
 
 
 async def link(update: Update, context: Context) -> None:
-    """Links a staff member's Telegram account with the one-time code from `fraudbot staff link-code`."""
+    """Links a staff member's Telegram account with the one-time code from their own dashboard page."""
     if update.effective_chat.type != ChatType.PRIVATE:
         return
     code = "".join(context.args or [])
     member = await context.bot_data.services.db.run(staff_core.link_telegram, code, update.effective_user.id) if code else None
     text = (f"Kopplat: du är inloggad som {member.username} ({member.role})." if member
-            else "Koden stämmer inte eller har gått ut. Be om en ny med `fraudbot staff link-code`.")
+            else "Koden stämmer inte eller har gått ut. Hämta en ny under Mitt konto i personalens webb (/staff/konto).")
     await update.effective_message.reply_text(text, do_quote=False)
 
 

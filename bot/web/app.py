@@ -13,6 +13,7 @@ from bot.storage.taught import list_taught
 from bot.web.api import setup_api_routes
 from bot.storage.questions import purge_question_text
 from bot.web.background import periodic
+from bot.web.headers import setup_headers
 from bot.web.keys import SERVICES
 from bot.web.sessions import setup_session_routes
 from bot.web.public import setup_public_routes
@@ -32,6 +33,7 @@ def create_app(services: Services, *, telegram: bool | None = None) -> web.Appli
     app = web.Application(client_max_size=64 * 1024)
     app[SERVICES] = services
     setup_templates(app)
+    setup_headers(app)
     setup_api_routes(app)
     setup_session_routes(app)
     setup_warning_routes(app)

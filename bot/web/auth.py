@@ -22,12 +22,17 @@ from bot.core.staff import LOCK_MINUTES, verify_login
 from bot.storage import audit
 from bot.storage import web_sessions as sessions
 from bot.storage.staff import StaffMember, get_staff
+from bot.web import staff_words
 from bot.web.client_address import client_address
 from bot.web.keys import SERVICES
+from bot.web.public import display_classes
 from bot.web.templating import render
 
 SESSION_COOKIE = "fraudbot_staff"
 LOGIN_COOKIE = "fraudbot_login"
+# Over https (`web.secure_cookies`) the cookies are called __Host-…: the browser then accepts them
+# only with Secure, Path=/ and no Domain, so neither a subdomain nor plain http can plant or read one.
+HOST_PREFIX = "__Host-"
 LOGIN_URL = "/staff/login"
 PASSWORD_URL = "/staff/losenord"
 TOUCH_SECONDS = 60  # last_seen is written at most this often per session
@@ -52,10 +57,28 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def _secure(request: web.Request) -> bool:
+    return request.app[SERVICES].config.web.secure_cookies
+
+
+def cookie_name(request: web.Request, name: str) -> str:
+    """The cookie's name as sent: with the __Host- prefix over https."""
+    return HOST_PREFIX + name if _secure(request) else name
+
+
+def _cookie_path(request: web.Request, path: str) -> str:
+    return "/" if _secure(request) else path
+
+
 def _set_cookie(request: web.Request, response: web.StreamResponse, name: str, value: str, path: str,
                 samesite: str = "Strict") -> None:
-    response.set_cookie(name, value, path=path, httponly=True, samesite=samesite,
-                        secure=request.app[SERVICES].config.web.secure_cookies)
+    response.set_cookie(cookie_name(request, name), value, path=_cookie_path(request, path), httponly=True,
+                        samesite=samesite, secure=_secure(request))
+
+
+def _del_cookie(request: web.Request, response: web.StreamResponse, name: str, path: str) -> None:
+    response.del_cookie(cookie_name(request, name), path=_cookie_path(request, path), secure=_secure(request) or None,
+                        httponly=True)
 
 
 async def current_session(request: web.Request) -> StaffSession | None:
@@ -66,7 +89,7 @@ async def current_session(request: web.Request) -> StaffSession | None:
 
 
 async def _load_session(request: web.Request) -> StaffSession | None:
-    token = request.cookies.get(SESSION_COOKIE)
+    token = request.cookies.get(cookie_name(request, SESSION_COOKIE))
     if not token:
         return None
     services = request.app[SERVICES]
@@ -127,10 +150,13 @@ def require_role(role: str, *, before_password_change: bool = False) -> Callable
 
 
 def staff_context(request: web.Request, session: StaffSession | None = None, **extra) -> dict:
-    """What every dashboard template needs: the member, the CSRF token, the current section."""
+    """What every dashboard template needs: the member, the CSRF token, the current section, the
+    Swedish words (`w`), the display choices and the fixed message ?ok= or ?fel= names."""
     session = session or request.get(LOADED)
+    notice, error = staff_words.flash(request.query)
     return {"me": session.member if session else None, "csrf_token": session.csrf_token if session else "",
-            "path": request.path, "lang": "sv", **extra}
+            "path": request.path, "lang": "sv", "w": staff_words, "display": display_classes(request),
+            "flash_notice": notice, "flash_error": error, **extra}
 
 
 def _safe_next(value: str | None) -> str:
@@ -151,7 +177,7 @@ def _login_form(request: web.Request, *, status: int, error: str = "", username:
     token = secrets.token_urlsafe(24)
     response = render(request, "staff/login.html", {
         "csrf_token": token, "error": error, "username": username, "next": _safe_next(request.query.get("next")),
-        "lock_minutes": LOCK_MINUTES, "me": None, "lang": "sv",
+        "lock_minutes": LOCK_MINUTES, "me": None, "lang": "sv", "display": display_classes(request),
     }, status=status)
     _set_cookie(request, response, LOGIN_COOKIE, token, LOGIN_URL)
     return response
@@ -160,7 +186,7 @@ def _login_form(request: web.Request, *, status: int, error: str = "", username:
 async def login_submit(request: web.Request) -> web.StreamResponse:
     """Checks the password and starts a session; the same message for every kind of failure."""
     form = await request.post()
-    cookie = request.cookies.get(LOGIN_COOKIE, "")
+    cookie = request.cookies.get(cookie_name(request, LOGIN_COOKIE), "")
     given = form.get("csrf_token")
     if not cookie or not isinstance(given, str) or not secrets.compare_digest(given, cookie):
         raise web.HTTPForbidden(text="Inloggningsformuläret har gått ut (CSRF). Ladda om sidan och försök igen.")
@@ -183,7 +209,7 @@ async def login_submit(request: web.Request) -> web.StreamResponse:
     # Lax, not Strict: a link to a dashboard page from a staff member's Telegram or e-mail must open
     # it logged in. Cross-site POSTs still carry no cookie, and every POST needs the CSRF token.
     _set_cookie(request, response, SESSION_COOKIE, token, "/staff", samesite="Lax")
-    response.del_cookie(LOGIN_COOKIE, path=LOGIN_URL)
+    _del_cookie(request, response, LOGIN_COOKIE, LOGIN_URL)
     raise response
 
 
@@ -195,7 +221,7 @@ async def logout(request: web.Request) -> web.StreamResponse:
     await db.run(sessions.delete_session, session.token)
     await db.run(audit.record, session.member.username, "staff.logout", "staff", session.member.id)
     response = web.HTTPFound(LOGIN_URL)
-    response.del_cookie(SESSION_COOKIE, path="/staff")
+    _del_cookie(request, response, SESSION_COOKIE, "/staff")
     raise response
 
 

@@ -1,4 +1,4 @@
-"""Dashboard pages for accounts: the admin's staff list, and everyone's own password."""
+"""Dashboard pages for accounts: the admin's staff list, and everyone's own page (password, Telegram)."""
 
 from __future__ import annotations
 
@@ -11,13 +11,11 @@ from bot.web.auth import current_session, require_role, staff_context
 from bot.web.keys import SERVICES
 from bot.web.templating import render
 
-ROLE_NAMES = {"viewer": "läsare", "editor": "redaktör", "approver": "godkännare", "admin": "administratör"}
-
 
 async def _accounts(request: web.Request, *, status: int = 200, **extra) -> web.Response:
     members = await request.app[SERVICES].db.run(list_staff)
     return render(request, "staff/accounts.html", staff_context(
-        request, members=members, roles=ROLES, role_names=ROLE_NAMES, **extra), status=status)
+        request, members=members, roles=ROLES, **extra), status=status)
 
 
 @require_role("admin")
@@ -76,10 +74,30 @@ async def reset_account(request: web.Request) -> web.Response:
     return await _accounts(request, new_member=member, one_time_password=password)
 
 
+async def _own_page(request: web.Request, *, status: int = 200, **extra) -> web.Response:
+    services = request.app[SERVICES]
+    session = await current_session(request)
+    member = await services.db.run(get_staff, session.member.id)  # fresh: linked since the page was loaded?
+    return render(request, "staff/password.html", staff_context(
+        request, member=member, telegram_on=services.config.telegram.enabled,
+        link_minutes=staff_core.LINK_CODE_MINUTES, **extra), status=status)
+
+
 @require_role("viewer", before_password_change=True)
 async def password_page(request: web.Request) -> web.Response:
-    """Shows the change-password form (required after a one-time password)."""
-    return render(request, "staff/password.html", staff_context(request))
+    """Shows the member's own page: change password (required after a one-time password), link Telegram."""
+    return await _own_page(request)
+
+
+@require_role("viewer")
+async def telegram_link_code(request: web.Request) -> web.Response:
+    """Shows a one-time code the member sends to the bot (/koppla CODE) to link their Telegram account."""
+    services = request.app[SERVICES]
+    if not services.config.telegram.enabled:
+        return await _own_page(request, status=409)
+    session = await current_session(request)
+    code = await services.db.run(staff_core.create_link_code, session.member)
+    return await _own_page(request, link_code=code)
 
 
 @require_role("viewer", before_password_change=True)
@@ -94,18 +112,18 @@ async def change_password(request: web.Request) -> web.StreamResponse:
         error = "De två nya lösenorden är inte lika."
     elif new == current:
         error = "Välj ett nytt lösenord, inte samma som förut."
+    elif not await db.run(staff_core.check_current_password, session.member, current):
+        error = "Det nuvarande lösenordet stämmer inte."
     else:
-        check = await db.run(staff_core.verify_login, session.member.username, current)
-        if check.member is None:
-            error = "Det nuvarande lösenordet stämmer inte."
-        else:
-            try:
-                await db.run(staff_core.change_password, session.member, new)
-            except staff_core.StaffError as exc:
-                error = _swedish(str(exc))
+        try:
+            await db.run(staff_core.change_password, session.member, new)
+        except staff_core.StaffError as exc:
+            error = _swedish(str(exc))
     if error:
-        return render(request, "staff/password.html", staff_context(request, error=error), status=400)
-    raise web.HTTPSeeOther("/staff?losenord=bytt")
+        return await _own_page(request, error=error, status=400)
+    # Whoever may have learnt the old password is logged out everywhere else.
+    await db.run(sessions.delete_other_sessions, session.member.id, session.token)
+    raise web.HTTPSeeOther("/staff?ok=losenord")
 
 
 _MESSAGES = {
@@ -129,5 +147,7 @@ def setup_routes(app: web.Application) -> None:
     app.router.add_post("/staff/konton", add_account)
     app.router.add_post("/staff/konton/{id}/avstang", disable_account)
     app.router.add_post("/staff/konton/{id}/losenord", reset_account)
+    app.router.add_get("/staff/konto", password_page)
     app.router.add_get("/staff/losenord", password_page)
     app.router.add_post("/staff/losenord", change_password)
+    app.router.add_post("/staff/konto/telegram", telegram_link_code)

@@ -55,7 +55,7 @@ async def unanswered_page(request: web.Request) -> web.Response:
     groups = group_similar(questions)
     topics = sorted(((t.id, t.text("sv").title) for t in services.store.kb.topics.values()), key=lambda kv: kv[1])
     return render(request, "staff/unanswered.html", staff_context(
-        request, groups=groups, topics=topics, total=len(questions), done=request.query.get("klart")))
+        request, groups=groups, topics=topics, total=len(questions)))
 
 
 def _int(value) -> int:
@@ -80,7 +80,7 @@ async def mark_handled(request: web.Request) -> web.StreamResponse:
     db = request.app[SERVICES].db
     changed = await db.run(stats.mark_questions_handled, ids)
     await db.run(audit.record, session.member.username, "question.handled", "question", ids[0], count=changed, ids=ids)
-    raise web.HTTPSeeOther(f"/staff/obesvarade?klart={changed}")
+    raise web.HTTPSeeOther("/staff/obesvarade?ok=hanterade")
 
 
 @require_role("editor")
@@ -102,7 +102,7 @@ async def link_topic(request: web.Request) -> web.StreamResponse:
             text, lang = found
             suggestion_id = await db.run(suggestions.add_phrase_suggestion, topic, text, lang, ids[0], session.member.username)
             await db.run(audit.record, session.member.username, "phrase.suggest", "phrase_suggestion", suggestion_id, topic=topic)
-    raise web.HTTPSeeOther(f"/staff/obesvarade?klart={changed}")
+    raise web.HTTPSeeOther("/staff/obesvarade?ok=hanterade")
 
 
 def setup_routes(app: web.Application) -> None:

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
 from bot.config import resolve_content_dir
-from bot.core.dashboard import build_overview, rising_methods
+from bot.core.dashboard import build_overview, reported_by_week, rising_methods
 from bot.core.session_summary import summarise_sessions
 from bot.core.sessions.loader import validate_scenarios
 from bot.core.report import build_report, report_csv
@@ -25,19 +26,15 @@ from bot.web.templating import render
 
 REPORTED_WEEKS = 12
 AUDIT_PAGE = 100
-STATE_NAMES = {
-    "draft": "utkast", "awaiting_approval": "väntar på godkännande", "approved": "godkänd",
-    "scheduled": "schemalagd", "sending": "skickas",
-}
 
 
 @require_role("viewer")
 async def overview(request: web.Request) -> web.Response:
     """Shows today's and this week's numbers, subscribers and warnings in flight."""
     services = request.app[SERVICES]
-    data = await services.db.run(build_overview)
+    data = await services.db.run(build_overview, None, ZoneInfo(services.config.alerts.timezone))
     titles = {t.id: t.text("sv").title for t in services.store.kb.topics.values()}
-    return render(request, "staff/overview.html", staff_context(request, o=data, titles=titles, state_names=STATE_NAMES))
+    return render(request, "staff/overview.html", staff_context(request, o=data, titles=titles))
 
 
 @require_role("viewer")
@@ -45,15 +42,16 @@ async def reported_scams(request: web.Request) -> web.Response:
     """Shows what residents passed on, by week, method and municipality, and the latest reports."""
     services = request.app[SERVICES]
     now = datetime.now(timezone.utc)
+    zone = ZoneInfo(services.config.alerts.timezone)
     since = now - timedelta(weeks=REPORTED_WEEKS)
-    weekly = await services.db.run(stats.reported_scams_by_week, since)
+    weekly = await services.db.run(reported_by_week, since, zone)
     recent = await services.db.run(stats.recent_reported_scams, 30)
     titles = {t.id: t.text("sv").title for t in services.store.kb.topics.values()}
     by_method: dict[str, int] = {}
     for row in weekly:
         by_method[row["method"]] = by_method.get(row["method"], 0) + row["n"]
     return render(request, "staff/reported.html", staff_context(
-        request, weekly=weekly, recent=recent, titles=titles, weeks=REPORTED_WEEKS, waves=rising_methods(weekly, now, REPORTED_WEEKS),
+        request, weekly=weekly, recent=recent, titles=titles, weeks=REPORTED_WEEKS, waves=rising_methods(weekly, now, REPORTED_WEEKS, zone=zone),
         by_method=sorted(by_method.items(), key=lambda kv: -kv[1])))
 
 
@@ -81,7 +79,8 @@ async def yearly_report(request: web.Request) -> web.StreamResponse:
     if not year_text.isdigit() or not 2020 <= int(year_text) <= this_year + 1:
         raise web.HTTPBadRequest(text="Ange ett år, till exempel ?ar=2026.")
     year = int(year_text)
-    report = await services.db.run(build_report, year, services.store.kb, await _scenarios(request))
+    report = await services.db.run(build_report, year, services.store.kb, await _scenarios(request),
+                                   zone=ZoneInfo(services.config.alerts.timezone))
     if request.query.get("format") == "csv":
         return web.Response(text=report_csv(report), content_type="text/csv", charset="utf-8",
                             headers={"Content-Disposition": f'attachment; filename="bedragerikollen-{year}.csv"'})

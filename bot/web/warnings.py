@@ -1,19 +1,62 @@
-"""Public warnings: the page residents and municipal websites link to, an Atom feed and JSON."""
+"""Public warnings: the page residents and municipal websites link to, an Atom feed and JSON.
+
+Absolute addresses (feed ids and links, the addresses shown to web editors) come from the
+`web.public_url` setting only, never from the request's Host header, which anyone can set.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from urllib.parse import urlencode
 
 from aiohttp import web
 
-from bot.core.alerts.text import alert_text
+from bot.core.alerts.model import Alert
+from bot.core.alerts.text import ICON, SEVERITY_LABEL
 from bot.core.residents import MUNICIPALITIES
 from bot.storage import alerts as store
 from bot.web.keys import SERVICES
+from bot.web.public import _context as public_context
+from bot.web.public import page_lang
 from bot.web.templating import render
 
+WORDS = {
+    "sv": {
+        "title": "Aktuella varningar", "choose": "Visa varningar för", "show": "Visa", "all": "Alla kommuner",
+        "none": "Just nu finns inga aktuella varningar.", "none_for": "Just nu finns inga aktuella varningar för {}.",
+        "applies": "Gäller", "published": "Publicerad", "valid_until": "Gäller till", "withdrawn": "Återkallad",
+        "corrected": "Rättelse av en tidigare varning", "feed_title": "Bedrägerikollen – varningar", "for": "för",
+        "subscribe": "Få varningarna direkt i Telegram: skriv /prenumerera till Bedrägerikollen.",
+        "webmasters": "För webbredaktörer: visa varningarna på er webbplats",
+        "webmasters_lead": "Varningarna finns som flöden som uppdateras så fort en varning publiceras, rättas eller "
+                           "återkallas. Välj adressen för er kommun.",
+        "atom_help": "Atom-flöde: för webbplatsens nyhets- eller RSS-modul och för nyhetsläsare. Varje varning har "
+                     "rubrik, text, publiceringstid och kommuner.",
+        "json_help": "JSON: för den som bygger en egen visning. Varje varning har bland annat title (rubrik), text, "
+                     "severity (info, warning eller urgent = brådskande), published (tid), municipalities (kommuner) "
+                     "och url. Lägg till lang=en i adressen för engelska.",
+        "who": "Kommun", "atom": "Atom-flöde", "json": "JSON",
+    },
+    "en": {
+        "title": "Current warnings", "choose": "Show warnings for", "show": "Show", "all": "All municipalities",
+        "none": "There are no current warnings right now.", "none_for": "There are no current warnings for {} right now.",
+        "applies": "Applies to", "published": "Published", "valid_until": "Valid until", "withdrawn": "Withdrawn",
+        "corrected": "Correction of an earlier warning", "feed_title": "Bedrägerikollen – warnings", "for": "for",
+        "subscribe": "Get the warnings straight away in Telegram: send /prenumerera to Bedrägerikollen.",
+        "webmasters": "For web editors: show the warnings on your website",
+        "webmasters_lead": "The warnings are available as feeds that update as soon as a warning is published, "
+                           "corrected or withdrawn. Choose the address for your municipality.",
+        "atom_help": "Atom feed: for your website's news or RSS module and for feed readers. Each warning has a "
+                      "title, text, time of publication and municipalities.",
+        "json_help": "JSON: for building your own display. Each warning has, among others, title, text, severity "
+                     "(info, warning or urgent), published (time), municipalities and url. Add lang=en to the "
+                     "address for English.",
+        "who": "Municipality", "atom": "Atom feed", "json": "JSON",
+    },
+}
 
-async def _current(request: web.Request):
+
+async def _current(request: web.Request) -> tuple[str | None, list[Alert]]:
     municipality = request.query.get("kommun")
     if municipality not in MUNICIPALITIES:
         municipality = None
@@ -23,38 +66,77 @@ async def _current(request: web.Request):
     return municipality, alerts
 
 
-def _item(alert, lang: str = "sv") -> dict:
-    text = alert_text(alert, lang)
+def _kind(alert: Alert) -> str:
+    return "withdrawal" if alert.withdrawal_of else "correction" if alert.correction_of else "warning"
+
+
+def _item(alert: Alert, lang: str = "sv") -> dict:
+    words = WORDS.get(lang, WORDS["sv"])
+    if alert.withdrawal_of:
+        heading = f"{words['withdrawn']}: {alert.title(lang)}"
+    else:
+        heading = f"{ICON[alert.severity]} {SEVERITY_LABEL[lang][alert.severity]}: {alert.title(lang)}"
     published = alert.sent_at or alert.created_at
     return {
-        "id": alert.id, "title": alert.title(lang), "heading": text.heading, "text": alert.text(lang),
-        "severity": alert.severity, "municipalities": list(alert.municipalities) or list(MUNICIPALITIES),
-        "topics": list(alert.topics), "published": published.isoformat(timespec="seconds"),
+        "id": alert.id, "kind": _kind(alert), "title": alert.title(lang), "heading": heading, "text": alert.text(lang),
+        "severity": alert.severity, "urgent": alert.urgent and not alert.withdrawal_of,
+        "municipalities": list(alert.municipalities) or list(MUNICIPALITIES), "topics": list(alert.topics),
+        "published": published.isoformat(timespec="seconds"),
         "expires": alert.expires_at.isoformat(timespec="seconds") if alert.expires_at else None,
-        "correction_of": alert.correction_of,
+        "correction_of": alert.correction_of, "withdrawal_of": alert.withdrawal_of,
     }
 
 
+def _query(municipality: str | None, lang: str) -> str:
+    params = {k: v for k, v in (("kommun", municipality), ("lang", "en" if lang == "en" else None)) if v}
+    return f"?{urlencode(params)}" if params else ""
+
+
+def _feeds(base: str) -> list[tuple[str, str, str]]:
+    """(who, Atom address, JSON address) for all municipalities and for each one."""
+    rows = [("", f"{base}/varningar.atom", f"{base}/api/varningar")]
+    for m in MUNICIPALITIES:
+        q = urlencode({"kommun": m})
+        rows.append((m, f"{base}/varningar.atom?{q}", f"{base}/api/varningar?{q}"))
+    return rows
+
+
 async def warnings_page(request: web.Request) -> web.Response:
+    """Current warnings for residents, in the public layout (large text, high contrast, English)."""
+    lang = page_lang(request)
     municipality, alerts = await _current(request)
-    return render(request, "warnings/list.html", {"items": [_item(a) for a in alerts], "municipality": municipality,
-                                                  "municipalities": MUNICIPALITIES})
+    # Urgent warnings first, so nobody scrolls past one; otherwise newest first (as in the feeds).
+    alerts = sorted(alerts, key=lambda a: not (a.urgent and not a.withdrawal_of))
+    base = request.app[SERVICES].config.web.base_url
+    return render(request, "warnings/list.html", public_context(
+        request, lang, items=[_item(a, lang) for a in alerts], municipality=municipality,
+        municipalities=MUNICIPALITIES, feeds=_feeds(base), feed_query=_query(municipality, lang),
+        words=WORDS[lang]))
 
 
 async def warnings_atom(request: web.Request) -> web.Response:
+    """The same warnings as an Atom feed for news readers and the municipalities' websites."""
+    lang = "en" if request.query.get("lang") == "en" else "sv"
     municipality, alerts = await _current(request)
-    base = f"{request.scheme}://{request.host}"
+    base = request.app[SERVICES].config.web.base_url
     updated = max((a.sent_at or a.created_at for a in alerts), default=datetime(2024, 1, 1, tzinfo=timezone.utc))
+    words = WORDS[lang]
+    title = words["feed_title"] + (f" {words['for']} {municipality}" if municipality else "")
     return render(request, "warnings/feed.atom", {
-        "items": [_item(a) for a in alerts], "base": base, "municipality": municipality,
-        "updated": updated.isoformat(timespec="seconds"),
+        "items": [_item(a, lang) for a in alerts], "base": base, "query": _query(municipality, lang), "title": title,
+        "lang": lang, "updated": updated.isoformat(timespec="seconds"),
     }, content_type="application/atom+xml")
 
 
 async def warnings_json(request: web.Request) -> web.Response:
+    """The same warnings as JSON, with an absolute link to each."""
     municipality, alerts = await _current(request)
     lang = "en" if request.query.get("lang") == "en" else "sv"
-    return web.json_response({"municipality": municipality, "warnings": [_item(a, lang) for a in alerts]})
+    base = request.app[SERVICES].config.web.base_url
+    items = [{**_item(a, lang), "url": f"{base}/varningar{_query(None, lang)}#w{a.id}"} for a in alerts]
+    for item in items:
+        item.pop("urgent")
+    return web.json_response({"municipality": municipality, "warnings": items})
 
 
 def setup_warning_routes(app: web.Application) -> None:

@@ -58,7 +58,7 @@ def test_big_screen_with_two_phone_participants(live_server, chromium, artifacts
             page.click(f"button.answer[value='{3 + i}']")
             page.wait_for_selector("button.answer.chosen")
             pages.append(page)
-        screen.wait_for_function("document.getElementById('answered').textContent.trim() === '2'")
+        screen.wait_for_function("() => document.getElementById('answered').textContent.trim() === '2'")
 
         # → starts the first step on the screen; the phones follow by themselves
         screen.keyboard.press("ArrowRight")
@@ -72,7 +72,7 @@ def test_big_screen_with_two_phone_participants(live_server, chromium, artifacts
         pages[0].wait_for_selector("text=Du valde C")
         pages[1].click("button.answer[value='1']")
         pages[1].wait_for_selector("text=Du valde B")
-        screen.wait_for_function("document.getElementById('answered').textContent.trim() === '2'")
+        screen.wait_for_function("() => document.getElementById('answered').textContent.trim() === '2'")
         pages[0].screenshot(path=str(artifacts / "session-phone-question.png"), full_page=True)
 
         # R reveals: counts, the safe answer, the explanation and the discussion prompt

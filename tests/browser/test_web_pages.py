@@ -20,7 +20,8 @@ STAFF_PAGES = ["/staff", "/staff/kunskap?fraga=n%C3%A5gon+ringde+fr%C3%A5n+banke
 
 def serious_violations(page) -> list[str]:
     """Run axe-core on the page; describe every serious or critical violation."""
-    page.add_script_tag(path=str(AXE))
+    # Evaluated through the DevTools protocol: a <script> tag would be refused by the pages' CSP.
+    page.evaluate(AXE.read_text(encoding="utf-8"))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [f"{v['id']} ({v['impact']}): {v['help']} – {[n['target'] for n in v['nodes']][:3]}"
             for v in result["violations"] if v["impact"] in ("serious", "critical")]
@@ -79,7 +80,7 @@ def test_resident_asks_on_a_phone_and_sees_the_answer(live_server, chromium, art
         page.screenshot(path=str(artifacts / "web-resident-answer-phone.png"), full_page=True)
         page.fill("#chat-text", "Hej mamma, jag har tappat min telefon, detta är mitt nya nummer. Kan du swisha 4000 kr?")
         page.click("button[value=check]")
-        page.wait_for_function("document.querySelector('#answer').innerText.includes('bedrägeri')")
+        page.wait_for_function("() => document.querySelector('#answer').innerText.includes('bedrägeri')")
         page.screenshot(path=str(artifacts / "web-resident-check-phone.png"), full_page=True)
     finally:
         context.close()

@@ -136,24 +136,113 @@ def test_cancel_before_sending_only_and_finish_marks_sent(db, people):
     assert workflow.cancel(db, anna, other.id).state == "cancelled"
 
 
-def test_correct_and_withdraw_queue_edits_of_delivered_messages(db, people):
-    anna, bo, cia = people
-    subscribe(db, 1, "Kramfors")
-    subscribe(db, 2, "Kramfors")
-    alert = new(db, anna)
-    workflow.approve(db, bo, alert.id, now=NOON)
+def _sent(db, author, approver, *chats, **kw):
+    """A warning delivered to `chats` (subscribed in Kramfors) and marked sent."""
+    for chat in chats:
+        subscribe(db, chat, "Kramfors")
+    alert = new(db, author, **kw)
+    workflow.approve(db, approver, alert.id, now=NOON)
     dispatch_due(db, QUIET, now=NOON)
-    for row in store.claim(db, NOON, 10):
+    for row in store.claim(db, NOON, 100):
         store.mark_sent(db, row[0], 100 + row[2], NOON)
     finish_sent(db, now=NOON)
-    fixed = workflow.correct(db, bo, alert.id, title="Rättat: falska sms om vägtull", text="Rätt text.", now=NOON)
-    assert fixed.correction_of == alert.id and fixed.state == "approved" and fixed.created_by == anna.id
-    edits = db.execute("SELECT chat_id FROM outbox WHERE alert_id = ? AND kind = 'edit' ORDER BY chat_id", (alert.id,)).fetchall()
-    assert [c for (c,) in edits] == [1, 2]
-    assert store.get_alert(db, alert.id).withdrawn
-    assert [a.id for a in store.public_alerts(db, NOON)] == []  # the corrected one is not public until sent
-    with pytest.raises(workflow.AlertError, match="already"):
-        workflow.withdraw(db, cia, alert.id)
+    return store.get_alert(db, alert.id)
+
+
+def _edits(db, alert_id):
+    return [c for (c,) in db.execute("SELECT chat_id FROM outbox WHERE alert_id = ? AND kind = 'edit' ORDER BY chat_id", (alert_id,))]
+
+
+def test_a_correction_is_a_draft_by_its_writer_that_another_person_approves(db, people):
+    anna, bo, cia = people
+    alert = _sent(db, anna, bo, 1, 2)
+    draft = workflow.correct(db, bo, alert.id, title="Rättat: falska sms om vägtull", text="Rätt text.", now=NOON)
+    # Nothing has changed for residents yet: the old text is public, no message is edited.
+    assert (draft.state, draft.correction_of, draft.created_by, draft.approved_by) == ("awaiting_approval", alert.id, bo.id, None)
+    assert [a.id for a in store.public_alerts(db, NOON)] == [alert.id] and _edits(db, alert.id) == []
+    assert not store.get_alert(db, alert.id).withdrawn
+    # The writer cannot publish it alone, however they try.
+    with pytest.raises(workflow.AlertError, match="four-eyes") as err:
+        workflow.approve(db, bo, draft.id, now=NOON)
+    assert err.value.code == "own_warning"
+    with pytest.raises(workflow.AlertError) as err:
+        workflow.correct(db, bo, alert.id, title="Igen", text="Igen.", now=NOON)
+    assert err.value.code == "pending_replacement"
+    assert [a.id for a in store.public_alerts(db, NOON)] == [alert.id]
+    # Someone else approves: now the old text is replaced everywhere.
+    fixed = workflow.approve(db, cia, draft.id, now=NOON)
+    assert (fixed.state, fixed.created_by, fixed.approved_by) == ("approved", bo.id, cia.id)
+    assert store.get_alert(db, alert.id).withdrawn and store.has_correction(db, alert.id)
+    assert _edits(db, alert.id) == [1, 2]
+    assert [a.id for a in store.public_alerts(db, NOON)] == [fixed.id]  # public at once, even before it is sent
+    assert dispatch_due(db, QUIET, now=NOON) == [fixed.id]  # and the corrected text goes out
+    # It cannot be repeated: the old warning is corrected now.
+    with pytest.raises(workflow.AlertError) as err:
+        workflow.correct(db, cia, alert.id, title="Tredje", text="Tredje.", now=NOON)
+    assert err.value.code == "already_withdrawn"
+    history = audit.entries(db, object_type="alert", object_id=alert.id)
+    correct = next(e for e in history if e["action"] == "alert.correct")
+    assert (correct["actor"], correct["details"]["written_by"], correct["details"]["approved_by"]) == ("cia", "bo", "cia")
+    assert "alert.propose_correction" in [e["action"] for e in history if e["actor"] == "bo"]
+
+
+def test_a_correction_needs_an_approver_even_when_an_editor_writes_it(db, people):
+    anna, bo, cia = people
+    alert = _sent(db, bo, cia, 1)
+    draft = workflow.correct(db, anna, alert.id, title="Rättat", text="Rätt.", now=NOON)
+    assert draft.created_by == anna.id
+    with pytest.raises(workflow.AlertError) as err:
+        workflow.approve(db, anna, draft.id, now=NOON)
+    assert err.value.code == "role"
+    # The original author may approve a correction someone else wrote: that is two people.
+    assert workflow.approve(db, bo, draft.id, now=NOON).approved_by == bo.id
+
+
+def test_a_withdrawal_and_its_public_text_wait_for_a_second_person(db, people):
+    anna, bo, cia = people
+    alert = _sent(db, anna, bo, 1, 2)
+    draft = workflow.withdraw(db, bo, alert.id, text="Sms:et kom faktiskt från Trafikverket.", now=NOON)
+    assert (draft.state, draft.withdrawal_of, draft.created_by) == ("awaiting_approval", alert.id, bo.id)
+    assert [a.id for a in store.public_alerts(db, NOON)] == [alert.id] and _edits(db, alert.id) == []
+    with pytest.raises(workflow.AlertError, match="four-eyes"):
+        workflow.approve(db, bo, draft.id, now=NOON)
+    # Cancelling is how a draft is turned down; it never takes the warning away.
+    workflow.cancel(db, anna, draft.id, now=NOON)
+    assert [a.id for a in store.public_alerts(db, NOON)] == [alert.id] and not store.get_alert(db, alert.id).withdrawn
+    draft = workflow.withdraw(db, bo, alert.id, text="Sms:et kom faktiskt från Trafikverket.", now=NOON)
+    notice = workflow.approve(db, cia, draft.id, now=NOON)
+    assert notice.state == "sent" and notice.expires_at == NOON + workflow.WITHDRAWAL_SHOWN
+    assert store.get_alert(db, alert.id).withdrawn and not store.has_correction(db, alert.id)
+    assert _edits(db, alert.id) == [1, 2]
+    assert [a.id for a in store.public_alerts(db, NOON)] == [notice.id]
+    assert dispatch_due(db, QUIET, now=NOON) == []  # a withdrawal is not broadcast again
+    with pytest.raises(workflow.AlertError) as err:
+        workflow.withdraw(db, bo, alert.id, text="x", now=NOON)
+    assert err.value.code == "already_withdrawn"
+    with pytest.raises(workflow.AlertError):
+        workflow.withdraw(db, bo, notice.id, text="x", now=NOON)
+    actions = [(e["action"], e["actor"]) for e in audit.entries(db, object_type="alert", object_id=alert.id)]
+    assert ("alert.withdraw", "cia") in actions and ("alert.propose_withdrawal", "bo") in actions
+
+
+def test_an_approved_correction_cannot_be_cancelled_by_one_person(db, people):
+    anna, bo, cia = people
+    alert = _sent(db, anna, bo, 1)
+    draft = workflow.correct(db, anna, alert.id, title="Rättat", text="Rätt.", now=NOON)
+    workflow.approve(db, cia, draft.id, now=NOON)
+    with pytest.raises(workflow.AlertError) as err:
+        workflow.cancel(db, anna, draft.id, now=NOON)
+    assert err.value.code == "not_cancellable"
+
+
+def test_only_sent_warnings_are_corrected_or_withdrawn(db, people):
+    anna, _, _ = people
+    alert = new(db, anna)
+    for attempt in (lambda: workflow.correct(db, anna, alert.id, title="T", text="X", now=NOON),
+                    lambda: workflow.withdraw(db, anna, alert.id, text="X", now=NOON)):
+        with pytest.raises(workflow.AlertError) as err:
+            attempt()
+        assert err.value.code == "not_sent"
 
 
 def test_weekly_digest_collects_last_weeks_warnings(db, people):

@@ -29,10 +29,44 @@ def test_a_method_reported_much_more_this_week_is_a_wave():
     from bot.core.dashboard import rising_methods
 
     now = datetime(2026, 11, 26, tzinfo=timezone.utc)
-    this_week = now.strftime("%Y-%W")
-    rows = [{"week": this_week, "method": "sms-phishing", "n": 4}, {"week": "2026-40", "method": "sms-phishing", "n": 2},
+    this_week = "2026-W48"
+    rows = [{"week": this_week, "method": "sms-phishing", "n": 4}, {"week": "2026-W40", "method": "sms-phishing", "n": 2},
             {"week": this_week, "method": "card-fraud", "n": 2}, {"week": this_week, "method": "romance-scam", "n": 5},
-            {"week": "2026-44", "method": "romance-scam", "n": 30}]
+            {"week": "2026-W44", "method": "romance-scam", "n": 30}]
     waves = rising_methods(rows, now, 12)
     assert [(w.method, w.this_week) for w in waves] == [("sms-phishing", 4)]
     assert waves[0].weekly_before == 2 / 11
+
+
+def test_weeks_are_iso_weeks_in_swedish_time():
+    from zoneinfo import ZoneInfo
+
+    from bot.core.dashboard import iso_week, week_label
+
+    sweden = ZoneInfo("Europe/Stockholm")
+    assert iso_week(datetime(2026, 12, 1, 9, tzinfo=timezone.utc), sweden) == "2026-W49"  # a Tuesday
+    # Sunday 29 November 23:30 UTC is already Monday 30 November in Sweden: week 49, not 48.
+    assert iso_week(datetime(2026, 11, 29, 23, 30, tzinfo=timezone.utc), sweden) == "2026-W49"
+    assert iso_week(datetime(2026, 11, 29, 22, 30, tzinfo=timezone.utc), sweden) == "2026-W48"
+    # New Year: 31 December 2026 is in ISO week 53 of 2026, 4 January 2027 in week 1 of 2027.
+    assert iso_week(datetime(2026, 12, 31, 12, tzinfo=timezone.utc), sweden) == "2026-W53"
+    assert iso_week(datetime(2027, 1, 4, 12, tzinfo=timezone.utc), sweden) == "2027-W01"
+    assert week_label("2026-W49") == "vecka 49, 2026"
+
+
+def test_reported_scams_are_counted_by_local_iso_week(tmp_path):
+    from zoneinfo import ZoneInfo
+
+    from bot.core.dashboard import reported_by_week, rising_methods
+
+    db = open_database(tmp_path / "f.db")
+    sweden = ZoneInfo("Europe/Stockholm")
+    times = ["2026-12-01T08:00:00+00:00", "2026-11-29T23:30:00+00:00", "2026-11-29T22:30:00+00:00"]
+    for at in times:
+        db.execute("INSERT INTO reported_scams (at, user_key, municipality, method, risk, text) VALUES (?, 'k', 'Kramfors',"
+                   " 'sms-phishing', 'high', 'x')", (at,))
+    rows = reported_by_week(db, datetime(2026, 11, 1, tzinfo=timezone.utc), sweden)
+    assert [(r["week"], r["label"], r["n"]) for r in rows] == [("2026-W49", "vecka 49, 2026", 2), ("2026-W48", "vecka 48, 2026", 1)]
+    now = datetime(2026, 12, 1, 12, tzinfo=timezone.utc)
+    assert rising_methods(rows, now, 12, zone=sweden, at_least=2) != []
+    db.conn.close()

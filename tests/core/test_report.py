@@ -31,9 +31,9 @@ def filled(tmp_path):
     for i, text in enumerate(THEME_TEXTS):
         log_question(db, channel="web", lang="sv", status="fallback", topic=None, score=0.1, urgent=False,
                      municipality=None, user_key=None, text=text, at=_at(4, i + 1))
-    # Another year: must not count.
+    # Another year: must not count (23:00 on New Year's Eve 2025 in Sweden).
     log_question(db, channel="web", lang="sv", status="answer", topic="card-fraud", score=0.9, urgent=False,
-                 municipality=None, user_key=None, text="kortet", at=datetime(2025, 12, 31, 23, tzinfo=timezone.utc))
+                 municipality=None, user_key=None, text="kortet", at=datetime(2025, 12, 31, 22, tzinfo=timezone.utc))
     for chat_id, place in [(555001, "Kramfors"), (555002, "Härnösand")]:
         ensure_resident(db, chat_id, f"userkey-{chat_id}", "sv")
         subscribe(db, chat_id, municipality=place, lang="sv")
@@ -83,6 +83,18 @@ def test_numbers(filled, kb, scenarios):
     assert session.safe_share == pytest.approx(0.75)
     assert (session.confidence_before, session.confidence_after) == (2.0, 4.0)
     assert "guided_sessions,parcel-fee-sms,safe_choice_share,0.75" in report_csv(report)
+    # Last year's figures beside this year's, and per municipality.
+    assert (report.previous.year, report.previous.questions, report.previous.sessions_held) == (2025, 1, 1)
+    assert (report.figures.questions, report.figures.warnings_sent, report.figures.messages_delivered) == (10, 2, 3)
+    assert report.figures.confidence_before == [0, 4, 0, 0, 0] and report.figures.confidence_after_mean == 4.0
+    kramfors = next(p for p in report.places if p.municipality == "Kramfors")
+    assert (kramfors.questions, kramfors.warnings, kramfors.delivered, kramfors.reported_scams, kramfors.subscribers) == \
+        ((0, 6), (0, 2), (0, 2), (0, 1), 1)
+    unknown = next(p for p in report.places if p.municipality == "okänd")
+    assert unknown.questions == (1, 4)
+    csv_text = report_csv(report)
+    assert "key_figures,2025,questions,1" in csv_text and "key_figures,2026,questions,10" in csv_text
+    assert "per_municipality,Kramfors,questions_2026,6" in csv_text and "session_confidence,2,before,4" in csv_text
 
 
 def test_themes_need_several_people():
@@ -99,7 +111,7 @@ def test_no_personal_data_in_html_or_csv(filled, kb):
     for text in (html, csv_text):
         for secret in (SECRET_QUESTION, "Sven", "Storgatan", "userkey", "555001", "555002", *THEME_TEXTS, "Falska poliser"):
             assert secret not in text, secret
-    assert html.count("<svg") == 3
+    assert html.count("<svg") == 5  # months, places, topics, warnings, confidence
     assert "data:text/csv;charset=utf-8;base64," in html
     assert "questions_per_month,2026-01,total,3" in csv_text
     assert "warnings_sent,Kramfors,warnings,2" in csv_text
@@ -117,3 +129,85 @@ def test_empty_year_still_renders(tmp_path, kb):
     assert report.total == 0 and report.answered_share is None
     assert "<svg" not in html and "Inga besvarade frågor" in html
     db.conn.close()
+
+
+def test_the_year_and_its_months_are_in_swedish_time(tmp_path, kb):
+    db = open_database(tmp_path / "f.db")
+    for at in (datetime(2025, 12, 31, 23, 30, tzinfo=timezone.utc),  # 00:30 on 1 January 2026 in Sweden
+               datetime(2026, 1, 31, 23, 30, tzinfo=timezone.utc),  # 00:30 on 1 February
+               datetime(2026, 12, 31, 23, 30, tzinfo=timezone.utc)):  # already 2027 in Sweden
+        log_question(db, channel="web", lang="sv", status="answer", topic="card-fraud", score=0.9, urgent=False,
+                     municipality=None, user_key=None, text="x", at=at)
+    report = build_report(db, 2026, kb, now=datetime(2026, 12, 1, 9, 15, tzinfo=timezone.utc))
+    assert [m.total for m in report.months][:2] == [1, 1] and report.total == 2
+    html = render_report_html(report)
+    assert "Skapad 1 december 2026 kl. 10.15" in html and "(UTC)" not in html
+    assert "<td>Januari</td>" in html and "<td>December</td>" in html
+    db.conn.close()
+
+
+def _category_labels(svg: str) -> list[list[str]]:
+    """The tick labels of each category axis in a chart (axes whose ticks are not all numbers)."""
+    import xml.etree.ElementTree as ET
+
+    root = ET.fromstring(svg)
+    found = []
+    for group in root.iter("{http://www.w3.org/2000/svg}g"):
+        if not (group.get("id") or "").startswith("matplotlib.axis"):
+            continue
+        labels = ["".join(t.itertext()).strip() for tick in group if (tick.get("id") or "").startswith(("xtick", "ytick"))
+                  for t in tick.iter("{http://www.w3.org/2000/svg}text")]
+        if labels and not all(label.replace("−", "").replace(".", "").isdigit() for label in labels):
+            found.append(labels)
+    return found
+
+
+def _report_with(kb, n: int) -> "object":
+    from bot.core.report import KeyFigures, PlaceRow, YearReport
+
+    topic_ids = sorted(kb.topics)[:n]
+    places = ["Härnösand", "Kramfors", "Sollefteå"][:n] if n <= 3 else ["Härnösand", "Kramfors", "Sollefteå", "okänd"]
+    figures = KeyFigures(2026, 5 * n, n, n, n, 0, 0, 0, 0, n, 4 * n, [0, 2 * n, 0, 0, 0][:5] if n else [0] * 5,
+                         [0, 0, 0, 2 * n, 0] if n else [0] * 5)
+    from bot.core.report import MonthRow
+
+    return YearReport(
+        year=2026, generated_at="", months=[MonthRow(m, n if m <= max(n, 1) else 0, n if m <= max(n, 1) else 0, 0, 0) for m in range(1, 13)],
+        topics=[(t, kb.topics[t].text("sv").title, 3) for t in topic_ids], channels={}, warnings_sent=n,
+        alerts_sent={p: 1 for p in places}, deliveries={p: 2 for p in places}, reactions={}, feedback={"useful": 0, "not_useful": 0},
+        reported_scams=[], themes=[], figures=figures, previous=figures,
+        places=[PlaceRow(p, (1, 2), (0, 1), (0, 2), (0, 0), 1) for p in places])
+
+
+@pytest.mark.parametrize("n", [0, 1, 8])
+def test_every_chart_labels_each_category_once(kb, n):
+    from bot.core.report_render import CHARTS
+
+    report = _report_with(kb, n)
+    for name, draw in CHARTS.items():
+        svg = draw(report)
+        if name == "months":  # twelve months always, when there are questions at all
+            assert (svg == "") == (n == 0)
+        if n == 0:
+            assert svg == "", name
+            continue
+        axes = _category_labels(svg)
+        assert axes, name
+        for labels in axes:
+            assert len(labels) == len(set(labels)), f"{name}: repeated labels {labels}"
+        if name == "topics":
+            assert sorted(axes[0]) == sorted(title for _, title, _ in report.topics)
+        if name in ("warnings", "places"):
+            assert sorted(axes[0]) == sorted(p.municipality for p in report.places)
+        if name == "confidence":
+            assert axes[0] == ["1 – osäker", "2", "3", "4", "5 – trygg"]
+    html = render_report_html(report)
+    assert html.count("<svg") == (0 if n == 0 else len(CHARTS))
+
+
+def test_single_topic_chart_has_one_label(kb):
+    """The bug that started this: one topic drew its title eight times beside one bar."""
+    from bot.core.report_render import chart_topics
+
+    report = _report_with(kb, 1)
+    assert _category_labels(chart_topics(report)) == [[report.topics[0][1]]]

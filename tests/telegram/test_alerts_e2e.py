@@ -107,11 +107,13 @@ async def test_withdrawal_edits_the_delivered_messages(running):
     alert = await db.run(workflow.create, anna, title="Falsk hemtjänst", text="Släpp inte in.", severity="urgent")
     await db.run(workflow.approve, bo, alert.id)
     await wait_until(lambda: alert_store.get_alert(raw, alert.id).state == "sent")
-    await db.run(workflow.withdraw, bo, alert.id)
+    draft = await db.run(workflow.withdraw, anna, alert.id, text="Det var ett riktigt besök från kommunen.")
+    cia, _ = await db.run(staff_core.create_staff, "cia", "approver")
+    await db.run(workflow.approve, cia, draft.id)  # a withdrawal needs a second person, like the warning
     await wait_until(lambda: len(tg.edits) == 2)
     assert all("ÅTERKALLAD" in (tg.message(e.chat_id, e.message_id) or {}).get("text", "") for e in tg.edits)
     page = await (await running.client.get("/varningar")).text()
-    assert "Falsk hemtjänst" not in page
+    assert "Släpp inte in." not in page and "Det var ett riktigt besök från kommunen." in page
 
 
 async def test_staff_write_in_telegram_and_only_another_approver_can_approve(running):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import re
 
 import pytest
@@ -15,16 +17,27 @@ PASSWORD = "ett långt lösenord"
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
-@pytest.fixture
-async def app_client(tmp_path):
-    """A test client for the whole app (public pages, API, dashboard) and its services."""
+@contextlib.asynccontextmanager
+async def running_app(tmp_path, **web_settings):
+    """A test client for the whole app over a fresh database, with `web.*` settings changed."""
     services = make_services(tmp_path)
+    if web_settings:
+        services.config = dataclasses.replace(services.config, web=dataclasses.replace(services.config.web, **web_settings))
     client = TestClient(TestServer(create_app(services, telegram=False)))
     await client.start_server()
     client.services = services
-    yield client
-    await client.close()
-    services.close()
+    try:
+        yield client
+    finally:
+        await client.close()
+        services.close()
+
+
+@pytest.fixture
+async def app_client(tmp_path):
+    """A test client for the whole app (public pages, API, dashboard) and its services."""
+    async with running_app(tmp_path) as client:
+        yield client
 
 
 def add_staff(services, username: str, role: str, *, must_change: bool = False) -> str:

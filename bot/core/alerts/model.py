@@ -32,6 +32,12 @@ class Alert:
     sent_at: datetime | None
     correction_of: int | None
     withdrawn: bool
+    withdrawal_of: int | None = None  # this row is the withdrawal notice of that warning
+
+    @property
+    def replaces(self) -> int | None:
+        """The sent warning this draft corrects or withdraws, if any."""
+        return self.correction_of or self.withdrawal_of
 
     def title(self, lang: str) -> str:
         return (self.title_en if lang == "en" and self.title_en else self.title_sv)
