@@ -125,7 +125,7 @@ async def test_knowledge_page_flags_overdue_and_explains_a_try(app_client):
     await login(app_client, "anna")
     html = await (await app_client.get("/staff/kunskap?fraga=N%C3%A5gon+ringde+fr%C3%A5n+banken+och+ville+att+jag+skulle+flytta+pengarna+till+ett+s%C3%A4kert+konto")).text()
     assert "Utfall: Svar – " in html and "Svarar med bank-impersonation" in html
-    assert "Ord som ämnet känner igen" in html
+    assert "Ord som drog mot ämnet" in html
     assert app_client.services.db.db.execute("SELECT COUNT(*) FROM questions").fetchone()[0] == 0  # trying is not logged
     html = await (await app_client.get("/staff/kunskap?fraga=vad+kostar+en+pizza")).text()
     assert "Utfall: Inget svar" in html and "fallback" not in html
@@ -138,7 +138,8 @@ async def test_knowledge_page_flags_overdue_and_explains_a_try(app_client):
     from datetime import date
 
     old = dataclasses.replace(kb.topics["card-fraud"], reviewed=date(2020, 1, 1))
-    app_client.services.store.kb = dataclasses.replace(kb, topics={**kb.topics, "card-fraud": old})
+    store = app_client.services.store
+    store.loaded = dataclasses.replace(store.loaded, kb=dataclasses.replace(kb, topics={**kb.topics, "card-fraud": old}))
     html = await (await app_client.get("/staff/kunskap")).text()
     assert "1 har inte granskats" in html and html.count('class="overdue"') == 1
     assert "1 januari 2020" in html and "BankID, kort och identitet" in html  # dates and categories in words
