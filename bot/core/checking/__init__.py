@@ -1,0 +1,1 @@
+"""Checking a pasted SMS, e-mail or chat message for the signs of fraud."""
