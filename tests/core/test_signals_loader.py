@@ -55,7 +55,7 @@ def test_an_unbounded_gap_is_refused_because_it_makes_the_check_slow(kb_copy):
 
 
 def test_unknown_signals_topics_risks_and_missing_built_ins(kb_copy):
-    _edit(kb_copy, "needs: [link, short-link, risky-link, lookalike-link, qr-code]", "needs: [link, no-such-signal]")
+    _edit(kb_copy, "needs: [link, short-link, risky-link, lookalike-link]", "needs: [link, no-such-signal]")
     _edit(kb_copy, "topics: [qr-code-scam]", "topics: [qr-code-scams]")
     _edit(kb_copy, "risks: [low]", "risks: [lowish]")
     _edit(kb_copy, "  - id: large-amount\n", "  - id: big-amount\n")
