@@ -126,7 +126,8 @@ def _imitated_brand(link: Link, signals: Signals) -> str | None:
     return None
 
 
-_AMOUNT = re.compile(r"\b(\d{1,3}(?:[ .\u00a0]\d{3})+|\d+)(?:[.,]\d+)? ?(?:kr|kronor|sek|:-)(?!\w)")
+# Thousands as "4 850", "4.850" or "4,850"; a decimal part of one or two digits ("19,50 kr").
+_AMOUNT = re.compile(r"\b(\d{1,3}(?:[ .,\u00a0]\d{3})+|\d+)(?:[.,]\d{1,2})? ?(?:kr|kronor|sek|:-)(?!\w)")
 
 
 def largest_amount(folded: str) -> int:
