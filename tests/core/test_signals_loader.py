@@ -109,3 +109,34 @@ def test_load_knowledge_refuses_a_broken_signals_file(kb_copy):
     with pytest.raises(Exception) as caught:
         load_knowledge(kb_copy)
     assert "weight: expected a whole number from 1 to 4, got 9" in str(caught.value)
+
+
+def test_fast_scanning_finds_exactly_what_the_patterns_find(kb):
+    """The leading-\\b shortcut (FoldedPattern) must not change a single match."""
+    import yaml
+
+    from bot.core.text import fold
+
+    data = Path(__file__).resolve().parents[1] / "data" / "messages.yaml"
+    texts = [fold(m["text"]) for m in yaml.safe_load(data.read_text(encoding="utf-8"))]
+    texts += ["arv farv arv", "x" * 300, "hej.koden,skicka den till mig", "", "_kod koden", "é é"]
+    shortcut = 0
+    for signal in kb.signals.signals:
+        for pattern in signal.patterns + signal.unless:
+            shortcut += pattern._boundary
+            for text in texts:
+                expected = [(m.start(), m.end()) for m in pattern.regex.finditer(text)]
+                assert [(m.start(), m.end()) for m in pattern.finditer(text)] == expected, (pattern.pattern, text)
+    assert shortcut > 100  # most patterns start with a word and take the shortcut
+
+
+@pytest.mark.parametrize("pattern,fast", [
+    (r"\b(oppna|signera)\b", True), (r"\bfoo|\bbar", True), (r"\bfoo|bar", False),
+    (r"\b\w*avgift", False), (r"\b\d+ ?kr", False), (r"(^|\s)-\s?[5-9]\d ?%", False), (r"\b(?:a|b)c", True),
+])
+def test_the_shortcut_applies_only_where_it_is_exact_and_fast(pattern, fast):
+    import re
+
+    from bot.core.knowledge.signals import FoldedPattern
+
+    assert FoldedPattern(re.compile(pattern))._boundary is fast

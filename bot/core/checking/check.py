@@ -100,7 +100,8 @@ def link_signals(links: tuple[Link, ...], signals: Signals) -> list[str]:
     """Signals from the links in a message. A link to a real domain is no warning sign in itself."""
     found: list[str] = []
     real = signals.real_domains
-    for link in links:
+    unique = {link.ascii_host: link for link in links}  # a paste may repeat one link many times
+    for link in unique.values():
         if link.is_under(real):
             continue
         found.append("link")

@@ -29,6 +29,87 @@ _UNBOUNDED_GAP = re.compile(r"(?<!\\)\.(\*|\+|\{\d*,\})")
 _NUMBER = re.compile(r"\d[\d ]*\d|\d")
 
 
+class FoldedPattern:
+    """A regular expression over folded text, fast on long messages.
+
+    Python's `re` scans quickly for a pattern that starts with literal words, but a leading `\\b`
+    turns that off and makes every pattern visit every position. So the pattern is scanned
+    without its leading `\\b`, and the word boundary is checked at each candidate start: the
+    same matches, in the same order, several times faster on a 4,096-character paste.
+    """
+
+    __slots__ = ("regex", "_scan", "_boundary")
+
+    def __init__(self, regex: re.Pattern[str]):
+        self.regex = regex
+        branches = _top_level_branches(regex.pattern)
+        # Only where a word follows the \\b: "\\b\\w*avgift" without its \\b would try every position.
+        self._boundary = all(_WORD_AFTER_BOUNDARY.match(b) for b in branches)
+        self._scan = re.compile("|".join(b[2:] for b in branches)) if self._boundary else regex
+
+    @property
+    def pattern(self) -> str:
+        return self.regex.pattern
+
+    def finditer(self, text: str):
+        pos = 0
+        while pos <= len(text):
+            match = self._scan.search(text, pos)
+            if match is None:
+                return
+            start = match.start()
+            if self._boundary and not _at_boundary(text, start):
+                pos = start + 1
+                continue
+            yield match
+            pos = match.end() if match.end() > start else start + 1
+
+    def search(self, text: str):
+        return next(self.finditer(text), None)
+
+    def __repr__(self) -> str:
+        return f"FoldedPattern({self.regex.pattern!r})"
+
+
+_WORD_AFTER_BOUNDARY = re.compile(r"\\b(\(\?:)?\(*[a-z0-9]")
+
+
+def _top_level_branches(pattern: str) -> list[str]:
+    """`a|b(c|d)|e` -> [a, b(c|d), e]: the alternatives outside any group or character class."""
+    branches, depth, start, i, in_class = [], 0, 0, 0, False
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+            if pattern[i + 1: i + 2] == "]":
+                i += 1
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            branches.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    branches.append(pattern[start:])
+    return branches
+
+
+def _word(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
+def _at_boundary(text: str, i: int) -> bool:
+    before = i > 0 and _word(text[i - 1])
+    after = i < len(text) and _word(text[i])
+    return before != after
+
+
 @dataclass(frozen=True)
 class Signal:
     """One sign of fraud: how much it weighs, where it points, and how it is explained."""
@@ -37,10 +118,10 @@ class Signal:
     weight: int  # 4 fraud on its own, 3 strong sign, 2 clear warning sign, 1 worth noticing
     topics: tuple[str, ...]
     texts: dict[str, str]
-    patterns: tuple[re.Pattern[str], ...] = ()
+    patterns: tuple[FoldedPattern, ...] = ()
     asks: bool = False  # the signal asks the reader to act (click, pay, give a code, call, install …)
     needs: tuple[str, ...] = ()  # counts only when one of these was found too
-    unless: tuple[re.Pattern[str], ...] = ()  # does not count when one of these is in the message
+    unless: tuple[FoldedPattern, ...] = ()  # does not count when one of these is in the message
 
     def explanation(self, lang: str) -> str:
         return self.texts.get(lang) or self.texts["sv"]
@@ -229,9 +310,9 @@ def _signals(r: FieldReader, data: dict) -> tuple[Signal, ...]:
     return tuple(out)
 
 
-def _patterns(r: FieldReader, item: dict, key: str, path: tuple) -> tuple[re.Pattern[str], ...]:
+def _patterns(r: FieldReader, item: dict, key: str, path: tuple) -> tuple[FoldedPattern, ...]:
     texts = r.text_list(item, key, path, min_items=0, required=False, max_len=1000)
-    compiled: list[re.Pattern[str]] = []
+    compiled: list[FoldedPattern] = []
     for j, text in enumerate(texts):
         where = (*path, key, j)
         try:
@@ -249,7 +330,7 @@ def _patterns(r: FieldReader, item: dict, key: str, path: tuple) -> tuple[re.Pat
         if pattern.search(""):
             r.problem(where, "matches an empty message: it would be found in every message")
             continue
-        compiled.append(pattern)
+        compiled.append(FoldedPattern(pattern))
     return tuple(compiled)
 
 
