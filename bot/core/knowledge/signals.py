@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.core.fields import ID_PATTERN, FieldReader, display_path, open_document
+from bot.core.fields import ID_PATTERN, FieldReader, read_document
 from bot.core.knowledge.taxonomy import TOPIC_IDS
 from bot.core.text import fold
 from bot.core.yaml_lines import Problem
@@ -192,18 +192,9 @@ def read_signals(folder: Path, problems: list[Problem], topics: dict | None = No
     `topics` (id -> Topic) lets the advice be checked against the topic that backs it;
     `authority_domains` join the file's own list of real domains.
     """
-    path = Path(folder) / SIGNALS_FILE
-    display = display_path(path)
-    if not path.is_file():
-        problems.append(Problem(display, 0, "", "missing: the message check reads its signals from it"))
-        return None
-    opened = open_document(path, display, problems)
-    if opened is None:
-        return None
-    data, r = opened
-    signals = _read(data, r, topics or {}, authority_domains)
-    problems.extend(r.problems)
-    return None if r.problems else signals
+    return read_document(Path(folder) / SIGNALS_FILE, problems,
+                         lambda data, r: _read(data, r, topics or {}, authority_domains),
+                         "the message check reads its signals from it")
 
 
 def _read(data: dict, r: FieldReader, topics: dict, authority_domains: tuple[str, ...]) -> Signals:
@@ -261,19 +252,25 @@ def _brands(r: FieldReader, data: dict) -> dict[str, tuple[str, ...]]:
     return brands
 
 
-def _signals(r: FieldReader, data: dict) -> tuple[Signal, ...]:
-    items = data.get("signals")
+def _blocks(r: FieldReader, data: dict, key: str, fields: set[str]):
+    """(path, block) for each block of the list `key`; a missing list or a non-block is a problem."""
+    items = data.get(key)
     if not isinstance(items, list) or not items:
-        r.problem(("signals",), "expected a list of signals")
-        return ()
+        r.problem((key,), f"expected a list of blocks with {', '.join(sorted(fields))}")
+        return
+    for i, item in enumerate(items):
+        if not isinstance(item, dict):
+            r.problem((key, i), f"expected a block with {', '.join(sorted(fields))}")
+            continue
+        r.unknown(item, fields, (key, i))
+        yield (key, i), item
+
+
+def _signals(r: FieldReader, data: dict) -> tuple[Signal, ...]:
     out: list[Signal] = []
     seen: dict[str, int] = {}
-    for i, item in enumerate(items):
-        path = ("signals", i)
-        if not isinstance(item, dict):
-            r.problem(path, "expected a block with id, weight, topics, sv, en and patterns")
-            continue
-        r.unknown(item, _SIGNAL_FIELDS, path)
+    for path, item in _blocks(r, data, "signals", _SIGNAL_FIELDS):
+        i = path[1]
         signal_id = r.text(item, "id", path, max_len=60)
         if signal_id and not ID_PATTERN.match(signal_id):
             r.problem((*path, "id"), f"expected lowercase letters, digits and dashes, got {signal_id!r}")
@@ -335,17 +332,8 @@ def _patterns(r: FieldReader, item: dict, key: str, path: tuple) -> tuple[Folded
 
 
 def _actions(r: FieldReader, data: dict, ids: set[str], topics: dict) -> tuple[Action, ...]:
-    items = data.get("actions")
-    if not isinstance(items, list) or not items:
-        r.problem(("actions",), "expected a list of actions (what to do now)")
-        return ()
     out: list[Action] = []
-    for i, item in enumerate(items):
-        path = ("actions", i)
-        if not isinstance(item, dict):
-            r.problem(path, "expected a block with id, risks, topic, sv and en")
-            continue
-        r.unknown(item, _ACTION_FIELDS, path)
+    for path, item in _blocks(r, data, "actions", _ACTION_FIELDS):
         action_id = r.text(item, "id", path, max_len=60)
         risks = r.text_list(item, "risks", path)
         for j, risk in enumerate(risks):
