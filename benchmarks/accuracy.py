@@ -38,7 +38,8 @@ from bot.core.knowledge.store import KnowledgeStore  # noqa: E402
 from bot.core.language import ANSWERED  # noqa: E402
 from bot.core.matching.matcher import ANSWER, CLARIFY, LANGUAGE, Matcher  # noqa: E402
 from bot.core.matching.models import NOT_URGENT, OUT_OF_SCOPE, topic_training_set  # noqa: E402
-from bot.core.message_check import HIGH, MEDIUM, check_message  # noqa: E402
+from bot.core.checking import HIGH, MEDIUM, check_message  # noqa: E402
+from bot.core.knowledge.loader import load_knowledge  # noqa: E402
 
 SETS = (
     ("tuned", "questions.yaml", "messages.yaml"),
@@ -143,9 +144,14 @@ def evaluate_questions(answer, items: list[dict]) -> dict:
     }
 
 
-def evaluate_messages(items: list[dict], flag=None) -> dict:
-    """Flagged means rated medium or high; `flag(text) -> bool` replaces the message check (baseline)."""
-    flag = flag or (lambda text: check_message(text).risk in (HIGH, MEDIUM))
+def evaluate_messages(items: list[dict], flag=None, signals=None) -> dict:
+    """Flagged means rated medium or high; `flag(text) -> bool` replaces the message check (baseline).
+
+    `signals` are the knowledge base's (the shipped knowledge folder's when not given).
+    """
+    if flag is None:
+        signals = signals or load_knowledge(ROOT / "knowledge").signals
+        flag = lambda text: check_message(text, signals).risk in (HIGH, MEDIUM)  # noqa: E731
     scams = [i for i in items if i["scam"]]
     ordinary = [i for i in items if not i["scam"]]
     missed = [i["text"] for i in scams if not flag(i["text"])]
@@ -192,7 +198,7 @@ def main() -> None:
         ours = evaluate_questions(lambda text: matcher_answer(store.matcher, text), items)
         base = evaluate_questions(baseline.answer, items)
         messages = load(messages_file)
-        m_ours = evaluate_messages(messages)
+        m_ours = evaluate_messages(messages, signals=store.kb.signals)
         m_base = evaluate_messages(messages, cv_flag if label == "tuned" else baseline_flag)
         print(f"\n[{label}] {ours['questions']} questions: {ours['in_scope']} about fraud, {ours['out_of_scope']} out of scope, "
               f"{ours['urgent']} urgent, {ours['foreign']} in other languages; {m_ours['scams']} scam and {m_ours['ordinary']} ordinary messages")

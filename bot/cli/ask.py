@@ -12,7 +12,7 @@ import click
 
 from bot.cli.common import config_option, get_config, get_store
 from bot.core.assistant import Asker, Assistant
-from bot.core.message_check import check_message
+from bot.core.checking import check_message
 from bot.core.reply import compose_check, format_plain
 
 # answer(text, conversation id or None) -> (JSON object, plain text)
@@ -68,7 +68,7 @@ def ask(text: str | None, as_json: bool, jsonl: bool, lang: str | None, config_p
 
 @click.command()
 @click.argument("text", required=False)
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (risk, signals, topics).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (risk, signals, topics, lang, advice, actions).")
 @click.option("--jsonl", is_flag=True, help='Read {"text": ...} lines from stdin, write one JSON object per line, in order.')
 @click.option("--lang", type=click.Choice(["sv", "en"]), help="Language when the text does not tell (default: default_language).")
 @config_option
@@ -79,7 +79,8 @@ def check(text: str | None, as_json: bool, jsonl: bool, lang: str | None, config
     default = lang or config.default_language
 
     def answer(value: str, conversation: str | None) -> tuple[dict, str]:
-        result = check_message(value, default)
-        return result.as_dict(), format_plain(compose_check(result, store.kb))
+        kb = store.kb
+        result = check_message(value, kb.signals, default)
+        return result.as_dict(), format_plain(compose_check(result, kb))
 
     _run(text, as_json, jsonl, answer)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from bot.core.conversation import ConversationMemory
 from bot.core.knowledge.store import KnowledgeStore
 from bot.core.matching.matcher import ANSWER, CLARIFY, FOLLOWUP, Context, MatchResult
-from bot.core.message_check import CheckResult, check_message
+from bot.core.checking import CheckResult, check_message
 from bot.core.redact import redact_personal_data
 from bot.core.reply import ReplyView, compose_answer, compose_check
 from bot.storage.db import AsyncDatabase
@@ -75,8 +75,9 @@ class Assistant:
 
     async def check(self, text: str, lang: str | None = None) -> tuple[CheckResult, ReplyView]:
         """Check a pasted message. The message itself is not stored."""
-        result = check_message(text or "", lang or self.default_lang)
-        return result, compose_check(result, self.store.kb)
+        kb = self.store.kb  # read once: a reload swaps the whole knowledge base
+        result = check_message(text or "", kb.signals, lang or self.default_lang)
+        return result, compose_check(result, kb)
 
     async def flush(self) -> None:
         """Wait until every question logged so far is written (for shutdown and tests)."""

@@ -152,6 +152,25 @@ def open_document(path: Path, display: str, problems: list[Problem]) -> tuple[di
     return data, reader
 
 
+def read_document(path: Path, problems: list[Problem], reader, needed_for: str):
+    """Read one content file with `reader(data, FieldReader)`.
+
+    Returns None, with the problems added, when the file is missing (`needed_for` says why it must
+    be there), unreadable, or has any problem.
+    """
+    display = display_path(path)
+    if not path.is_file():
+        problems.append(Problem(display, 0, "", f"missing: {needed_for}"))
+        return None
+    opened = open_document(path, display, problems)
+    if opened is None:
+        return None
+    data, r = opened
+    result = reader(data, r)
+    problems.extend(r.problems)
+    return None if r.problems else result
+
+
 def check_file_id(reader: FieldReader, value: str, path: Path) -> bool:
     """An id must be lowercase-with-dashes and equal the file name; records a problem otherwise."""
     if not value:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 
 from bot.core.knowledge.model import KnowledgeBase
 from bot.core.matching.matcher import ANSWER, CLARIFY, FOLLOWUP, LANGUAGE, MatchResult
-from bot.core.message_check import CheckResult
+from bot.core.checking import CheckResult
 
 LABELS = {
     "sv": {
@@ -28,6 +28,7 @@ LABELS = {
         "check_medium": "Det här meddelandet har varningstecken.",
         "check_low": "Inga tydliga varningstecken.",
         "signals": "Det här hittade jag",
+        "noticed": "Värt att lägga märke till",
         "related": "Läs mer",
         "not_right": "Inte rätt? Välj ett annat ämne",
         "empty": "Skriv din fråga med egna ord, till exempel: \"Någon ringde och sa att han var från banken\". Du kan också klistra in ett sms eller mejl som du vill att jag tittar på.",
@@ -47,6 +48,7 @@ LABELS = {
         "check_medium": "This message has warning signs.",
         "check_low": "No clear warning signs.",
         "signals": "What I found",
+        "noticed": "Worth noticing",
         "related": "Read more",
         "not_right": "Not right? Choose another topic",
         "empty": "Write your question in your own words, for example: \"Someone called saying he was from my bank\". You can also paste a text message or e-mail for me to look at.",
@@ -167,13 +169,21 @@ def compose_topic(kb: KnowledgeBase, topic_id: str, lang: str, *, urgent: str = 
 
 
 def compose_check(result: CheckResult, kb: KnowledgeBase) -> ReplyView:
-    """The reply to a pasted message: the risk, each signal in plain words, and what to do."""
+    """The reply to a pasted message: the risk, what to do now, then each signal in plain words.
+
+    "Gör så här nu" comes right after the verdict, before the reasons: it is what the resident
+    needs first. A low result never says the message is safe (`advice` says why not).
+    """
     lang = result.lang
     lab = labels(lang)
     title = lab[f"check_{result.risk}"]
     sections = []
+    if result.actions:
+        sections.append(Section(lab["what_to_do"], result.actions))
     if result.signals:
-        sections.append(Section(lab["signals"], tuple(s.explanation for s in result.signals)))
+        # At low the signs found are no verdict, only something to keep in mind.
+        heading = lab["noticed"] if result.risk == "low" else lab["signals"]
+        sections.append(Section(heading, tuple(s.explanation for s in result.signals)))
     intro = result.advice
     choices = tuple((t, kb.topics[t].text(lang).title) for t in result.topics if t in kb.topics)
     return ReplyView(lang, "check", title=title, intro=intro, sections=tuple(sections), choices=choices,

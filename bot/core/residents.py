@@ -4,7 +4,7 @@ passing on a scam they received, and erasing everything about themselves."""
 from __future__ import annotations
 
 from bot.core.matching.matcher import ANSWER
-from bot.core.message_check import check_message
+from bot.core.checking import check_message
 from bot.core.pseudonym import user_key
 from bot.core.redact import redact_personal_data
 from bot.storage import residents as store
@@ -68,7 +68,7 @@ class ResidentService:
     async def report_scam(self, chat_id: int, text: str, matcher) -> tuple[int, str | None, str]:
         """Keep what a resident passed on, redacted, with the method it looks like; returns (id, method, risk)."""
         text = (text or "")[:MAX_REPORT_CHARS]
-        check = check_message(text)
+        check = check_message(text, matcher.kb.signals)
         match = matcher.match(text)
         method = match.topic if match.status == ANSWER else (check.topics[0] if check.topics else None)
         resident = await self.get(chat_id)

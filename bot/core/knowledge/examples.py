@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.core.fields import FieldReader, display_path, open_document
+from bot.core.fields import FieldReader, read_document
 from bot.core.yaml_lines import Problem
 
 OUT_OF_SCOPE_FILE = "_out_of_scope.yaml"
@@ -47,18 +47,7 @@ def read_examples(folder: Path, problems: list[Problem]) -> Examples:
 
 
 def _read(folder: Path, name: str, problems: list[Problem], reader):
-    path = folder / name
-    display = display_path(path)
-    if not path.is_file():
-        problems.append(Problem(display, 0, "", "missing: the answer model is trained on it"))
-        return None
-    opened = open_document(path, display, problems)
-    if opened is None:
-        return None
-    data, r = opened
-    result = reader(data, r)
-    problems.extend(r.problems)
-    return None if r.problems else result
+    return read_document(folder / name, problems, reader, "the answer model is trained on it")
 
 
 def _unique(r: FieldReader, items: tuple[str, ...], path: tuple) -> None:

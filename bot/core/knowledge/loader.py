@@ -6,6 +6,7 @@ from pathlib import Path
 
 from bot.core.fields import check_file_id, display_path, open_document
 from bot.core.knowledge.examples import SITUATIONS, read_examples
+from bot.core.knowledge.signals import read_signals
 from bot.core.knowledge.model import LANGS, ContactText, Contacts, KnowledgeBase, Source, Topic, TopicText
 from bot.core.knowledge.taxonomy import CATEGORIES, TOPIC_IDS
 from bot.core.text import normalise
@@ -67,10 +68,11 @@ def validate_knowledge(folder: Path) -> tuple[KnowledgeBase | None, list[Problem
         problems.append(Problem(str(folder / f"{missing}.yaml"), 0, "id", f"required topic {missing!r} is missing"))
     problems.extend(_cross_checks(topics))
     examples = read_examples(folder, problems)
-    if contacts is None or not topics:
+    signals = read_signals(folder, problems, topics, authorities)
+    if contacts is None or not topics or signals is None:
         return None, problems
     return KnowledgeBase(topics=topics, contacts=contacts, folder=folder, authority_domains=authorities,
-                         examples=examples), problems
+                         examples=examples, signals=signals), problems
 
 
 def source_warnings(kb: KnowledgeBase) -> list[Problem]:

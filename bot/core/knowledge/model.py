@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from bot.core.knowledge.examples import Examples
+from bot.core.knowledge.signals import Signals
 
 LANGS = ("sv", "en")
 
@@ -98,6 +99,7 @@ class KnowledgeBase:
     folder: Path = field(default=Path("knowledge"))
     authority_domains: tuple[str, ...] = ()  # from `_authority_domains.yaml`
     examples: Examples = field(default_factory=Examples)  # what the learned models train on besides phrases
+    signals: Signals = field(default_factory=Signals)  # the message check's signals (`_signals.yaml`)
 
     def is_authority(self, source: Source) -> bool:
         """True when `source` is on a domain of the allowlist (or a subdomain of one)."""
