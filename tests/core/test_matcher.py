@@ -110,3 +110,8 @@ def test_a_follow_up_is_answered_in_the_context_of_the_last_topic(matcher):
     assert matcher.match("det var inte det", context=context).followup == "not_that"
     assert matcher.match("vad gör jag nu?", context=context).followup == "what_now"
     assert matcher.match("vad gör jag nu?").status != "followup"  # without a conversation there is nothing to follow
+
+
+@pytest.mark.parametrize("text", ["kapat konto facebook", "hackat konto instagram", "bluffsamtal bank", "swish bedrageri"])
+def test_short_swedish_queries_are_not_taken_for_another_language(matcher, text):
+    assert matcher.match(text).status != LANGUAGE

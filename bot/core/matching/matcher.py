@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from bot.core.knowledge.model import KnowledgeBase
 from bot.core.language import ANSWERED, identify_language
 from bot.core.matching.decision import Boundary, decide
+from bot.core.matching.features import text_features
 from bot.core.matching.models import NO_FOLLOWUP, NOT_URGENT, OUT_OF_SCOPE, TrainedModels
 
 ANSWER, CLARIFY, FALLBACK, FOLLOWUP, LANGUAGE = "answer", "clarify", "fallback", "followup", "language"
@@ -85,6 +86,8 @@ class Matcher:
         if not text.strip():
             return MatchResult(FALLBACK, None, 0.0, (), False, default_lang, text)
         language = identify_language(text, default_lang)
+        if language not in ANSWERED and self._speaks_our_words(text):
+            language = default_lang  # "kapat konto facebook": short Swedish that only looks foreign to trigrams
         lang = language if language in ANSWERED else default_lang
         situation = self.situation(text)
         urgent = situation is not None
@@ -102,6 +105,15 @@ class Matcher:
         score = ranked[0][1] if ranked else 0.0
         return MatchResult(decision.status, decision.topic, score, candidates, urgent, lang, text, situation,
                            language=language, confidence=decision.confidence)
+
+    def _speaks_our_words(self, text: str) -> bool:
+        """True when most of a Latin-script text's words are words the knowledge base itself uses."""
+        words = [w for w in re.findall(r"[^\W\d_]+", text.lower()) if len(w) > 2]
+        if not words or any(not ("a" <= ch <= "z" or ch in "åäöéü") for w in words for ch in w):
+            return False
+        vocabulary = self.topic_model.vocabulary
+        known = sum(any(f in vocabulary for f in text_features(w) if f.startswith("w:")) for w in words)
+        return known * 2 > len(words)
 
     def rank(self, text: str) -> tuple[list[tuple[str, float]], float]:
         """Topics by probability (best first, only those the knowledge base has) and P(not about fraud)."""
