@@ -32,9 +32,9 @@ def test_the_labelled_sets_are_large_enough():
 # (questions, messages, top-1 at least, wrong at most, reachable at least, out of scope not answered at least,
 #  urgent recall at least, false urgency at most, scams flagged at least, false alarms at most)
 LEVELS = [
-    ("questions.yaml", "messages.yaml", 0.86, 0.035, 0.92, 0.93, 0.95, 0.12, 0.97, 0.03),
-    ("holdout_questions.yaml", "holdout_messages.yaml", 0.94, 0.04, 0.95, 0.95, 0.0, 0.16, 0.93, 0.05),
-    ("holdout2_questions.yaml", "holdout2_messages.yaml", 0.91, 0.05, 0.92, 0.93, 0.88, 0.12, 0.82, 0.04),
+    ("questions.yaml", "messages.yaml", 0.88, 0.035, 0.94, 0.94, 0.97, 0.08, 0.98, 0.02),
+    ("holdout_questions.yaml", "holdout_messages.yaml", 0.96, 0.03, 0.96, 0.95, 0.0, 0.11, 0.93, 0.03),
+    ("holdout2_questions.yaml", "holdout2_messages.yaml", 0.92, 0.04, 0.94, 0.93, 0.93, 0.10, 0.93, 0.03),
 ]
 
 
@@ -46,5 +46,5 @@ def test_accuracy_holds(matcher, questions_file, messages_file, top1, wrong, rea
     assert q["one_option"] == 0
     assert q["oos_not_answered"] >= oos, figures
     assert q["urgent_recall"] >= recall and q["false_urgency"] <= false_urgency, figures
-    m = evaluate_messages(_load(messages_file))
+    m = evaluate_messages(_load(messages_file), signals=matcher.kb.signals)
     assert m["detection"] >= detection and m["false_alarms"] <= false_alarms, (m["detection"], m["false_alarms"])
