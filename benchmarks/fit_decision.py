@@ -21,6 +21,7 @@ saves the result to knowledge/_decision.yaml with how it was fitted.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import math
 import random
 import sys
@@ -141,7 +142,7 @@ def out_of_fold(spec: ModelSpec, positive) -> tuple[np.ndarray, np.ndarray]:
     p = np.zeros(len(texts))
     for held in folds(len(texts)):
         train = np.setdiff1d(np.arange(len(texts)), held)
-        model = fit_linear(ModelSpec(spec.name, tuple(texts[train]), tuple(labels[train]), spec.C))
+        model = fit_linear(dataclasses.replace(spec, texts=tuple(texts[train]), labels=tuple(labels[train]), sample_weights=()))
         for i in held:
             probs = model.probabilities(texts[i])
             p[i] = sum(v for c, v in probs.items() if positive(c))

@@ -32,9 +32,9 @@ def test_the_labelled_sets_are_large_enough():
 # (questions, messages, top-1 at least, wrong at most, reachable at least, out of scope not answered at least,
 #  urgent recall at least, false urgency at most, scams flagged at least, false alarms at most)
 LEVELS = [
-    ("questions.yaml", "messages.yaml", 0.88, 0.035, 0.94, 0.94, 0.97, 0.08, 0.98, 0.02),
+    ("questions.yaml", "messages.yaml", 0.88, 0.035, 0.94, 0.93, 0.97, 0.06, 0.98, 0.02),
     ("holdout_questions.yaml", "holdout_messages.yaml", 0.96, 0.03, 0.96, 0.95, 0.0, 0.11, 0.93, 0.03),
-    ("holdout2_questions.yaml", "holdout2_messages.yaml", 0.92, 0.04, 0.94, 0.93, 0.93, 0.10, 0.93, 0.03),
+    ("holdout2_questions.yaml", "holdout2_messages.yaml", 0.92, 0.04, 0.94, 0.93, 0.86, 0.08, 0.93, 0.03),
 ]
 
 

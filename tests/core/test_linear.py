@@ -21,10 +21,11 @@ def test_probabilities_equal_scikit_learns():
     from sklearn.linear_model import LogisticRegression
 
     from bot.core.matching.features import text_features
+    from bot.core.matching.training import MIN_DF
 
     model = fit_bundle([SPEC])["t"]
-    vectorizer = TfidfVectorizer(analyzer=text_features, sublinear_tf=True)
-    reference = LogisticRegression(C=5.0, max_iter=1000, tol=1e-3).fit(vectorizer.fit_transform(TEXTS), LABELS)
+    vectorizer = TfidfVectorizer(analyzer=text_features, sublinear_tf=True, min_df=MIN_DF)
+    reference = LogisticRegression(C=5.0, solver=SPEC.solver, max_iter=1000, tol=SPEC.tol).fit(vectorizer.fit_transform(TEXTS), LABELS)
     for question in ["ringde banken verkligen?", "POLISEN står här", "väder", "", "🙂 <b>x</b>", "x" * 3000]:
         ours = model.probabilities(question)
         theirs = dict(zip(reference.classes_, reference.predict_proba(vectorizer.transform([question]))[0]))

@@ -11,7 +11,7 @@ def test_answer_names_the_boundary_it_passed_and_the_words_that_pulled(matcher):
 def test_nonsense_is_said_plainly(matcher):
     why = explain_match(matcher, "xyzzy plugh")
     assert why.result.status == "fallback"
-    assert why.reason.startswith("Inget svar")
+    assert why.reason.startswith("Inget")
 
 
 def test_another_language_is_explained(matcher):

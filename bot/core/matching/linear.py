@@ -45,12 +45,19 @@ class LinearTextModel:
 
     def scores(self, text: str) -> np.ndarray:
         """The raw decision values per class (before the softmax)."""
-        idx, weights = self.vector(text)
+        return self.scores_of(self.vector(text))
+
+    def scores_of(self, vector: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+        idx, weights = vector
         return weights @ self.coef[idx] + self.intercept
 
     def probabilities(self, text: str) -> dict[str, float]:
         """Calibrated probability per class; they sum to 1."""
-        z = self.scores(text) / self.temperature
+        return self.probabilities_of(self.vector(text))
+
+    def probabilities_of(self, vector: tuple[np.ndarray, np.ndarray]) -> dict[str, float]:
+        """As `probabilities`, from a vector already computed (models sharing a vocabulary share it)."""
+        z = self.scores_of(vector) / self.temperature
         z = np.exp(z - z.max())
         p = z / z.sum()
         return dict(zip(self.classes, map(float, p)))

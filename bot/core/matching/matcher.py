@@ -89,17 +89,18 @@ class Matcher:
         if language not in ANSWERED and self._speaks_our_words(text):
             language = default_lang  # "kapat konto facebook": short Swedish that only looks foreign to trigrams
         lang = language if language in ANSWERED else default_lang
-        situation = self.situation(text)
+        vector = self.topic_model.vector(text)  # the three models share one vocabulary: one vector serves all
+        situation = self._situation(vector)
         urgent = situation is not None
         if language not in ANSWERED:
             return MatchResult(LANGUAGE, None, 0.0, (), urgent, lang, text, situation, language=language)
         words = len(re.findall(r"\w+", text))
         if context is not None and context.topic and words <= FOLLOWUP_MAX_WORDS:
-            intent = self.followup(text)
+            intent = self._followup(vector)
             if intent:
                 return MatchResult(FOLLOWUP, context.topic, 1.0, tuple(Candidate(t, 0.0) for t in context.offered),
                                    urgent, lang, text, situation, intent, language)
-        ranked, out_of_scope = self.rank(text)
+        ranked, out_of_scope = self._rank(vector)
         decision = decide(self.boundary, ranked, out_of_scope, words)
         candidates = tuple(Candidate(t, p) for t, p in decision.offered)
         score = ranked[0][1] if ranked else 0.0
@@ -117,18 +118,20 @@ class Matcher:
 
     def rank(self, text: str) -> tuple[list[tuple[str, float]], float]:
         """Topics by probability (best first, only those the knowledge base has) and P(not about fraud)."""
-        probabilities = self.topic_model.probabilities(text)
+        return self._rank(self.topic_model.vector(text))
+
+    def _rank(self, vector) -> tuple[list[tuple[str, float]], float]:
+        probabilities = self.topic_model.probabilities_of(vector)
         out_of_scope = probabilities.pop(OUT_OF_SCOPE, 0.0)
         ranked = sorted(((t, p) for t, p in probabilities.items() if t in self.kb.topics), key=lambda tp: (-tp[1], tp[0]))
         return ranked, out_of_scope
 
-    def urgency(self, text: str) -> float:
-        """P(something is happening right now)."""
-        return 1.0 - self.models.urgency.probabilities(text).get(NOT_URGENT, 1.0)
-
     def situation(self, text: str) -> str | None:
         """The situation going on right now (call, door, inside, pay, remote), or None."""
-        probabilities = self.models.urgency.probabilities(text)
+        return self._situation(self.topic_model.vector(text))
+
+    def _situation(self, vector) -> str | None:
+        probabilities = self.models.urgency.probabilities_of(vector)
         if 1.0 - probabilities.get(NOT_URGENT, 1.0) < self.boundary.urgent_at:
             return None
         probabilities.pop(NOT_URGENT, None)
@@ -136,7 +139,10 @@ class Matcher:
 
     def followup(self, text: str) -> str | None:
         """The follow-up intent of a short message written right after an answer, or None."""
-        probabilities = self.models.followups.probabilities(text)
+        return self._followup(self.topic_model.vector(text))
+
+    def _followup(self, vector) -> str | None:
+        probabilities = self.models.followups.probabilities_of(vector)
         probabilities.pop(NO_FOLLOWUP, None)
         if not probabilities:
             return None

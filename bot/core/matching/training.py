@@ -24,6 +24,9 @@ from bot.core.matching.linear import FORMAT, LinearTextModel, load_bundle, save_
 
 log = logging.getLogger(__name__)
 TRAINING_TIMEOUT = 300  # seconds; a normal training takes a few
+# A feature seen in one training text only says nothing a model can generalise from; dropping those
+# halves the vocabulary (memory, and the solver's work). The solver: see the commit that chose it.
+MIN_DF = 2
 
 
 class TrainingError(Exception):
@@ -40,6 +43,11 @@ class ModelSpec:
     C: float = 10.0
     sample_weights: tuple[float, ...] = field(default=())
     balanced: bool = False  # weigh classes inversely to their size (a few urgent texts among many ordinary ones)
+    # scikit-learn's solver and tolerance. Measured on the tuned set (2 cores): newton-cg fits the topic
+    # model in 2.0 s with 119 MB (lbfgs: 5.6 s, 680 MB, and a worse ranking; saga did not converge on
+    # the follow-up model in 1,000 rounds).
+    solver: str = "newton-cg"
+    tol: float = 1e-3
 
     def key(self) -> str:
         payload = json.dumps(asdict(self), ensure_ascii=False, sort_keys=True).encode()
@@ -108,13 +116,14 @@ def fit_bundle(specs: list[ModelSpec]) -> dict[str, LinearTextModel]:
     # Each text is analysed once (the analyser is Python, the slow part); the vectorizer gets the features.
     analysed = [features_module.text_features(t) for t in every_text]
     row_of = {t: i for i, t in enumerate(every_text)}
-    vectorizer = TfidfVectorizer(analyzer=_as_is, sublinear_tf=True, dtype=np.float32)
+    vectorizer = TfidfVectorizer(analyzer=_as_is, sublinear_tf=True, min_df=MIN_DF, dtype=np.float32)
     matrix = vectorizer.fit_transform(analysed)
     vocabulary = {str(t): int(i) for t, i in vectorizer.vocabulary_.items()}
     idf = vectorizer.idf_.astype(np.float32)
     models = {}
     for spec in specs:
-        model = LogisticRegression(C=spec.C, max_iter=1000, tol=1e-3, class_weight="balanced" if spec.balanced else None)
+        model = LogisticRegression(C=spec.C, solver=spec.solver, max_iter=1000, tol=spec.tol,
+                                   class_weight="balanced" if spec.balanced else None)
         rows = matrix[[row_of[t] for t in spec.texts]]
         model.fit(rows, list(spec.labels), sample_weight=list(spec.sample_weights) or None)
         coef, intercept = model.coef_, model.intercept_
