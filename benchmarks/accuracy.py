@@ -86,6 +86,18 @@ class BaselineAnswers:
         return {"status": status, "topic": None if top == OUT_OF_SCOPE else top, "offered": [], "urgent": urgent, "language": "sv"}
 
 
+def leaked(store: KnowledgeStore, items: list[dict]) -> list[str]:
+    """Held-out questions of five words or more that are also in the models' training data (phrases,
+    examples, taught questions), compared after normalisation (case, å/ä/ö, punctuation) so a copied
+    question cannot hide. Shorter ones ("falsk faktura", "hej") coincide naturally and are not counted.
+    """
+    from bot.core.matching.models import model_specs
+    from bot.core.text import normalise
+
+    trained = {normalise(t) for spec in model_specs(store.kb, store.loaded.taught) for t in spec.texts}
+    return [i["text"] for i in items if len(normalise(i["text"]).split()) >= 5 and normalise(i["text"]) in trained]
+
+
 def matcher_answer(matcher: Matcher, text: str) -> dict:
     r = matcher.match(text)
     return {"status": r.status, "topic": r.topic, "offered": [c.topic for c in r.candidates] if r.status == CLARIFY else [],
@@ -197,6 +209,8 @@ def main() -> None:
         items = load(questions_file)
         ours = evaluate_questions(lambda text: matcher_answer(store.matcher, text), items)
         base = evaluate_questions(baseline.answer, items)
+        if label != "tuned":
+            print(f"\n[{label}] held-out questions (5+ words) found in the training data: {len(leaked(store, items))}")
         messages = load(messages_file)
         m_ours = evaluate_messages(messages, signals=store.kb.signals)
         m_base = evaluate_messages(messages, cv_flag if label == "tuned" else baseline_flag)

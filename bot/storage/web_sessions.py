@@ -1,4 +1,4 @@
-"""Staff sessions for the web dashboard, and phrase suggestions staff make from unanswered questions.
+"""Staff sessions for the web dashboard.
 
 Only a hash of the session token is stored, so a copy of the database cannot be used to log in.
 """
@@ -62,30 +62,3 @@ def delete_other_sessions(db: sqlite_utils.Database, staff_id: int, keep_token: 
 def delete_idle_sessions(db: sqlite_utils.Database, idle_minutes: int, now: datetime) -> int:
     cutoff = _iso(now - timedelta(minutes=idle_minutes))
     return db.execute("DELETE FROM web_sessions WHERE last_seen < ?", (cutoff,)).rowcount
-
-
-# --- phrase suggestions ------------------------------------------------------------------------
-# A suggestion is not written into knowledge/*.yaml from a web request: an editor copies it into
-# the file, where `fraudbot kb validate` and review happen as for every other edit.
-
-
-def add_phrase_suggestion(db: sqlite_utils.Database, topic: str, phrase: str, lang: str, question_id: int | None,
-                          staff_username: str) -> int:
-    cur = db.execute(
-        "INSERT INTO phrase_suggestions (topic, phrase, lang, question_id, suggested_by, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-        (topic, phrase, lang, question_id, staff_username, _iso(datetime.now(timezone.utc))),
-    )
-    return cur.lastrowid
-
-
-def open_phrase_suggestions(db: sqlite_utils.Database) -> list[dict]:
-    cur = db.execute("SELECT id, topic, phrase, lang, suggested_by, created_at FROM phrase_suggestions"
-                     " WHERE done_at IS NULL ORDER BY topic, id")
-    cols = [c[0] for c in cur.description]
-    return [dict(zip(cols, row)) for row in cur.fetchall()]
-
-
-def close_phrase_suggestion(db: sqlite_utils.Database, suggestion_id: int, staff_username: str) -> bool:
-    cur = db.execute("UPDATE phrase_suggestions SET done_at = ?, done_by = ? WHERE id = ? AND done_at IS NULL",
-                     (_iso(datetime.now(timezone.utc)), staff_username, suggestion_id))
-    return cur.rowcount > 0

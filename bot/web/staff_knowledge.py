@@ -7,20 +7,24 @@ from datetime import date
 from aiohttp import web
 
 from bot.core.match_explain import explain_match
+from bot.core.matching.models import OUT_OF_SCOPE
 from bot.core.question_groups import group_similar
+from bot.core.redact import redact_personal_data
 from bot.storage import audit
 from bot.storage import statistics as stats
-from bot.storage import web_sessions as suggestions
+from bot.storage import taught as taught_store
+from bot.storage.questions import TEXT_READER_ROLE
 from bot.web.auth import current_session, require_role, staff_context
 from bot.web.keys import SERVICES
 from bot.web.templating import render
 
 MAX_TRY = 1000
+MAX_TAUGHT = 600  # characters of a taught question
 
 
 @require_role("viewer")
 async def knowledge_page(request: web.Request) -> web.Response:
-    """Lists topics by review date (overdue first), open phrase suggestions and the "try a question" box."""
+    """Lists topics by review date (overdue first), the questions staff taught the bot and the "try a question" box."""
     services = request.app[SERVICES]
     kb = services.store.kb
     days = services.config.knowledge.review_days
@@ -29,22 +33,17 @@ async def knowledge_page(request: web.Request) -> web.Response:
     rows = [(t, t.text("sv").title, t.is_overdue(today, days), (today - t.reviewed).days) for t in topics]
     question = request.query.get("fraga", "")[:MAX_TRY]
     explanation = explain_match(services.store.matcher, question) if question.strip() else None
-    open_suggestions = await services.db.run(suggestions.open_phrase_suggestions)
+    taught = await services.db.read(taught_store.list_taught)
+    trained_on = set(services.store.loaded.taught)
+    for item in taught:
+        item["trained"] = any(t.text == item["text"] and t.topic == item["topic"] for t in trained_on)
+    titles = {t.id: t.text("sv").title for t in topics}
+    titles[OUT_OF_SCOPE] = "Inte om bedrägerier"
     return render(request, "staff/knowledge.html", staff_context(
         request, rows=rows, review_days=days, question=question, explanation=explanation,
-        suggestions=open_suggestions, titles={t.id: t.text("sv").title for t in topics},
-        overdue=sum(1 for r in rows if r[2]), problems=services.store.last_outcome.problems))
-
-
-@require_role("editor")
-async def close_suggestion(request: web.Request) -> web.StreamResponse:
-    """Marks a phrase suggestion as copied into the knowledge file (or rejected)."""
-    session = await current_session(request)
-    suggestion_id = _int(request.match_info["id"])
-    db = request.app[SERVICES].db
-    if await db.run(suggestions.close_phrase_suggestion, suggestion_id, session.member.username):
-        await db.run(audit.record, session.member.username, "phrase.close", "phrase_suggestion", suggestion_id)
-    raise web.HTTPSeeOther("/staff/kunskap#forslag")
+        titles=titles, taught=taught, today=today,
+        overdue=sum(1 for r in rows if r[2]), expired=sum(1 for t in topics if t.is_expired(today)),
+        problems=services.store.last_outcome.problems))
 
 
 @require_role("viewer")
@@ -55,7 +54,7 @@ async def unanswered_page(request: web.Request) -> web.Response:
     groups = group_similar(questions)
     topics = sorted(((t.id, t.text("sv").title) for t in services.store.kb.topics.values()), key=lambda kv: kv[1])
     return render(request, "staff/unanswered.html", staff_context(
-        request, groups=groups, topics=topics, total=len(questions)))
+        request, groups=groups, topics=topics, total=len(questions), text_role=TEXT_READER_ROLE))
 
 
 def _int(value) -> int:
@@ -85,29 +84,46 @@ async def mark_handled(request: web.Request) -> web.StreamResponse:
 
 @require_role("editor")
 async def link_topic(request: web.Request) -> web.StreamResponse:
-    """Links a group to a topic (marking it handled) and, if asked, suggests its example as a phrase."""
+    """Links a group to a topic, or marks it as not about fraud (marking it handled), and teaches the bot if asked.
+
+    Teaching stores the (checked, redacted again) text as training data: content kept apart from the
+    question log, with no link to who asked. The answer models retrain at the next reload.
+    """
     session = await current_session(request)
     form = await request.post()
     ids = _ids(form)
     topic = str(form.get("topic", ""))
     services = request.app[SERVICES]
-    if topic not in services.store.kb.topics:
+    if topic not in services.store.kb.topics and topic != OUT_OF_SCOPE:
         raise web.HTTPBadRequest(text="Välj ett ämne som finns.")
     db = services.db
     changed = await db.run(stats.mark_questions_handled, ids)
     await db.run(audit.record, session.member.username, "question.link_topic", "question", ids[0], topic=topic, count=changed, ids=ids)
-    if form.get("add_phrase"):
-        found = await db.run(stats.question_text, ids[0])
-        if found:
-            text, lang = found
-            suggestion_id = await db.run(suggestions.add_phrase_suggestion, topic, text, lang, ids[0], session.member.username)
-            await db.run(audit.record, session.member.username, "phrase.suggest", "phrase_suggestion", suggestion_id, topic=topic)
+    if form.get("teach"):
+        text = redact_personal_data(str(form.get("teach_text", "")).strip())[:MAX_TAUGHT]
+        if not form.get("no_personal_data"):
+            raise web.HTTPSeeOther("/staff/obesvarade?fel=kontrollera")
+        if text:
+            taught_id = await db.run(taught_store.add_taught, text, topic, session.member.username)
+            if taught_id:
+                await db.run(audit.record, session.member.username, "taught.add", "taught_question", taught_id, topic=topic)
     raise web.HTTPSeeOther("/staff/obesvarade?ok=hanterade")
+
+
+@require_role("editor")
+async def remove_taught(request: web.Request) -> web.StreamResponse:
+    """Removes a taught question from the training data (the models retrain at the next reload)."""
+    session = await current_session(request)
+    db = request.app[SERVICES].db
+    removed = await db.run(taught_store.remove_taught, _int(request.match_info["id"]))
+    if removed:
+        await db.run(audit.record, session.member.username, "taught.remove", "taught_question", removed["id"], topic=removed["topic"])
+    raise web.HTTPSeeOther("/staff/kunskap?ok=borttagen#lart")
 
 
 def setup_routes(app: web.Application) -> None:
     app.router.add_get("/staff/kunskap", knowledge_page)
-    app.router.add_post("/staff/kunskap/forslag/{id}/klar", close_suggestion)
     app.router.add_get("/staff/obesvarade", unanswered_page)
     app.router.add_post("/staff/obesvarade/hanterad", mark_handled)
     app.router.add_post("/staff/obesvarade/koppla", link_topic)
+    app.router.add_post("/staff/kunskap/lart/{id}/ta-bort", remove_taught)

@@ -34,8 +34,10 @@ AUDIT_ACTIONS = {
     "alert.sending": "utskicket började", "alert.sent": "utskicket är klart", "alert.expired": "varningen gick ut",
     "question.handled": "markerade frågor som hanterade", "question.link_topic": "kopplade frågor till ett ämne",
     "phrase.suggest": "föreslog en fras", "phrase.close": "markerade ett frasförslag som klart",
+    "taught.add": "lärde boten en fråga", "taught.remove": "tog bort en inlärd fråga",
 }
-AUDIT_OBJECTS = {"alert": "varning", "staff": "konto", "question": "fråga", "phrase_suggestion": "frasförslag"}
+AUDIT_OBJECTS = {"alert": "varning", "staff": "konto", "question": "fråga", "phrase_suggestion": "frasförslag",
+                 "taught_question": "inlärd fråga"}
 AUDIT_DETAILS = {
     "title": "rubrik", "severity": "allvar", "municipalities": "kommuner", "state": "läge", "recipients": "mottagare",
     "draft": "utkast nr", "correction": "rättelse nr", "written_by": "skriven av", "approved_by": "godkänd av",
@@ -74,6 +76,7 @@ NOTICES = {
     "rattelse": "Rättelsen är sparad. Den ändrar ingenting förrän en annan godkännare har godkänt den.",
     "aterkallelse": "Återkallelsen är sparad. Den ändrar ingenting förrän en annan godkännare har godkänt den.",
     "hanterade": "Frågorna är markerade som hanterade.",
+    "borttagen": "Frågan är borttagen ur det boten lär sig av. Boten tränas om inom en halv minut.",
 }
 ERRORS = {
     "role": "Din roll räcker inte till det här.",
@@ -92,6 +95,7 @@ ERRORS = {
                        "Koppla ditt eget konto under Mitt konto.",
     "telegram_off": "Telegram är inte påslaget i tjänsten, så inget kan skickas dit än.",
     "invalid": "Formuläret har fel. Rätta det som står nedan.",
+    "kontrollera": "Bekräfta att texten inte innehåller personuppgifter innan boten får lära sig den.",
 }
 PROBLEMS = {
     "title_length": "Rubriken ska ha 1–{max} tecken.",

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
-from accuracy import evaluate_messages, evaluate_questions, matcher_answer  # noqa: E402
+from accuracy import evaluate_messages, evaluate_questions, leaked, matcher_answer  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -48,3 +48,9 @@ def test_accuracy_holds(matcher, questions_file, messages_file, top1, wrong, rea
     assert q["urgent_recall"] >= recall and q["false_urgency"] <= false_urgency, figures
     m = evaluate_messages(_load(messages_file), signals=matcher.kb.signals)
     assert m["detection"] >= detection and m["false_alarms"] <= false_alarms, (m["detection"], m["false_alarms"])
+
+
+@pytest.mark.parametrize("name", ["holdout_questions.yaml", "holdout2_questions.yaml"])
+def test_no_held_out_question_is_in_the_training_data(store, name):
+    """Phrases, examples and taught questions never contain a held-out question (compared normalised)."""
+    assert len(leaked(store, _load(name))) == 0

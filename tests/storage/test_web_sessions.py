@@ -1,4 +1,4 @@
-"""Staff web sessions and phrase suggestions on a real SQLite file."""
+"""Staff web sessions on a real SQLite file."""
 
 from datetime import datetime, timedelta, timezone
 
@@ -21,15 +21,4 @@ def test_sessions_are_found_by_token_stored_as_hash_and_expire(tmp_path):
     assert ws.delete_idle_sessions(db, 30, now + timedelta(minutes=10)) == 1
     assert ws.find_session(db, "other-token") is None
     assert ws.delete_staff_sessions(db, member.id) == 1
-    db.conn.close()
-
-
-def test_phrase_suggestions_open_and_close_once(tmp_path):
-    db = open_database(tmp_path / "f.db")
-    first = ws.add_phrase_suggestion(db, "tech-support-scam", "routern blinkar", "sv", None, "ed")
-    ws.add_phrase_suggestion(db, "card-fraud", "kortet funkar inte", "sv", 7, "ed")
-    assert [s["topic"] for s in ws.open_phrase_suggestions(db)] == ["card-fraud", "tech-support-scam"]
-    assert ws.close_phrase_suggestion(db, first, "ed")
-    assert not ws.close_phrase_suggestion(db, first, "ed")
-    assert [s["topic"] for s in ws.open_phrase_suggestions(db)] == ["card-fraud"]
     db.conn.close()

@@ -14,7 +14,7 @@ from tests.web.conftest import add_staff, csrf_from, login, session_csrf
 STAFF_ROUTES = [
     ("GET", "/staff", "viewer"),
     ("GET", "/staff/kunskap", "viewer"),
-    ("POST", "/staff/kunskap/forslag/1/klar", "editor"),
+    ("POST", "/staff/kunskap/lart/1/ta-bort", "editor"),
     ("GET", "/staff/obesvarade", "viewer"),
     ("POST", "/staff/obesvarade/hanterad", "editor"),
     ("POST", "/staff/obesvarade/koppla", "editor"),
@@ -145,7 +145,7 @@ async def test_knowledge_page_flags_overdue_and_explains_a_try(app_client):
     assert "1 januari 2020" in html and "BankID, kort och identitet" in html  # dates and categories in words
 
 
-async def test_unanswered_are_grouped_and_an_editor_links_them_with_a_phrase_suggestion(app_client):
+async def test_unanswered_are_grouped_and_an_editor_teaches_the_bot(app_client):
     db = app_client.services.db.db
     _fill(db)
     add_staff(app_client.services, "ed", "editor")
@@ -155,27 +155,32 @@ async def test_unanswered_are_grouped_and_an_editor_links_them_with_a_phrase_sug
     router_ids = re.search(r'name="ids" value="([0-9,]+)"', html).group(1)
     assert len(router_ids.split(",")) == 2
     token = csrf_from(html)
-    resp = await app_client.post("/staff/obesvarade/koppla", data={"csrf_token": token, "ids": router_ids, "topic": "tech-support-scam", "add_phrase": "1"})
-    assert "Frågorna är markerade som hanterade" in await resp.text()
-    knowledge = await (await app_client.get("/staff/kunskap")).text()
-    assert "Hur byter jag lösenordet på routern?" in knowledge and "knowledge/tech-support-scam.yaml" in knowledge
-    suggestion = db.execute("SELECT id FROM phrase_suggestions").fetchone()[0]
-    await app_client.post(f"/staff/kunskap/forslag/{suggestion}/klar", data={"csrf_token": token})
-    assert "Inga öppna förslag" in await (await app_client.get("/staff/kunskap")).text()
+    form = {"csrf_token": token, "ids": router_ids, "topic": "out-of-scope", "teach": "1",
+            "teach_text": "Hur byter jag lösenordet på routern? /Gunborg Wikström, Rådhusgatan 17"}
+    resp = await app_client.post("/staff/obesvarade/koppla", data=form)
+    assert "Bekräfta att texten inte innehåller personuppgifter" in await resp.text()  # not taught without the check
+    assert db.execute("SELECT COUNT(*) FROM taught_questions").fetchone()[0] == 0
     html = await (await app_client.get("/staff/obesvarade")).text()
     other = re.search(r'name="ids" value="([0-9,]+)"', html).group(1)
-    await app_client.post("/staff/obesvarade/hanterad", data={"csrf_token": token, "ids": other})
-    assert "Inga obesvarade frågor" in await (await app_client.get("/staff/obesvarade")).text()
+    resp = await app_client.post("/staff/obesvarade/koppla", data={**form, "ids": other, "no_personal_data": "1"})
+    assert "Frågorna är markerade som hanterade" in await resp.text()
+    (text, topic, by), = db.execute("SELECT text, topic, added_by FROM taught_questions").fetchall()
+    assert topic == "out-of-scope" and by == "ed" and "Rådhusgatan" not in text  # redacted again before it is kept
+    knowledge = await (await app_client.get("/staff/kunskap")).text()
+    assert "Hur byter jag lösenordet på routern?" in knowledge and "Inte om bedrägerier" in knowledge
+    taught_id = db.execute("SELECT id FROM taught_questions").fetchone()[0]
+    await app_client.post(f"/staff/kunskap/lart/{taught_id}/ta-bort", data={"csrf_token": token})
+    assert db.execute("SELECT COUNT(*) FROM taught_questions").fetchone()[0] == 0
     actions = [r[0] for r in db.execute("SELECT action FROM audit_log WHERE actor = 'ed'").fetchall()]
-    assert {"question.link_topic", "phrase.suggest", "phrase.close", "question.handled"} <= set(actions)
+    assert {"question.link_topic", "taught.add", "taught.remove"} <= set(actions)
 
 
-async def test_viewer_sees_unanswered_but_no_forms(app_client):
+async def test_a_viewer_sees_the_groups_but_not_what_residents_wrote(app_client):
     _fill(app_client.services.db.db)
-    add_staff(app_client.services, "anna", "viewer")
-    await login(app_client, "anna")
+    add_staff(app_client.services, "vera", "viewer")
+    await login(app_client, "vera")
     html = await (await app_client.get("/staff/obesvarade")).text()
-    assert "router" in html and "/staff/obesvarade/koppla" not in html
+    assert "router" not in html and "liknande frågor" in html and "/staff/obesvarade/koppla" not in html
 
 
 async def test_link_to_unknown_topic_is_refused(app_client):
