@@ -7,6 +7,7 @@ import click
 from bot import __version__
 from bot.cli.alert import alert
 from bot.cli.ask import ask, check
+from bot.cli.backup import backup
 from bot.cli.kb import kb
 from bot.cli.scenarios import scenarios
 from bot.cli.serve import serve
@@ -33,3 +34,4 @@ cli.add_command(staff)
 cli.add_command(alert)
 cli.add_command(report)
 cli.add_command(purge)
+cli.add_command(backup)

@@ -47,6 +47,32 @@ def migrate(db: sqlite_utils.Database) -> list[int]:
     return applied
 
 
+def backup_database(source: Path | str, target: Path | str) -> int:
+    """Copy the database at `source` to `target` with SQLite's online backup; returns the pages copied.
+
+    Safe while the service runs and writes (WAL): the copy is a consistent snapshot. The target is
+    written beside its final name and moved into place, so a half-written backup never replaces a
+    good one.
+    """
+    target = Path(target)
+    if target.parent and not target.parent.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".partial")
+    partial.unlink(missing_ok=True)
+    src = sqlite3.connect(f"file:{Path(source)}?mode=ro", uri=True, timeout=30)
+    dst = sqlite3.connect(str(partial))
+    try:
+        src.backup(dst, pages=1024)
+        pages = dst.execute("PRAGMA page_count").fetchone()[0]
+        if dst.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
+            raise sqlite3.DatabaseError("the copy failed its integrity check")
+    finally:
+        dst.close()
+        src.close()
+    partial.replace(target)
+    return pages
+
+
 class AsyncDatabase:
     """Runs blocking storage calls off the event loop, so it never waits on SQLite.
 
