@@ -21,9 +21,31 @@ from bot.storage.staff import ROLES, StaffMember
 MAX_FAILED_LOGINS = 5
 LOCK_MINUTES = 15
 LINK_CODE_MINUTES = 30
-_hasher = PasswordHasher()
-# Verified when the username does not exist, so a wrong name costs as much time as a wrong password.
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+# Argon2id with OWASP's recommended minimum (19 MiB, 2 passes): argon2-cffi's default of 64 MiB made
+# every login, and the service's start, briefly take 64 MB more memory than the rest of the service.
+PASSWORD_HASHING = {"time_cost": 2, "memory_cost": 19 * 1024, "parallelism": 1}
+_hasher_state: dict[str, object] = {}
+
+
+def use_password_hashing(**parameters: int) -> None:
+    """Change the argon2 parameters (tests use cheap ones); existing hashes keep verifying."""
+    PASSWORD_HASHING.update(parameters)
+    _hasher_state.clear()
+
+
+def _hasher() -> PasswordHasher:
+    hasher = _hasher_state.get("hasher")
+    if hasher is None:
+        hasher = _hasher_state["hasher"] = PasswordHasher(**PASSWORD_HASHING)
+    return hasher  # type: ignore[return-value]
+
+
+def _dummy_hash() -> str:
+    """Verified when the username does not exist, so a wrong name costs as much time as a wrong password."""
+    dummy = _hasher_state.get("dummy")
+    if dummy is None:
+        dummy = _hasher_state["dummy"] = _hasher().hash(secrets.token_urlsafe(16))
+    return dummy  # type: ignore[return-value]
 
 
 class StaffError(Exception):
@@ -51,7 +73,7 @@ def create_staff(db: sqlite_utils.Database, username: str, role: str, *, display
     if store.find_staff(db, username):
         raise StaffError(f"there is already a staff member called {username!r}")
     password = new_password()
-    member = store.add_staff(db, username, display_name or username, role, _hasher.hash(password), must_change_password=True)
+    member = store.add_staff(db, username, display_name or username, role, _hasher().hash(password), must_change_password=True)
     audit.record(db, actor, "staff.add", "staff", member.id, username=username, role=role)
     return member, password
 
@@ -72,7 +94,7 @@ def verify_login(db: sqlite_utils.Database, username: str, password: str, now: d
     if member is not None:
         failed, locked_until = store.login_state(db, username)
         if locked_until and datetime.fromisoformat(locked_until) > now:
-            _hasher_verify(_DUMMY_HASH, password)
+            _hasher_verify(_dummy_hash(), password)
             return LoginResult(None, "locked")
     if member is None or hashed is None or not _hasher_verify(hashed, password):
         if member is not None:
@@ -81,7 +103,7 @@ def verify_login(db: sqlite_utils.Database, username: str, password: str, now: d
             store.record_login_failure(db, username, lock)
             audit.record(db, username, "staff.login_failed", "staff", member.id)
         elif hashed is None:
-            _hasher_verify(_DUMMY_HASH, password)
+            _hasher_verify(_dummy_hash(), password)
         return LoginResult(None, "wrong")
     if not member.active:
         return LoginResult(None, "disabled")
@@ -110,7 +132,7 @@ def check_current_password(db: sqlite_utils.Database, member: StaffMember, passw
 
 def _hasher_verify(hashed: str, password: str) -> bool:
     try:
-        return _hasher.verify(hashed, password)
+        return _hasher().verify(hashed, password)
     except (VerificationError, InvalidHashError):
         return False
 
@@ -118,7 +140,7 @@ def _hasher_verify(hashed: str, password: str) -> bool:
 def change_password(db: sqlite_utils.Database, member: StaffMember, new: str) -> None:
     if len(new) < 10:
         raise StaffError("the password must be at least 10 characters")
-    store.set_password_hash(db, member.id, _hasher.hash(new), must_change=False)
+    store.set_password_hash(db, member.id, _hasher().hash(new), must_change=False)
     audit.record(db, member.username, "staff.change_password", "staff", member.id)
 
 
@@ -126,7 +148,7 @@ def reset_password(db: sqlite_utils.Database, username: str, actor: str = "cli")
     """Give the member a new one-time password (to be changed at next login)."""
     member = _existing(db, username)
     password = new_password()
-    store.set_password_hash(db, member.id, _hasher.hash(password), must_change=True)
+    store.set_password_hash(db, member.id, _hasher().hash(password), must_change=True)
     audit.record(db, actor, "staff.reset_password", "staff", member.id)
     return password
 
