@@ -25,8 +25,8 @@ sys.path.insert(0, str(ROOT))
 
 from bot.core.checking import check_message, find_links  # noqa: E402
 from bot.core.knowledge.loader import load_knowledge  # noqa: E402
-from bot.core.language import detect_language  # noqa: E402
-from bot.core.text import fold  # noqa: E402
+from bot.core.matching.language import detect_language  # noqa: E402
+from bot.core.content.text import fold  # noqa: E402
 
 LIMIT = 4096
 

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.config import Config, resolve_content_dir
-from bot.core.assistant import Assistant
-from bot.core.conversation import ConversationMemory
+from bot.core.answering.assistant import Assistant
+from bot.core.answering.conversation import ConversationMemory
 from bot.core.knowledge.store import KnowledgeStore
 from bot.core.matching.models import Taught
 from bot.storage.db import AsyncDatabase, open_database

@@ -18,7 +18,7 @@ DATA = Path(__file__).resolve().parent / "data"
 @pytest.fixture(scope="session", autouse=True)
 def cheap_password_hashing():
     """Staff passwords hashed with cheap argon2 parameters: the suite logs in hundreds of times."""
-    from bot.core import staff
+    from bot.core.staff import accounts as staff
 
     saved = dict(staff.PASSWORD_HASHING)
     staff.use_password_hashing(time_cost=1, memory_cost=8, parallelism=1)

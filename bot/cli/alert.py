@@ -11,10 +11,10 @@ from datetime import datetime, timezone
 import click
 
 from bot.cli.common import config_option, get_config, or_exit
-from bot.core import staff as staff_core
+from bot.core.staff import accounts as staff_core
 from bot.core.alerts import workflow
 from bot.core.alerts.model import SEVERITIES
-from bot.core.residents import MUNICIPALITIES
+from bot.core.residents.service import MUNICIPALITIES
 from bot.storage import alerts as store
 from bot.storage.db import open_database
 

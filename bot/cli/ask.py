@@ -11,9 +11,9 @@ from typing import Callable
 import click
 
 from bot.cli.common import config_option, get_config, get_store
-from bot.core.assistant import Asker, Assistant
+from bot.core.answering.assistant import Asker, Assistant
 from bot.core.checking import check_message
-from bot.core.reply import compose_check, format_plain
+from bot.core.answering.reply import compose_check, format_plain
 
 # answer(text, conversation id or None) -> (JSON object, plain text)
 Answer = Callable[[str, str | None], tuple[dict, str]]

@@ -14,7 +14,7 @@ from aiohttp import web
 from bot.cli.common import config_option, get_config
 from bot.config import Config
 from bot.core.knowledge.loader import KnowledgeError
-from bot.core.staff import ensure_first_admin
+from bot.core.staff.accounts import ensure_first_admin
 from bot.logging_setup import setup_logging
 from bot.services import build_services
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from bot.cli.common import config_option, get_config, or_exit
-from bot.core import staff as staff_core
+from bot.core.staff import accounts as staff_core
 from bot.storage.db import open_database
 from bot.storage.staff import ROLES, list_staff
 

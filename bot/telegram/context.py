@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 from telegram.ext import CallbackContext, ExtBot
 
-from bot.core.rate_limit import SlidingWindowLimiter
-from bot.core.residents import ResidentService
+from bot.core.residents.rate_limit import SlidingWindowLimiter
+from bot.core.residents.service import ResidentService
 from bot.services import Services
 
 # What the next plain message in a chat is: a question (default), a message to check, or a report.

@@ -14,13 +14,13 @@ from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.error import TelegramError
 
-from bot.core.assistant import Asker
+from bot.core.answering.assistant import Asker
 from bot.core.knowledge.taxonomy import CATEGORIES
 from bot.core.matching.matcher import ANSWER, CLARIFY
-from bot.core.privacy import privacy_notice
-from bot.core.rate_limit import LIMITED, QUIET
-from bot.core.reply import compose_topic
-from bot.core.residents import OTHER
+from bot.core.residents.privacy import privacy_notice
+from bot.core.residents.rate_limit import LIMITED, QUIET
+from bot.core.answering.reply import compose_topic
+from bot.core.residents.service import OTHER
 from bot.telegram import keyboards as kbd
 from bot.telegram.context import AWAIT_CHECK, AWAIT_QUESTION, AWAIT_REPORT, Context
 from bot.telegram.render import bold, plain_messages, view_to_messages

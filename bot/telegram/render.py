@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from bot.core.reply import ReplyView
+from bot.core.answering.reply import ReplyView
 
 MAX_MESSAGE = 4096
 

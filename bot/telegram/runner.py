@@ -23,8 +23,8 @@ from telegram.ext import (
 from zoneinfo import ZoneInfo
 
 from bot.core.alerts.delivery import Limits, OutboxWorker
-from bot.core.rate_limit import SlidingWindowLimiter
-from bot.core.residents import ResidentService
+from bot.core.residents.rate_limit import SlidingWindowLimiter
+from bot.core.residents.service import ResidentService
 from bot.services import Services
 from bot.telegram import handlers as h
 from bot.telegram.context import BotData, ChatData

@@ -9,11 +9,11 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType, ParseMode
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot.core import staff as staff_core
+from bot.core.staff import accounts as staff_core
 from bot.core.alerts import workflow
 from bot.core.alerts.model import SEVERITIES
 from bot.core.alerts.text import alert_text
-from bot.core.residents import MUNICIPALITIES
+from bot.core.residents.service import MUNICIPALITIES
 from bot.storage import alerts as alert_store
 from bot.storage import staff as staff_store
 from bot.telegram.alert_sender import REACTION, render_alert

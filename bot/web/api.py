@@ -10,8 +10,8 @@ import json
 
 from aiohttp import web
 
-from bot.core.assistant import Asker
-from bot.core.redact import without_lone_surrogates
+from bot.core.answering.assistant import Asker
+from bot.core.residents.redact import without_lone_surrogates
 from bot.web.keys import SERVICES
 from bot.web.question_limit import RETRY_AFTER, over_question_limit, setup_question_limit
 

@@ -17,8 +17,8 @@ from urllib.parse import quote
 
 from aiohttp import web
 
-from bot.core.rate_limit import OK, SlidingWindowLimiter
-from bot.core.staff import LOCK_MINUTES, verify_login
+from bot.core.residents.rate_limit import OK, SlidingWindowLimiter
+from bot.core.staff.accounts import LOCK_MINUTES, verify_login
 from bot.storage import audit
 from bot.storage import web_sessions as sessions
 from bot.storage.staff import StaffMember, get_staff
@@ -36,7 +36,7 @@ HOST_PREFIX = "__Host-"
 LOGIN_URL = "/staff/login"
 PASSWORD_URL = "/staff/losenord"
 TOUCH_SECONDS = 60  # last_seen is written at most this often per session
-# Per client address, on top of the per-account lock in bot.core.staff: guessing many names fails too.
+# Per client address, on top of the per-account lock in bot.core.staff.accounts: guessing many names fails too.
 LOGIN_ATTEMPTS_PER_ADDRESS = 20
 LOGIN_LIMITER = web.AppKey("login_limiter", SlidingWindowLimiter)
 

@@ -17,12 +17,12 @@ from urllib.parse import quote, unquote, urlsplit
 from aiohttp import web
 
 from bot.core.alerts.text import alert_text
-from bot.core.assistant import Asker
+from bot.core.answering.assistant import Asker
 from bot.core.knowledge.taxonomy import CATEGORIES
-from bot.core.privacy import privacy_notice
-from bot.core.pseudonym import user_key
-from bot.core.reply import ReplyView, Section, compose_topic, labels
-from bot.core.residents import MUNICIPALITIES
+from bot.core.residents.privacy import privacy_notice
+from bot.core.residents.pseudonym import user_key
+from bot.core.answering.reply import ReplyView, Section, compose_topic, labels
+from bot.core.residents.service import MUNICIPALITIES
 from bot.storage import alerts as alert_store
 from bot.storage.questions import forget_questions
 from bot.web.api import MAX_TEXT

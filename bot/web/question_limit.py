@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.core.rate_limit import OK, SlidingWindowLimiter
+from bot.core.residents.rate_limit import OK, SlidingWindowLimiter
 from bot.web.client_address import client_address
 
 QUESTIONS_PER_MINUTE = 30  # plenty for a person typing; a script is stopped after half a minute's worth

@@ -22,7 +22,7 @@ from typing import AsyncIterator
 from aiohttp import web
 
 from bot.config import resolve_content_dir
-from bot.core.rate_limit import OK, SlidingWindowLimiter
+from bot.core.residents.rate_limit import OK, SlidingWindowLimiter
 from bot.core.sessions.engine import Refused, SessionState, normalise_code
 from bot.core.sessions.setup import GuidedSessions, open_guided_sessions
 from bot.web.client_address import client_address

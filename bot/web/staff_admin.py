@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.core import staff as staff_core
+from bot.core.staff import accounts as staff_core
 from bot.storage import web_sessions as sessions
 from bot.storage.staff import ROLES, get_staff, list_staff
 from bot.web.auth import current_session, require_role, staff_context

@@ -6,10 +6,10 @@ from datetime import date
 
 from aiohttp import web
 
-from bot.core.match_explain import explain_match
+from bot.core.answering.explain import explain_match
 from bot.core.matching.models import OUT_OF_SCOPE
-from bot.core.question_groups import group_similar
-from bot.core.redact import redact_personal_data
+from bot.core.reporting.question_groups import group_similar
+from bot.core.residents.redact import redact_personal_data
 from bot.storage import audit
 from bot.storage import statistics as stats
 from bot.storage import taught as taught_store

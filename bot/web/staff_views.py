@@ -13,10 +13,10 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 
 from bot.config import resolve_content_dir
-from bot.core.dashboard import build_overview, reported_by_week, rising_methods
-from bot.core.session_summary import summarise_sessions
+from bot.core.staff.dashboard import build_overview, reported_by_week, rising_methods
+from bot.core.sessions.summary import summarise_sessions
 from bot.core.sessions.loader import validate_scenarios
-from bot.core.report import build_report, report_csv
+from bot.core.reporting.report import build_report, report_csv
 from bot.storage import statistics as stats
 from bot.storage.sessions import list_results
 from bot.web import staff_admin, staff_knowledge
@@ -84,7 +84,7 @@ async def yearly_report(request: web.Request) -> web.StreamResponse:
     if request.query.get("format") == "csv":
         return web.Response(text=report_csv(report), content_type="text/csv", charset="utf-8",
                             headers={"Content-Disposition": f'attachment; filename="bedragerikollen-{year}.csv"'})
-    from bot.core.report_render import render_report_html  # matplotlib is slow to import; only here
+    from bot.core.reporting.render import render_report_html  # matplotlib is slow to import; only here
 
     html = await asyncio.to_thread(render_report_html, report)
     return web.Response(text=html, content_type="text/html", charset="utf-8",

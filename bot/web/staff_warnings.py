@@ -19,8 +19,8 @@ from bot.core.alerts import workflow
 from bot.core.alerts.model import APPROVED, AWAITING, DRAFT, SCHEDULED, SENDING, SENT, SEVERITIES, Alert
 from bot.core.alerts.scheduler import quiet_hours
 from bot.core.knowledge.taxonomy import CATEGORIES, TOPIC_IDS
-from bot.core.local_time import format_datetime
-from bot.core.residents import MUNICIPALITIES
+from bot.core.content.local_time import format_datetime
+from bot.core.residents.service import MUNICIPALITIES
 from bot.storage import alerts as store
 from bot.storage import audit
 from bot.storage.staff import list_staff

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import jinja2
 from aiohttp import web
 
-from bot.core.local_time import format_date, format_datetime
+from bot.core.content.local_time import format_date, format_datetime
 from bot.web.keys import SERVICES
 
 TEMPLATES = Path(__file__).parent / "templates"

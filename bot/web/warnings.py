@@ -13,7 +13,7 @@ from aiohttp import web
 
 from bot.core.alerts.model import Alert
 from bot.core.alerts.text import ICON, SEVERITY_LABEL
-from bot.core.residents import MUNICIPALITIES
+from bot.core.residents.service import MUNICIPALITIES
 from bot.storage import alerts as store
 from bot.web.keys import SERVICES
 from bot.web.public import _context as public_context

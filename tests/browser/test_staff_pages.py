@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 import feedparser
 import pytest
 
-from bot.core import staff as staff_core
+from bot.core.staff import accounts as staff_core
 from bot.core.alerts import workflow
 from bot.storage import alerts as store
 from bot.storage import residents

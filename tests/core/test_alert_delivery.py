@@ -10,7 +10,7 @@ from bot.core.alerts import delivery
 from bot.storage import alerts as store
 from bot.storage import residents
 from bot.storage.db import AsyncDatabase, open_database
-from bot.core import staff as staff_core
+from bot.core.staff import accounts as staff_core
 
 
 class ScriptedChannel:

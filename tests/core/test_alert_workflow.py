@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.core import staff as staff_core
+from bot.core.staff import accounts as staff_core
 from bot.core.alerts import workflow
 from bot.core.alerts.dispatch import QuietHours, dispatch_due, finish_sent, queue_digests
 from bot.storage import alerts as store

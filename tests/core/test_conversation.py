@@ -1,4 +1,4 @@
-from bot.core.conversation import ConversationMemory
+from bot.core.answering.conversation import ConversationMemory
 from bot.core.matching.matcher import Context
 
 

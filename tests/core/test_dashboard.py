@@ -1,6 +1,6 @@
 from datetime import datetime, timedelta, timezone
 
-from bot.core.dashboard import build_overview, local_day_start
+from bot.core.staff.dashboard import build_overview, local_day_start
 from bot.storage.db import open_database
 from bot.storage.questions import log_question
 
@@ -26,7 +26,7 @@ def test_today_week_and_unanswered_share(tmp_path):
 
 
 def test_a_method_reported_much_more_this_week_is_a_wave():
-    from bot.core.dashboard import rising_methods
+    from bot.core.staff.dashboard import rising_methods
 
     now = datetime(2026, 11, 26, tzinfo=timezone.utc)
     this_week = "2026-W48"
@@ -41,7 +41,7 @@ def test_a_method_reported_much_more_this_week_is_a_wave():
 def test_weeks_are_iso_weeks_in_swedish_time():
     from zoneinfo import ZoneInfo
 
-    from bot.core.dashboard import iso_week, week_label
+    from bot.core.staff.dashboard import iso_week, week_label
 
     sweden = ZoneInfo("Europe/Stockholm")
     assert iso_week(datetime(2026, 12, 1, 9, tzinfo=timezone.utc), sweden) == "2026-W49"  # a Tuesday
@@ -57,7 +57,7 @@ def test_weeks_are_iso_weeks_in_swedish_time():
 def test_reported_scams_are_counted_by_local_iso_week(tmp_path):
     from zoneinfo import ZoneInfo
 
-    from bot.core.dashboard import reported_by_week, rising_methods
+    from bot.core.staff.dashboard import reported_by_week, rising_methods
 
     db = open_database(tmp_path / "f.db")
     sweden = ZoneInfo("Europe/Stockholm")

@@ -1,6 +1,6 @@
 import pytest
 
-from bot.core.language import detect_language, identify_language
+from bot.core.matching.language import detect_language, identify_language
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-from bot.core.match_explain import explain_match
+from bot.core.answering.explain import explain_match
 
 
 def test_answer_names_the_boundary_it_passed_and_the_words_that_pulled(matcher):

@@ -1,4 +1,4 @@
-from bot.core.question_groups import group_similar
+from bot.core.reporting.question_groups import group_similar
 
 
 def test_similar_questions_group_together_largest_first():

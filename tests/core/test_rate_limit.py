@@ -1,4 +1,4 @@
-from bot.core.rate_limit import LIMITED, OK, QUIET, SlidingWindowLimiter
+from bot.core.residents.rate_limit import LIMITED, OK, QUIET, SlidingWindowLimiter
 
 
 class Clock:

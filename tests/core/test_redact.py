@@ -1,6 +1,6 @@
 import pytest
 
-from bot.core.redact import redact_personal_data
+from bot.core.residents.redact import redact_personal_data
 
 
 @pytest.mark.parametrize(

@@ -5,9 +5,9 @@ from datetime import datetime, timezone
 
 import pytest
 
-from bot.core.report import build_report, report_csv, unanswered_themes
-from bot.core.report_render import render_report_html
-from bot.core.staff import create_staff
+from bot.core.reporting.report import build_report, report_csv, unanswered_themes
+from bot.core.reporting.render import render_report_html
+from bot.core.staff.accounts import create_staff
 from bot.storage.db import open_database
 from bot.storage.questions import log_question
 from bot.storage.residents import ensure_resident, record_feedback, record_reported_scam, subscribe
@@ -163,13 +163,13 @@ def _category_labels(svg: str) -> list[list[str]]:
 
 
 def _report_with(kb, n: int) -> "object":
-    from bot.core.report import KeyFigures, PlaceRow, YearReport
+    from bot.core.reporting.report import KeyFigures, PlaceRow, YearReport
 
     topic_ids = sorted(kb.topics)[:n]
     places = ["Härnösand", "Kramfors", "Sollefteå"][:n] if n <= 3 else ["Härnösand", "Kramfors", "Sollefteå", "okänd"]
     figures = KeyFigures(2026, 5 * n, n, n, n, 0, 0, 0, 0, n, 4 * n, [0, 2 * n, 0, 0, 0][:5] if n else [0] * 5,
                          [0, 0, 0, 2 * n, 0] if n else [0] * 5)
-    from bot.core.report import MonthRow
+    from bot.core.reporting.report import MonthRow
 
     return YearReport(
         year=2026, generated_at="", months=[MonthRow(m, n if m <= max(n, 1) else 0, n if m <= max(n, 1) else 0, 0, 0) for m in range(1, 13)],
@@ -181,7 +181,7 @@ def _report_with(kb, n: int) -> "object":
 
 @pytest.mark.parametrize("n", [0, 1, 8])
 def test_every_chart_labels_each_category_once(kb, n):
-    from bot.core.report_render import CHARTS
+    from bot.core.reporting.render import CHARTS
 
     report = _report_with(kb, n)
     for name, draw in CHARTS.items():
@@ -207,7 +207,7 @@ def test_every_chart_labels_each_category_once(kb, n):
 
 def test_single_topic_chart_has_one_label(kb):
     """The bug that started this: one topic drew its title eight times beside one bar."""
-    from bot.core.report_render import chart_topics
+    from bot.core.reporting.render import chart_topics
 
     report = _report_with(kb, 1)
     assert _category_labels(chart_topics(report)) == [[report.topics[0][1]]]

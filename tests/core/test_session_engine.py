@@ -111,7 +111,7 @@ async def test_keys_differ_per_session_and_from_resident_keys(service):
     one = await service.start("parcel-fee-sms", "telegram", 7)
     two = await service.start("parcel-fee-sms", "telegram", 7)
     assert one.facilitator != two.facilitator
-    from bot.core.pseudonym import user_key
+    from bot.core.residents.pseudonym import user_key
     assert user_key("test-secret", "telegram", 7) not in (one.facilitator, two.facilitator)
 
 

@@ -2,7 +2,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from bot.core.session_summary import summarise_sessions
+from bot.core.sessions.summary import summarise_sessions
 
 
 def _result(held_on, answers, before=(0, 0, 0, 0, 0), after=(0, 0, 0, 0, 0), participants=3):

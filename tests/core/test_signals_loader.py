@@ -115,7 +115,7 @@ def test_fast_scanning_finds_exactly_what_the_patterns_find(kb):
     """The leading-\\b shortcut (FoldedPattern) must not change a single match."""
     import yaml
 
-    from bot.core.text import fold
+    from bot.core.content.text import fold
 
     data = Path(__file__).resolve().parents[1] / "data" / "messages.yaml"
     texts = [fold(m["text"]) for m in yaml.safe_load(data.read_text(encoding="utf-8"))]

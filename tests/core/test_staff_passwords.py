@@ -1,6 +1,6 @@
 from argon2 import PasswordHasher
 
-from bot.core import staff
+from bot.core.staff import accounts as staff
 
 
 def test_production_hashing_is_argon2id_at_owasps_minimum_and_old_hashes_still_verify(cheap_password_hashing):

@@ -3,7 +3,7 @@
 import json
 from datetime import datetime, timedelta, timezone
 
-from bot.core.staff import create_staff
+from bot.core.staff.accounts import create_staff
 from bot.storage import statistics as stats
 from bot.storage.db import open_database
 from bot.storage.questions import log_question

@@ -2,7 +2,7 @@
 
 from datetime import datetime, timedelta, timezone
 
-from bot.core.staff import create_staff
+from bot.core.staff.accounts import create_staff
 from bot.storage import web_sessions as ws
 from bot.storage.db import open_database
 

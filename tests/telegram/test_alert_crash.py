@@ -14,7 +14,7 @@ from collections import Counter
 
 import pytest
 
-from bot.core import staff as staff_core
+from bot.core.staff import accounts as staff_core
 from bot.core.alerts import workflow
 from bot.storage import residents
 from bot.storage.db import open_database

@@ -6,7 +6,7 @@ import asyncio
 import time
 from collections import Counter
 
-from bot.core import staff as staff_core
+from bot.core.staff import accounts as staff_core
 from bot.core.alerts import workflow
 from bot.storage import alerts as alert_store
 from bot.storage import residents

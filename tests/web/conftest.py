@@ -9,7 +9,7 @@ import re
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.core.staff import change_password, create_staff
+from bot.core.staff.accounts import change_password, create_staff
 from bot.web.app import create_app
 from tests.helpers import make_services
 

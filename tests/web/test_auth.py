@@ -194,7 +194,7 @@ async def test_staff_link_telegram_from_their_own_page(app_client):
     assert "inte kopplat till Telegram än" in page
     resp = await app_client.post("/staff/konto/telegram", data={"csrf_token": csrf_from(page)})
     code = __import__("re").search(r'<span class="secret">/koppla (\d{8})</span>', await resp.text()).group(1)
-    from bot.core.staff import link_telegram
+    from bot.core.staff.accounts import link_telegram
 
     member = link_telegram(services.db.db, code, 4242)
     assert member.username == "anna"

@@ -69,7 +69,7 @@ async def test_without_javascript_the_answer_comes_back_at_its_anchor_with_focus
 
 
 async def test_runners_up_are_offered_after_a_direct_answer(app_client):
-    from bot.core.reply import ReplyView
+    from bot.core.answering.reply import ReplyView
     from bot.web.templating import JINJA
 
     view = ReplyView("sv", "answer", title="Bluff-sms", alternatives=(("parcel-scam", "Paket & tull"),))
@@ -137,7 +137,7 @@ async def test_privacy_notice_says_what_why_how_long_and_how_to_erase(app_client
 
 
 def test_the_web_notice_names_what_redaction_removes():
-    from bot.core.privacy import privacy_notice
+    from bot.core.residents.privacy import privacy_notice
 
     text = " ".join(privacy_notice("sv", 30, channel="web"))
     assert "/glom" not in text and "Radera mina frågor" in text
@@ -262,7 +262,7 @@ def _found_in_database(db, folder, secrets) -> list[str]:
 def _sent_warning(services, severity: str, municipalities: tuple[str, ...], title: str = "Falska poliser ringer i kväll"):
     from datetime import datetime, timezone
 
-    from bot.core.staff import create_staff
+    from bot.core.staff.accounts import create_staff
     from bot.storage import alerts as store
 
     db = services.db.db

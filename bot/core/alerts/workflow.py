@@ -15,7 +15,7 @@ from bot.core.alerts.model import (
 )
 from bot.core.alerts.dispatch import wants
 from bot.core.knowledge.taxonomy import TOPIC_IDS
-from bot.core.residents import MUNICIPALITIES
+from bot.core.residents.service import MUNICIPALITIES
 from bot.storage import alerts as store
 from bot.storage import audit
 from bot.storage import staff as store_staff

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 
 from bot.core.checking.links import Link, find_links
 from bot.core.knowledge.signals import Signals
-from bot.core.language import detect_language
-from bot.core.text import fold
+from bot.core.matching.language import detect_language
+from bot.core.content.text import fold
 
 HIGH, MEDIUM, LOW = "high", "medium", "low"
 MAX_CHARS = 20_000  # a pasted message longer than this is checked up to here

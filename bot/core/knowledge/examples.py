@@ -15,8 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.core.fields import FieldReader, read_document
-from bot.core.yaml_lines import Problem
+from bot.core.content.fields import FieldReader, read_document
+from bot.core.content.yaml_lines import Problem
 
 OUT_OF_SCOPE_FILE = "_out_of_scope.yaml"
 URGENCY_FILE = "_urgency.yaml"

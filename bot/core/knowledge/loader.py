@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.core.fields import check_file_id, display_path, open_document
+from bot.core.content.fields import check_file_id, display_path, open_document
 from bot.core.knowledge.examples import SITUATIONS, read_examples
 from bot.core.knowledge.signals import read_signals
 from bot.core.knowledge.model import LANGS, ContactText, Contacts, KnowledgeBase, Source, Topic, TopicText
 from bot.core.knowledge.taxonomy import CATEGORIES, TOPIC_IDS
-from bot.core.text import normalise
-from bot.core.yaml_lines import Problem
+from bot.core.content.text import normalise
+from bot.core.content.yaml_lines import Problem
 
 CONTACTS_FILE = "_contacts.yaml"
 AUTHORITIES_FILE = "_authority_domains.yaml"

@@ -11,10 +11,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.core.fields import ID_PATTERN, FieldReader, read_document
+from bot.core.content.fields import ID_PATTERN, FieldReader, read_document
 from bot.core.knowledge.taxonomy import TOPIC_IDS
-from bot.core.text import fold
-from bot.core.yaml_lines import Problem
+from bot.core.content.text import fold
+from bot.core.content.yaml_lines import Problem
 
 SIGNALS_FILE = "_signals.yaml"
 LANGS = ("sv", "en")

@@ -18,7 +18,7 @@ from bot.core.matching.decision import load_boundary
 from bot.core.matching.matcher import Matcher
 from bot.core.matching.models import Taught, train
 from bot.core.matching.training import TrainingError
-from bot.core.yaml_lines import Problem
+from bot.core.content.yaml_lines import Problem
 
 log = logging.getLogger(__name__)
 

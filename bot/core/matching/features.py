@@ -10,7 +10,7 @@ from functools import lru_cache
 
 import snowballstemmer
 
-from bot.core.text import normalise
+from bot.core.content.text import normalise
 
 CHAR_MIN, CHAR_MAX = 2, 5  # character n-grams inside word boundaries, as scikit-learn's "char_wb"
 MAX_CHARS = 2000  # a 4,096-character paste is judged on its first 2,000 characters

@@ -1,7 +1,7 @@
 """Matching a resident's text to what they need: a topic, a choice, a follow-up, or an honest "I don't know".
 
 `Matcher.match` runs four steps, each a separate model or rule with its own module:
-1. the language (`bot.core.language`): other languages than Swedish and English get a card;
+1. the language (`bot.core.matching.language`): other languages than Swedish and English get a card;
 2. urgency (`TrainedModels.urgency`): is it happening right now, and what kind of situation;
 3. a follow-up (`TrainedModels.followups`), only when the conversation has a recent topic;
 4. the topic (`TrainedModels.topics`) and the learned decision (`bot.core.matching.decision`).
@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from bot.core.knowledge.model import KnowledgeBase
-from bot.core.language import ANSWERED, identify_language
+from bot.core.matching.language import ANSWERED, identify_language
 from bot.core.matching.decision import Boundary, decide
 from bot.core.matching.features import text_features
 from bot.core.matching.models import NO_FOLLOWUP, NOT_URGENT, OUT_OF_SCOPE, TrainedModels
@@ -30,7 +30,7 @@ class Candidate:
 
 @dataclass(frozen=True)
 class Context:
-    """What the conversation was about a moment ago (see `bot.core.conversation`)."""
+    """What the conversation was about a moment ago (see `bot.core.answering.conversation`)."""
 
     topic: str | None
     offered: tuple[str, ...] = ()  # the other topics that were offered with it

@@ -11,7 +11,7 @@ from __future__ import annotations
 import secrets
 from datetime import date
 
-from bot.core.pseudonym import user_key
+from bot.core.residents.pseudonym import user_key
 from bot.core.sessions.engine import CODE_ALPHABET, normalise_code
 from bot.storage import sessions as store
 from bot.storage.db import AsyncDatabase

@@ -6,11 +6,11 @@ from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
-from bot.core.fields import ID_PATTERN as _ID
-from bot.core.fields import FieldReader, check_file_id, display_path, open_document
+from bot.core.content.fields import ID_PATTERN as _ID
+from bot.core.content.fields import FieldReader, check_file_id, display_path, open_document
 from bot.core.knowledge.taxonomy import TOPIC_IDS
 from bot.core.sessions.model import KINDS, REFRESHER_ROUNDS, Option, Refresher, Scenario, Step
-from bot.core.yaml_lines import Problem
+from bot.core.content.yaml_lines import Problem
 
 _FIELDS = {"id", "title", "audience", "minutes", "topics", "facilitator_notes", "confidence", "steps", "refreshers"}
 _STEP_FIELDS = {"id", "kind", "situation", "question", "options", "explanation", "discussion"}

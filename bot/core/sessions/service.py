@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime, timezone
 
-from bot.core.pseudonym import user_key
+from bot.core.residents.pseudonym import user_key
 from bot.core.sessions.engine import (
     AFTER, FINISHED, REVEALED, Refused, SessionState, advance, cast_vote, finish, forget_people, join, new_code,
     new_state, normalise_code, reveal, set_confidence, summarise,

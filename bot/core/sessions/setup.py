@@ -12,7 +12,7 @@ from bot.core.sessions.service import SessionService
 from bot.core.sessions.followup import FollowUps
 from bot.core.sessions.loader import validate_scenarios
 from bot.core.sessions.model import Scenario
-from bot.core.yaml_lines import Problem
+from bot.core.content.yaml_lines import Problem
 from bot.storage.db import AsyncDatabase
 
 log = logging.getLogger(__name__)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from bot.core.matching.features import text_features
 from bot.core.matching.matcher import ANSWER, CLARIFY, FOLLOWUP, LANGUAGE, Matcher, MatchResult
-from bot.core.text import normalise
+from bot.core.content.text import normalise
 
 WORDS_SHOWN = 5
 

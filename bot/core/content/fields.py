@@ -8,7 +8,7 @@ from typing import Any
 
 from pathlib import Path
 
-from bot.core.yaml_lines import LineIndex, Problem, read_yaml
+from bot.core.content.yaml_lines import LineIndex, Problem, read_yaml
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*\.[^\s]+$")

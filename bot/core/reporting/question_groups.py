@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from bot.core.text import normalise
+from bot.core.content.text import normalise
 
 SIMILAR = 62  # rapidfuzz token_set_ratio (0–100) from which two questions count as the same theme
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from bot.core.matching.matcher import ANSWER
 from bot.core.checking import check_message
-from bot.core.pseudonym import user_key
-from bot.core.redact import redact_personal_data
+from bot.core.residents.pseudonym import user_key
+from bot.core.residents.redact import redact_personal_data
 from bot.storage import residents as store
 from bot.storage.db import AsyncDatabase
 

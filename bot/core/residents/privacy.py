@@ -1,6 +1,6 @@
 """The privacy notice residents see, in one place for every channel.
 
-It must say exactly what `bot.core.redact` removes and what the storage keeps: when one changes,
+It must say exactly what `bot.core.residents.redact` removes and what the storage keeps: when one changes,
 change the other (tests/core/test_redact.py and tests/web/test_public.py pin both).
 """
 

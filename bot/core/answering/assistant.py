@@ -12,12 +12,12 @@ import logging
 import sqlite3
 from dataclasses import dataclass
 
-from bot.core.conversation import ConversationMemory
+from bot.core.answering.conversation import ConversationMemory
 from bot.core.knowledge.store import KnowledgeStore
 from bot.core.matching.matcher import ANSWER, CLARIFY, FOLLOWUP, Context, MatchResult
 from bot.core.checking import CheckResult, check_message
-from bot.core.redact import redact_personal_data
-from bot.core.reply import ReplyView, compose_answer, compose_check
+from bot.core.residents.redact import redact_personal_data
+from bot.core.answering.reply import ReplyView, compose_answer, compose_check
 from bot.storage.db import AsyncDatabase
 from bot.storage.questions import log_question
 

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import jinja2
 
-from bot.core.local_time import MONTHS
-from bot.core.report import FIGURE_ROWS, YearReport, report_csv
+from bot.core.content.local_time import MONTHS
+from bot.core.reporting.report import FIGURE_ROWS, YearReport, report_csv
 
 TEMPLATE = Path(__file__).parent / "report_template.html"
 MONTH_NAMES = MONTHS["sv"]

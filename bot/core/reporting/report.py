@@ -2,7 +2,7 @@
 
 `build_report(db, year, kb)` gathers the numbers – the calendar year in local time, beside the
 same figures for the year before, per municipality, and the guided sessions' confidence before
-and after; `report_csv` writes them as CSV; `bot.core.report_render` lays them out as one
+and after; `report_csv` writes them as CSV; `bot.core.reporting.render` lays them out as one
 self-contained HTML file with charts.
 """
 
@@ -19,11 +19,11 @@ from zoneinfo import ZoneInfo
 import sqlite_utils
 
 from bot.core.knowledge.model import KnowledgeBase
-from bot.core.local_time import format_datetime
-from bot.core.residents import MUNICIPALITIES
-from bot.core.session_summary import ScenarioSummary, summarise_sessions
-from bot.core.session_summary import _mean  # mean of a 1–5 histogram, as the sessions page computes it
-from bot.core.text import STOPWORDS, fold
+from bot.core.content.local_time import format_datetime
+from bot.core.residents.service import MUNICIPALITIES
+from bot.core.sessions.summary import ScenarioSummary, summarise_sessions
+from bot.core.sessions.summary import _mean  # mean of a 1–5 histogram, as the sessions page computes it
+from bot.core.content.text import STOPWORDS, fold
 from bot.storage import statistics as stats
 from bot.storage.sessions import list_results
 

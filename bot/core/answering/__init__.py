@@ -1,0 +1,1 @@
+"""Answering a resident: the assistant, conversations, composing replies, explaining a match."""

@@ -1,0 +1,1 @@
+"""Reading content files (YAML with lines and fields), normalising text, dates in words."""

@@ -1,0 +1,1 @@
+"""The yearly follow-up report and grouping of unanswered questions."""

@@ -1,0 +1,1 @@
+"""Residents: subscriptions and settings, privacy notice, pseudonyms, redaction, rate limits."""

@@ -1,0 +1,1 @@
+"""Staff: accounts and passwords, the dashboard's overview."""
