@@ -208,9 +208,21 @@ def _003_sessions(db: sqlite_utils.Database) -> None:
     )""")
 
 
+def _005_outbox_delivery(db: sqlite_utils.Database) -> None:
+    # Delivery that survives long outages: rows are claimed urgent first, a row that meets network
+    # errors keeps trying until `first_error_at` + alerts.retry_hours, and a digest sent in several
+    # messages remembers how many went out, so a retry does not repeat them.
+    db.execute("ALTER TABLE outbox ADD COLUMN priority INTEGER NOT NULL DEFAULT 2")
+    db.execute("ALTER TABLE outbox ADD COLUMN first_error_at TEXT")
+    db.execute("ALTER TABLE outbox ADD COLUMN parts_sent INTEGER NOT NULL DEFAULT 0")
+    db.execute("UPDATE outbox SET priority = 1 WHERE alert_id IN (SELECT id FROM alerts WHERE severity = 'urgent')")
+    db.execute("CREATE INDEX outbox_claim ON outbox(state, priority, id)")
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[sqlite_utils.Database], None]]] = [
     (1, "core tables: settings, questions, residents, subscriptions, feedback, reported scams", _001_core),
     (2, "staff accounts, audit log, warnings, delivery outbox, reactions", _002_staff_and_warnings),
     (3, "guided sessions: live state, anonymous results, follow-up refreshers", _003_sessions),
     (4, "staff web sessions, phrase suggestions from unanswered questions", _004_web_sessions),
+    (5, "outbox: priority, retry deadline, parts of a digest sent", _005_outbox_delivery),
 ]

@@ -605,6 +605,13 @@ class FakeTelegram:
         """Wait until ``count`` messages in ``sent[after:]`` match; returns all that match."""
         return await self._wait_for(lambda: self.sent[after:], predicate, count, timeout, "sent")
 
+    async def wait_for_edit(
+        self, predicate: Callable[[Edit], bool] | None = None, count: int = 1,
+        timeout: float = 10, *, after: int = 0,
+    ) -> list[Edit]:
+        """Wait until ``count`` edits in ``edits[after:]`` match; returns all that match."""
+        return await self._wait_for(lambda: self.edits[after:], predicate, count, timeout, "edits")
+
     async def wait_for_call(
         self, method: str, predicate: Callable[[Call], bool] | None = None, count: int = 1,
         timeout: float = 10,
