@@ -518,6 +518,16 @@ class FakeTelegram:
             chat_type=chat_type, group_title=group_title,
         )
 
+    def edit_user_message(self, chat_id: int, message_id: int, text: str) -> int:
+        """Queue an ``edited_message`` update: the person changed the text of their message."""
+        message = self._messages.get((chat_id, message_id))
+        if message is None or message["from"]["is_bot"]:
+            raise KeyError(f"no message {message_id} from a person in chat {chat_id}")
+        edited = {**message, "text": text, "edit_date": int(time.time())}
+        edited.pop("entities", None)
+        self._messages[(chat_id, message_id)] = edited
+        return self.raw_update({"edited_message": edited})
+
     def sticker(self, chat_id: int, *, emoji: str = "👍", user_id: int | None = None,
                 first_name: str = "Anna", language_code: str | None = "sv") -> int:
         """Queue a sticker message."""
