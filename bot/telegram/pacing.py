@@ -24,7 +24,7 @@ Why our own limiter rather than PTB's `AIORateLimiter` (aiolimiter): that one ho
 until an overall and a per-group leaky bucket both have room, in arrival order. It has no notion
 of priority (a 10,000-message broadcast already queued there delays every reply behind it), no
 per-chat spacing for private chats, retries 429s only when told to and then pauses everything,
-and does not retry network errors. `benchmarks/telegram_throughput.py --limiter aiolimiter` shows
+and does not retry network errors. `benchmarks/telegram_throughput.py --section limiters` shows
 the difference under a broadcast.
 """
 
@@ -33,7 +33,6 @@ from __future__ import annotations
 import asyncio
 import heapq
 import itertools
-import math
 import logging
 import time
 from bisect import insort
@@ -52,9 +51,6 @@ PRIORITIES = (INTERACTIVE, URGENT, NORMAL)
 # Requests leave evenly spaced but arrive with a few milliseconds of jitter; aiming at exactly the
 # limit trips it now and then, and every 429 costs at least a second. 4 % below keeps clear of it.
 HEADROOM = 0.96
-# When the event loop was busy and a slot came late, up to this many slots may follow back to back to
-# catch up, but never more than the limit less its headroom within any second.
-CATCH_UP_SLOTS = 1
 # A group's twentieth message in a minute: wait this much longer than the minute, for the same jitter.
 GROUP_MARGIN_SECONDS = 0.5
 RETRY_BACKOFF = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0, 30.0)  # seconds; the last repeats
@@ -72,11 +68,6 @@ class Pace:
 
 
 REPLY = Pace(INTERACTIVE)
-
-
-def warning_pace(urgent: bool) -> Pace:
-    """Warnings from the outbox: the outbox itself retries network errors, durably."""
-    return Pace(URGENT if urgent else NORMAL, retry_seconds=0)
 
 
 @dataclass(frozen=True)
@@ -138,8 +129,6 @@ class SendScheduler:
         self.clock = clock
         self._interval = 1.0 / (limits.per_second * HEADROOM)
         self._next_slot = 0.0
-        self._second: deque[float] = deque()  # grant times within the last second
-        self._per_second_cap = max(1, math.ceil(limits.per_second * HEADROOM))
         self._paused_until = 0.0
         self._chats: dict[int | str, _Chat] = {}
         self._ready: list[list[tuple[int, int | str]]] = [[] for _ in PRIORITIES]  # heaps of (seq, chat)
@@ -297,8 +286,9 @@ class SendScheduler:
         chat.tokens, chat.stamp = self._tokens(chat, now) - 1.0, now
         if chat.group:
             chat.sends.append(now)
-        self._next_slot = max(self._next_slot + self._interval, now - CATCH_UP_SLOTS * self._interval)
-        self._second.append(now)
+        # A slot that came late (the event loop was busy) is not made up for: catching up bunches
+        # requests, and bunched arrivals are what trips Telegram's limit.
+        self._next_slot = max(self._next_slot, now) + self._interval
         self.waiting -= 1
         self.granted += 1
         assert ticket.granted is not None
@@ -318,11 +308,7 @@ class SendScheduler:
         assert self._wake is not None
         while True:
             now = self.clock()
-            while self._second and self._second[0] <= now - 1.0:
-                self._second.popleft()
             wait = max(self._paused_until, self._next_slot) - now
-            if len(self._second) >= self._per_second_cap:
-                wait = max(wait, self._second[0] + 1.0 - now)
             if wait > 0:
                 await asyncio.sleep(wait)
                 continue
