@@ -39,8 +39,9 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.core.knowledge.store import KnowledgeStore  # noqa: E402
+from benchmarks.broadcast import prepare  # noqa: E402
 from bot.core.assistant import Assistant  # noqa: E402
+from bot.core.knowledge.store import KnowledgeStore  # noqa: E402
 from bot.telegram.handlers import _looks_pasted  # noqa: E402
 from bot.telegram.render import view_to_messages  # noqa: E402
 from tests.fakes import TEST_TOKEN, FakeTelegram  # noqa: E402
@@ -182,7 +183,7 @@ async def broadcast(args) -> None:
     expected = await expected_replies(texts)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        alert_id = prepare_broadcast(folder / "bench.db", args.subscribers)
+        alert_id = prepare(folder / "bench.db", args.subscribers)
         async with FakeTelegram() as tg:
             tg.telegram_limits()
             async with Bot(tg, folder, "alerts:\n  quiet_start: '00:00'\n  quiet_end: '00:00'\n") as bot:
@@ -203,28 +204,6 @@ async def broadcast(args) -> None:
         print(f"  reply latency during the broadcast p50 {result['p50']:.2f} s, p99 {result['p99']:.2f} s")
         print(f"  all sends together {rate:.1f}/s = {rate / 30:.3f} of the limit ({replies} replies among them); "
               f"queue peak {bot.queue_peak()}")
-
-
-def prepare_broadcast(db_path: Path, subscribers: int) -> int:
-    from bot.core import staff as staff_core
-    from bot.core.alerts import workflow
-    from bot.storage.db import open_database
-
-    db = open_database(db_path)
-    with db.conn:
-        db.conn.execute("BEGIN")
-        for n in range(subscribers):
-            chat = 1_000_000 + n
-            db.conn.execute("INSERT INTO residents (chat_id, user_key, lang, municipality, created_at)"
-                            " VALUES (?, ?, 'sv', 'Kramfors', '2026-01-01')", (chat, f"k{chat}"))
-            db.conn.execute("INSERT INTO subscriptions (chat_id, municipality, lang, consented_at)"
-                            " VALUES (?, 'Kramfors', 'sv', '2026-01-01')", (chat,))
-    anna, _ = staff_core.create_staff(db, "anna", "editor")
-    bo, _ = staff_core.create_staff(db, "bo", "approver")
-    alert = workflow.create(db, anna, title="Benchmark", text="Varning till alla.", severity="warning")
-    workflow.approve(db, bo, alert.id)
-    db.conn.close()
-    return alert.id
 
 
 def alert_state(db_path: Path, alert_id: int) -> str:

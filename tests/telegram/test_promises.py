@@ -27,12 +27,17 @@ from tests.telegram.test_alerts_e2e import editor_and_approver, subscribe, wait_
 ZONE = ZoneInfo("Europe/Stockholm")
 
 
+async def digest_reader_and_staff(db, chat: int, municipality: str):
+    """A resident who chose the weekly digest, and an editor and an approver."""
+    await subscribe(db, [chat], municipality)
+    await db.run(residents.update_subscription, chat, delivery="digest")
+    return await editor_and_approver(db)
+
+
 async def test_an_urgent_warning_reaches_weekly_digest_readers_at_once(running):
     tg = running.tg
     db = running.services.db
-    await subscribe(db, [7001], "Sollefteå")
-    await db.run(residents.update_subscription, 7001, delivery="digest")
-    anna, bo = await editor_and_approver(db)
+    anna, bo = await digest_reader_and_staff(db, 7001, "Sollefteå")
     urgent = await db.run(workflow.create, anna, title="Falska poliser vid dörren", text="Öppna inte.", severity="urgent")
     await db.run(workflow.approve, bo, urgent.id)
     (message,) = await tg.wait_for_sent(lambda m: m.chat_id == 7001, timeout=30)
@@ -71,9 +76,7 @@ def test_a_digest_is_split_between_whole_warnings_and_keeps_them_all(tmp_path):
 async def test_a_long_digest_arrives_in_several_messages(running):
     tg = running.tg
     db = running.services.db
-    await subscribe(db, [7101], "Kramfors")
-    await db.run(residents.update_subscription, 7101, delivery="digest")
-    anna, bo = await editor_and_approver(db)
+    anna, bo = await digest_reader_and_staff(db, 7101, "Kramfors")
     monday = datetime(2026, 11, 30, 9, 30, tzinfo=ZONE)
     await db.run(five_long_warnings, anna, bo, (monday - timedelta(days=6)).astimezone(timezone.utc))
     assert await db.run(queue_digests, ZONE, now=monday) == 1
