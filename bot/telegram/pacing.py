@@ -280,15 +280,16 @@ class SendScheduler:
             return reply
         return reply or warning
 
-    def _grant(self, chat: _Chat, now: float) -> None:
+    def _grant(self, chat: _Chat, now: float, late: float = 0.0) -> None:
         ticket = chat.pending.pop(0)
         chat.busy = True
         chat.tokens, chat.stamp = self._tokens(chat, now) - 1.0, now
         if chat.group:
             chat.sends.append(now)
         # A slot that came late (the event loop was busy) is not made up for: catching up bunches
-        # requests, and bunched arrivals are what trips Telegram's limit.
-        self._next_slot = max(self._next_slot, now) + self._interval
+        # requests. Worse, requests granted just before the stall were written only after it, so
+        # they arrive together with this one: one slot is left out to make room for them.
+        self._next_slot = max(self._next_slot, now) + self._interval * (2 if late > self._interval / 2 else 1)
         self.waiting -= 1
         self.granted += 1
         assert ticket.granted is not None
@@ -306,16 +307,20 @@ class SendScheduler:
 
     async def _dispatch(self) -> None:
         assert self._wake is not None
+        due = None  # the slot slept for, to tell how late the loop woke
         while True:
             now = self.clock()
             wait = max(self._paused_until, self._next_slot) - now
             if wait > 0:
+                due = now + wait
                 await asyncio.sleep(wait)
                 continue
             chat = self._pick(now)
             if chat is not None:
-                self._grant(chat, now)
+                self._grant(chat, now, now - due if due is not None else 0.0)
+                due = None
                 continue
+            due = None
             self._wake.clear()
             timeout = self._timers[0][0] - now if self._timers else None
             try:
