@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import os
 import socket
 import sqlite3
@@ -93,6 +94,8 @@ def main() -> None:
     parser.add_argument("--subscribers", type=int, default=10_000)
     parser.add_argument("--limits", default="30,1000")
     args = parser.parse_args()
+    gc.freeze()  # the fake must not stall on full collections where Telegram would not (see telegram_throughput.py)
+    gc.set_threshold(10_000, 50, 1_000)
     print(f"one warning to {args.subscribers} subscribers; fraudbot serve in its own process, fake Bot API in this one;"
           f" load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
     for limit in (float(x) for x in args.limits.split(",")):
