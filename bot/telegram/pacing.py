@@ -53,6 +53,9 @@ PRIORITIES = (INTERACTIVE, URGENT, NORMAL)
 HEADROOM = 0.96
 # A group's twentieth message in a minute: wait this much longer than the minute, for the same jitter.
 GROUP_MARGIN_SECONDS = 0.5
+# A slot this late means the event loop stalled (at high rates a millisecond late is ordinary).
+STALL_SECONDS = 0.02
+CATCH_UP_SECONDS = 0.005
 RETRY_BACKOFF = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0, 30.0)  # seconds; the last repeats
 _PACED_PREFIXES = ("send", "edit", "copy", "forward", "stop", "delete")
 _UNPACED = {"sendChatAction"}
@@ -286,10 +289,12 @@ class SendScheduler:
         chat.tokens, chat.stamp = self._tokens(chat, now) - 1.0, now
         if chat.group:
             chat.sends.append(now)
-        # A slot that came late (the event loop was busy) is not made up for: catching up bunches
-        # requests. Worse, requests granted just before the stall were written only after it, so
-        # they arrive together with this one: one slot is left out to make room for them.
-        self._next_slot = max(self._next_slot, now) + self._interval * (2 if late > self._interval / 2 else 1)
+        # A slot that came late is made up for only within CATCH_UP_SECONDS (the ordinary lateness
+        # of waking at high rates): catching up more bunches requests. After a real stall of the
+        # event loop, requests granted just before it were written only after it and arrive together
+        # with this one: one slot is left out to make room for them.
+        stalled = late > max(self._interval / 2, STALL_SECONDS)
+        self._next_slot = max(self._next_slot, now - CATCH_UP_SECONDS) + self._interval * (2 if stalled else 1)
         self.waiting -= 1
         self.granted += 1
         assert ticket.granted is not None
