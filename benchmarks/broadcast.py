@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import os
 import socket
 import sqlite3
@@ -93,11 +94,14 @@ def main() -> None:
     parser.add_argument("--subscribers", type=int, default=10_000)
     parser.add_argument("--limits", default="30,1000")
     args = parser.parse_args()
-    print(f"one warning to {args.subscribers} subscribers; fraudbot serve in its own process, fake Bot API in this one")
+    gc.freeze()  # the fake must not stall on full collections where Telegram would not (see telegram_throughput.py)
+    gc.set_threshold(10_000, 50, 1_000)
+    print(f"one warning to {args.subscribers} subscribers; fraudbot serve in its own process, fake Bot API in this one;"
+          f" load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
     for limit in (float(x) for x in args.limits.split(",")):
         r = asyncio.run(run(limit, args.subscribers))
         print(f"  limit {limit:6.0f}/s: {r['sent']} delivered at {r['rate']:7.1f}/s = {r['share']:.3f} of the limit, "
-              f"{r['429s']} x 429, peak memory {r['memory_mb']:.0f} MB")
+              f"{r['429s']} x 429, peak memory {r['memory_mb']:.0f} MB (load average now {os.getloadavg()[0]:.2f})")
 
 
 if __name__ == "__main__":

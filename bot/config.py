@@ -95,6 +95,7 @@ class TelegramConfig:
     webhook_secret: Secret = field(default_factory=lambda: Secret(""))
     channel_id: str = ""
     messages_per_minute: int = 20
+    retry_minutes: float = 10.0  # replies and session steps: network errors and 5xx retried this long
 
     @property
     def enabled(self) -> bool:
@@ -116,7 +117,7 @@ class AlertsConfig:
     quiet_start: time = time(21, 0)
     quiet_end: time = time(8, 0)
     timezone: str = "Europe/Stockholm"
-    max_attempts: int = 5
+    retry_hours: float = 6.0  # a warning meeting network errors or 5xx keeps trying this long
 
 
 @dataclass(frozen=True)
@@ -296,6 +297,8 @@ def _check_semantics(s: dict[str, Any], problems: list[str]) -> None:
         problems.append(f"telegram.base_url: expected an http(s) URL such as {DEFAULT_TELEGRAM_BASE_URL}, got {tg.base_url!r}")
     if tg.messages_per_minute < 1:
         problems.append("telegram.messages_per_minute: expected at least 1")
+    if tg.retry_minutes < 0:
+        problems.append("telegram.retry_minutes: expected 0 or more")
     if s["knowledge"].review_days < 1:
         problems.append("knowledge.review_days: expected at least 1")
     if s["privacy"].retention_days < 1:
@@ -305,8 +308,8 @@ def _check_semantics(s: dict[str, Any], problems: list[str]) -> None:
     alerts: AlertsConfig = s["alerts"]
     if alerts.messages_per_second <= 0:
         problems.append("alerts.messages_per_second: expected a number above 0")
-    if alerts.max_attempts < 1:
-        problems.append("alerts.max_attempts: expected at least 1")
+    if alerts.retry_hours <= 0:
+        problems.append("alerts.retry_hours: expected a number above 0")
     try:
         from zoneinfo import ZoneInfo
 

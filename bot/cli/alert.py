@@ -13,7 +13,9 @@ import click
 from bot.cli.common import config_option, get_config, or_exit
 from bot.core.staff import accounts as staff_core
 from bot.core.alerts import workflow
-from bot.core.alerts.model import SEVERITIES
+from bot.core.alerts.dispatch import QuietHours, clock_words, planned_start
+from bot.core.alerts.model import SENT, SEVERITIES, DeliveryStatus
+from bot.core.alerts.scheduler import quiet_hours
 from bot.core.residents.service import MUNICIPALITIES
 from bot.storage import alerts as store
 from bot.storage.db import open_database
@@ -77,9 +79,13 @@ def create(title, text, title_en, text_en, severity, municipalities, topics, exp
 @config_option
 def approve(alert_id: int, actor: str, config_path) -> None:
     """Approve a warning written by someone else (four-eyes rule)."""
+    config = get_config(config_path)
     db, member = _acting(config_path, actor)
     approved = _run(lambda: workflow.approve(db, member, alert_id))
-    click.echo(f"Warning {approved.id} is {approved.state}.")
+    quiet = quiet_hours(config.alerts)
+    start = planned_start(approved, quiet)
+    when = "it goes out now" if start is None else f"it goes out {_when_words(start, quiet)}"
+    click.echo(f"Warning {approved.id} is {approved.state}; {when}.")
 
 
 @alert.command("list")
@@ -148,12 +154,39 @@ def withdraw(alert_id: int, text: str, actor: str, config_path) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @config_option
 def status(alert_id: int, as_json: bool, config_path) -> None:
-    """Delivery progress: queued, sent, failed, blocked and the estimated time left."""
+    """Delivery progress: queued, retrying (and the next try), sent, failed, blocked, time left."""
     config = get_config(config_path)
     db = open_database(config.storage.path)
-    s = _run(lambda: workflow.status(db, alert_id, config.alerts.messages_per_second))
+    quiet = quiet_hours(config.alerts)
+    s = _run(lambda: workflow.status(db, alert_id, config.alerts.messages_per_second, quiet=quiet))
     if as_json:
         click.echo(json.dumps(s.as_dict()))
         return
-    click.echo(f"Warning {s.alert_id}: {s.state}. {s.sent} sent, {s.queued + s.sending} queued, {s.failed} failed, "
-               f"{s.blocked} blocked of {s.total} ({s.done_share:.0%}); about {s.eta_seconds:.0f} s left.")
+    click.echo(describe_status(s, quiet))
+
+
+def describe_status(s: DeliveryStatus, quiet: QuietHours) -> str:
+    """One line for staff: progress while sending, the outcome once sent, the plan before."""
+    state = s.state.replace("_", " ")
+    if not s.started:
+        if s.starts_at is not None:
+            return f"Warning {s.alert_id}: {state}, nothing sent yet; it goes out {_when_words(s.starts_at, quiet)}."
+        return f"Warning {s.alert_id}: {state}, nothing sent yet."
+    if s.state == SENT:
+        if s.all_delivered:
+            return f"Warning {s.alert_id}: sent. All {s.sent:,} messages delivered."
+        return (f"Warning {s.alert_id}: sent. {s.sent:,} of {s.total:,} delivered; {s.failed:,} failed and "
+                f"{s.blocked:,} blocked (finally, not tried again).")
+    retrying = ""
+    if s.retrying:
+        next_try = s.next_try.astimezone(quiet.zone).strftime("%H:%M:%S") if s.next_try else "soon"
+        retrying = f", {s.retrying:,} of them retrying (next try {next_try})"
+    return (f"Warning {s.alert_id}: sending. {s.sent:,} sent, {s.queued + s.sending:,} queued{retrying}, "
+            f"{s.failed:,} failed, {s.blocked:,} blocked of {s.total:,} ({s.done_share:.0%}); about {s.eta_seconds:.0f} s left.")
+
+
+def _when_words(moment: datetime, quiet: QuietHours) -> str:
+    now = datetime.now(timezone.utc)
+    if moment <= now:
+        return "now"
+    return clock_words(moment, quiet.zone, now, lang="en") + (" (after quiet hours)" if quiet.active(now) else "")

@@ -143,13 +143,15 @@ def staff_chats(db: sqlite_utils.Database) -> list[int]:
 
 # --- outbox -------------------------------------------------------------------------------------
 
-def enqueue(db: sqlite_utils.Database, alert_id: int, rows: list[tuple[int, str, str]], kind: str = "send") -> int:
-    """Queue (chat_id, lang, chat_type) rows; a row already there is left alone, so this is idempotent."""
+def enqueue(db: sqlite_utils.Database, alert_id: int, rows: list[tuple[int, str, str]], kind: str = "send",
+            priority: int = 2) -> int:
+    """Queue (chat_id, lang, chat_type) rows; a row already there is left alone, so this is idempotent.
+    `priority` orders claiming: 0 staff, 1 urgent, 2 other warnings."""
     with db.conn:
         db.conn.execute("BEGIN")
         cur = db.conn.executemany(
-            "INSERT OR IGNORE INTO outbox (alert_id, chat_id, kind, lang, chat_type) VALUES (?, ?, ?, ?, ?)",
-            [(alert_id, chat_id, kind, lang, chat_type) for chat_id, lang, chat_type in rows],
+            "INSERT OR IGNORE INTO outbox (alert_id, chat_id, kind, lang, chat_type, priority) VALUES (?, ?, ?, ?, ?, ?)",
+            [(alert_id, chat_id, kind, lang, chat_type, priority) for chat_id, lang, chat_type in rows],
         )
     return cur.rowcount
 
@@ -159,18 +161,28 @@ def recover_in_flight(db: sqlite_utils.Database) -> int:
     return db.execute("UPDATE outbox SET state = 'queued' WHERE state = 'sending'").rowcount
 
 
+def give_back(db: sqlite_utils.Database, row_ids: list[int]) -> int:
+    """Rows a stopping worker had claimed go back to the queue."""
+    return db.conn.executemany("UPDATE outbox SET state = 'queued' WHERE id = ? AND state = 'sending'",
+                               [(i,) for i in row_ids]).rowcount
+
+
+_ROW = "id, alert_id, chat_id, kind, lang, chat_type, message_id, attempts, priority, parts_sent, first_error_at"
+
+
 def claim(db: sqlite_utils.Database, now: datetime, limit: int) -> list[tuple]:
-    """Mark up to `limit` due rows as being sent and return them: (id, alert_id, chat_id, kind, lang, chat_type, message_id, attempts)."""
+    """Mark up to `limit` due rows as being sent, most urgent first, and return them as
+    (id, alert_id, chat_id, kind, lang, chat_type, message_id, attempts, priority, parts_sent, first_error_at)."""
     with db.conn:
         db.conn.execute("BEGIN IMMEDIATE")
         rows = db.conn.execute(
-            "SELECT id, alert_id, chat_id, kind, lang, chat_type, message_id, attempts FROM outbox"
-            " WHERE state = 'queued' AND (not_before IS NULL OR not_before <= ?) ORDER BY id LIMIT ?",
+            f"SELECT {_ROW} FROM outbox WHERE state = 'queued' AND (not_before IS NULL OR not_before <= ?)"
+            " ORDER BY priority, id LIMIT ?",
             (_iso(now), limit),
         ).fetchall()
         if rows:
             db.conn.executemany("UPDATE outbox SET state = 'sending' WHERE id = ?", [(r[0],) for r in rows])
-    return rows
+    return [(*r[:10], _dt(r[10])) for r in rows]
 
 
 def mark_sent(db: sqlite_utils.Database, row_id: int, message_id: int | None, now: datetime) -> None:
@@ -178,14 +190,35 @@ def mark_sent(db: sqlite_utils.Database, row_id: int, message_id: int | None, no
                " last_error = NULL WHERE id = ?", (message_id, _iso(now), row_id))
 
 
-def mark_retry(db: sqlite_utils.Database, row_id: int, error: str, not_before: datetime, count_attempt: bool = True) -> None:
-    db.execute(f"UPDATE outbox SET state = 'queued', last_error = ?, not_before = ?{', attempts = attempts + 1' if count_attempt else ''}"
-               " WHERE id = ?", (error[:300], _iso(not_before), row_id))
+def mark_part_sent(db: sqlite_utils.Database, row_id: int, parts: int, message_id: int | None) -> None:
+    """A message of several (a long digest) went out: a retry starts after it."""
+    db.execute("UPDATE outbox SET parts_sent = ?, message_id = COALESCE(?, message_id) WHERE id = ?", (parts, message_id, row_id))
+
+
+def mark_retry(db: sqlite_utils.Database, row_id: int, error: str, not_before: datetime, count_attempt: bool = True,
+               now: datetime | None = None) -> None:
+    """Back to the queue until `not_before`; with `now`, the first error's time is kept for the deadline."""
+    db.execute(f"UPDATE outbox SET state = 'queued', last_error = ?, not_before = ?{', attempts = attempts + 1' if count_attempt else ''},"
+               " first_error_at = COALESCE(first_error_at, ?) WHERE id = ?", (error[:300], _iso(not_before), _iso(now), row_id))
 
 
 def mark_final(db: sqlite_utils.Database, row_id: int, state: str, error: str) -> None:
     """`state` is 'failed' or 'blocked'; the row is not tried again."""
     db.execute("UPDATE outbox SET state = ?, last_error = ?, attempts = attempts + 1 WHERE id = ?", (state, error[:300], row_id))
+
+
+def received(db: sqlite_utils.Database, alert_id: int, chat_id: int) -> bool:
+    """Whether this chat was delivered this warning (reactions count only from them)."""
+    return db.execute("SELECT 1 FROM outbox WHERE alert_id = ? AND chat_id = ? AND kind = 'send' AND state = 'sent' LIMIT 1",
+                      (alert_id, chat_id)).fetchone() is not None
+
+
+def retrying(db: sqlite_utils.Database, alert_id: int, kind: str = "send") -> tuple[int, datetime | None]:
+    """Rows waiting to be tried again after a network error or 5xx, and the earliest next try."""
+    count, next_try = db.execute(
+        "SELECT COUNT(*), MIN(not_before) FROM outbox WHERE alert_id = ? AND kind = ? AND state = 'queued'"
+        " AND first_error_at IS NOT NULL", (alert_id, kind)).fetchone()
+    return count, _dt(next_try)
 
 
 def counts(db: sqlite_utils.Database, alert_id: int, kind: str = "send") -> dict[str, int]:

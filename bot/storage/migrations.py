@@ -208,6 +208,16 @@ def _003_sessions(db: sqlite_utils.Database) -> None:
     )""")
 
 
+def _005_outbox_delivery(db: sqlite_utils.Database) -> None:
+    # Delivery that survives long outages: rows are claimed urgent first, a row that meets network
+    # errors keeps trying until `first_error_at` + alerts.retry_hours, and a digest sent in several
+    # messages remembers how many went out, so a retry does not repeat them.
+    db.execute("ALTER TABLE outbox ADD COLUMN priority INTEGER NOT NULL DEFAULT 2")
+    db.execute("ALTER TABLE outbox ADD COLUMN first_error_at TEXT")
+    db.execute("ALTER TABLE outbox ADD COLUMN parts_sent INTEGER NOT NULL DEFAULT 0")
+    db.execute("UPDATE outbox SET priority = 1 WHERE alert_id IN (SELECT id FROM alerts WHERE severity = 'urgent')")
+    db.execute("CREATE INDEX outbox_claim ON outbox(state, priority, id)")
+
 def _008_taught_questions(db: sqlite_utils.Database) -> None:
     # Questions staff taught the bot (linked to a topic, or marked not about fraud). They are content:
     # kept apart from the question log and its retention, with no link to who asked – only the staff
@@ -268,6 +278,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[sqlite_utils.Database], None]]] = [
     (2, "staff accounts, audit log, warnings, delivery outbox, reactions", _002_staff_and_warnings),
     (3, "guided sessions: live state, anonymous results, follow-up refreshers", _003_sessions),
     (4, "staff web sessions, phrase suggestions from unanswered questions", _004_web_sessions),
+    (5, "outbox: priority, retry deadline, parts of a digest sent", _005_outbox_delivery),
     (6, "facilitator codes for guided sessions that count in the statistics", _006_facilitator_codes),
     (7, "withdrawals as drafts; delivery and reaction counts kept when a resident is erased", _007_withdrawals_and_kept_counts),
     (8, "questions staff taught the answer model", _008_taught_questions),

@@ -1,12 +1,15 @@
-"""Delivers outbox rows over Telegram: warnings, test copies, digests and edits of sent messages."""
+"""Delivers outbox rows over Telegram: warnings, test copies, digests and edits of sent messages.
+
+Everything goes through `outgoing` with the row's priority; the paced path waits out 429s itself,
+and network errors come back here as `delivery.Transient` for the outbox's own, durable retries.
+"""
 
 from __future__ import annotations
 
 from html import escape
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
 from bot.core.alerts import delivery
 from bot.core.alerts.dispatch import CHANNEL_CHAT, digest_alerts
@@ -15,17 +18,40 @@ from bot.core.alerts.text import alert_text, words
 from bot.storage import alerts as store
 from bot.storage import residents as resident_store
 from bot.storage.db import AsyncDatabase
+from bot.telegram import outgoing
+from bot.telegram.pacing import INTERACTIVE, NORMAL, URGENT, Pace, retry_after_seconds
+from bot.telegram.render import MAX_MESSAGE
 
 REACTION = "ar"  # callback prefix: ar:<alert id>:got|thx
+_PACES = {delivery.PRIORITY_STAFF: Pace(INTERACTIVE, retry_seconds=0), delivery.PRIORITY_URGENT: Pace(URGENT, retry_seconds=0),
+          delivery.PRIORITY_NORMAL: Pace(NORMAL, retry_seconds=0)}
 
 
 def render_alert(alert: Alert, lang: str, marker: str = "") -> str:
+    """A warning as Telegram HTML; always one message (titles and texts are limited in length)."""
     text = alert_text(alert, lang, marker=marker)
-    lines = []
-    if text.marker:
-        lines += [f"<b>{escape(text.marker)}</b>", ""]
-    lines += [f"<b>{escape(text.heading)}</b>", "", escape(text.body), "", f"<i>{escape(text.where)}</i>", escape(text.footer)]
-    return "\n".join(lines)[:4096]
+    head = [f"<b>{escape(text.marker)}</b>", ""] if text.marker else []
+    head.append(f"<b>{escape(text.heading)}</b>")
+    tail = [f"<i>{escape(text.where)}</i>", escape(text.footer)]
+    body = text.body
+    while True:
+        html = "\n".join([*head, "", escape(body), "", *tail])
+        if len(html) <= MAX_MESSAGE:
+            return html
+        body = body[: len(body) - (len(html) - MAX_MESSAGE) - 1].rstrip() + "…"  # cut the plain text, never the HTML
+
+
+def digest_messages(week: str, alerts: list[Alert], lang: str) -> list[str]:
+    """A week's warnings as as few messages as fit, each ending after a whole warning: a digest is
+    never cut mid-sentence or inside an HTML tag, and nothing is dropped."""
+    blocks = [f"<b>{escape(words(lang)['digest'])} ({escape(week)})</b>"] + [render_alert(a, lang) for a in alerts]
+    messages: list[str] = []
+    for block in blocks:
+        if messages and len(messages[-1]) + 2 + len(block) <= MAX_MESSAGE:
+            messages[-1] += "\n\n" + block
+        else:
+            messages.append(block)
+    return messages
 
 
 def reaction_keyboard(alert_id: int, lang: str) -> InlineKeyboardMarkup:
@@ -59,31 +85,28 @@ class TelegramAlertSender:
     async def deliver(self, row: delivery.OutboxRow) -> int | None:
         try:
             return await self._deliver(row)
-        except RetryAfter as exc:
-            ra = exc.retry_after
-            raise delivery.RetryAfter(ra.total_seconds() if hasattr(ra, "total_seconds") else float(ra)) from exc
+        except RetryAfter as exc:  # only if the paced path ever gives one back
+            raise delivery.RetryAfter(retry_after_seconds(exc)) from exc
         except Forbidden as exc:
             raise delivery.Blocked(str(exc)) from exc
         except BadRequest as exc:
             message = str(exc).lower()
-            if "not modified" in message:
-                return row.message_id
             if "chat not found" in message or "user is deactivated" in message:
                 raise delivery.Blocked(str(exc)) from exc
             raise delivery.Permanent(str(exc)) from exc
-        except (TimedOut, NetworkError) as exc:
+        except NetworkError as exc:  # includes TimedOut and 5xx
             raise delivery.Transient(str(exc)) from exc
 
     async def _deliver(self, row: delivery.OutboxRow) -> int | None:
         alert = await self._alert(row.alert_id, fresh=row.kind == "edit")
         chat = self.channel_id if row.chat_id == CHANNEL_CHAT else row.chat_id
+        pace = _PACES.get(row.priority, _PACES[delivery.PRIORITY_NORMAL])
         if row.kind == "send":
             buttons = None if row.chat_id == CHANNEL_CHAT else reaction_keyboard(alert.id, row.lang)
-            message = await self.bot.send_message(chat, render_alert(alert, row.lang), parse_mode=ParseMode.HTML,
-                                                   reply_markup=buttons, disable_web_page_preview=True)
+            (message,) = await outgoing.send(self.bot, chat, [render_alert(alert, row.lang)], buttons, pace=pace)
             return message.message_id
         if row.kind.startswith("test:"):
-            message = await self.bot.send_message(chat, render_alert(alert, row.lang, "test"), parse_mode=ParseMode.HTML)
+            (message,) = await outgoing.send(self.bot, chat, [render_alert(alert, row.lang, "test")], pace=pace)
             return message.message_id
         if row.kind == "edit":
             sent = await self.db.run(store.sent_messages, row.alert_id)
@@ -91,19 +114,26 @@ class TelegramAlertSender:
             if message_id is None:
                 raise delivery.Permanent("no delivered message to edit")
             corrected = await self.db.run(store.has_correction, alert.id)
-            await self.bot.edit_message_text(render_alert(alert, row.lang, "corrected" if corrected else "withdrawn"),
-                                             chat_id=chat, message_id=message_id, parse_mode=ParseMode.HTML)
+            await outgoing.edit(self.bot, chat, message_id, render_alert(alert, row.lang, "corrected" if corrected else "withdrawn"),
+                                pace=pace)
             return message_id
         if row.kind.startswith("digest:"):
-            subscription = await self.db.run(resident_store.get_subscription, row.chat_id)
-            if subscription is None:
-                raise delivery.Permanent("no longer subscribed")
-            week = row.kind.split(":", 1)[1]
-            alerts = await self.db.run(digest_alerts, week, self.zone, subscription.municipality, subscription.topics)
-            if not alerts:
-                raise delivery.Permanent("nothing to send this week")
-            parts = [f"<b>{escape(words(row.lang)['digest'])} ({escape(week)})</b>"]
-            parts += [render_alert(a, row.lang) for a in alerts]
-            message = await self.bot.send_message(chat, "\n\n".join(parts)[:4096], parse_mode=ParseMode.HTML)
-            return message.message_id
+            return await self._digest(row, chat, pace)
         raise delivery.Permanent(f"unknown outbox kind {row.kind!r}")
+
+    async def _digest(self, row: delivery.OutboxRow, chat: int | str, pace: Pace) -> int | None:
+        subscription = await self.db.run(resident_store.get_subscription, row.chat_id)
+        if subscription is None or not subscription.active:
+            raise delivery.Permanent("no longer subscribed")
+        week = row.kind.split(":", 1)[1]
+        alerts = await self.db.run(digest_alerts, week, self.zone, subscription.municipality, subscription.topics)
+        if not alerts:
+            raise delivery.Permanent("nothing to send this week")
+        message_id = row.message_id
+        parts = digest_messages(week, alerts, row.lang)
+        for number, text in enumerate(parts[row.parts_sent:], start=row.parts_sent + 1):
+            (message,) = await outgoing.send(self.bot, chat, [text], pace=pace)
+            message_id = message.message_id
+            if number < len(parts):  # remembered, so a retry after an error goes on from the next part
+                await self.db.run(store.mark_part_sent, row.id, number, message_id)
+        return message_id

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from telegram.ext import CallbackContext, ExtBot
@@ -14,10 +16,29 @@ from bot.services import Services
 AWAIT_QUESTION, AWAIT_CHECK, AWAIT_REPORT = "question", "check", "report"
 
 
+ANSWERS_REMEMBERED = 20  # per chat, so an edited question can edit its answer
+
+
+@dataclass
+class Answered:
+    """What the bot replied to one question (or checked message), so an edit of it edits the reply."""
+
+    kind: str  # AWAIT_QUESTION or AWAIT_CHECK
+    reply_ids: list[int] = field(default_factory=list)
+    done: asyncio.Event = field(default_factory=asyncio.Event)
+
+
 @dataclass
 class ChatData:
     awaiting: str = AWAIT_QUESTION
     alert_draft: dict | None = None  # a staff member writing a warning with /ny_varning
+    answered: OrderedDict[int, Answered] = field(default_factory=OrderedDict)  # by the question's message id
+
+    def remember(self, message_id: int, answer: Answered) -> None:
+        self.answered[message_id] = answer
+        self.answered.move_to_end(message_id)
+        while len(self.answered) > ANSWERS_REMEMBERED:
+            self.answered.popitem(last=False)
 
 
 @dataclass

@@ -1,34 +1,58 @@
 """Telegram handlers: each converts an update into a core call and the core's reply into messages.
 
 Handlers never build SQL or match text themselves; they go through `BotData.services` and
-`BotData.residents`.
+`BotData.residents`, and send only through `bot.telegram.outgoing`.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
+from dataclasses import dataclass
 from html import escape
 
-from telegram import InlineKeyboardMarkup, Message, Update
-from telegram.constants import ChatMemberStatus, ChatType, ParseMode
+from telegram import InlineKeyboardMarkup, Message, MessageEntity, Update
+from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
+from telegram.ext import filters
 
 from bot.core.answering.assistant import Asker
-from bot.core.knowledge.taxonomy import CATEGORIES
 from bot.core.matching.matcher import ANSWER, CLARIFY
-from bot.core.residents.privacy import privacy_notice
 from bot.core.residents.rate_limit import LIMITED, QUIET
-from bot.core.answering.reply import compose_topic
-from bot.core.residents.service import OTHER
 from bot.telegram import keyboards as kbd
-from bot.telegram.context import AWAIT_CHECK, AWAIT_QUESTION, AWAIT_REPORT, Context
-from bot.telegram.render import bold, plain_messages, view_to_messages
+from bot.telegram import outgoing
+from bot.telegram.buttons import place, resident_lang, settings_view, welcome_html
+from bot.telegram.context import AWAIT_CHECK, AWAIT_QUESTION, AWAIT_REPORT, Answered, Context
+from bot.telegram.render import bold, plain_messages, split_lines, view_to_messages
 from bot.telegram.texts import t
 
 log = logging.getLogger(__name__)
 _URL = re.compile(r"(https?://|www\.)\S+|\b[\w-]+\.(se|com|net|org|nu|top|xyz|info|online|site|shop|link)\b/?", re.I)
 LONG_PASTE = 280  # characters; longer texts are treated as a pasted message to check
+EDIT_WAIT_SECONDS = 30.0  # an edit that arrives while its question is still being answered waits this long
+
+
+@dataclass(frozen=True)
+class Reply:
+    """Messages to send (escaped HTML, each under Telegram's limit); the keyboard goes with the last."""
+
+    texts: list[str]
+    markup: InlineKeyboardMarkup | None = None
+
+
+class MentionsThisBot(filters.MessageFilter):
+    """A group message that names this bot (@username, or a mention of its account), not any @mention."""
+
+    def filter(self, message: Message) -> bool:
+        bot = message.get_bot()
+        me = f"@{bot.username}".lower() if bot.username else None
+        for entity, text in message.parse_entities([MessageEntity.MENTION, MessageEntity.TEXT_MENTION]).items():
+            if entity.type == MessageEntity.MENTION and me and text.lower() == me:
+                return True
+            if entity.type == MessageEntity.TEXT_MENTION and entity.user and entity.user.id == bot.id:
+                return True
+        return False
 
 
 def lang_of(update: Update, stored: str | None = None) -> str:
@@ -39,113 +63,104 @@ def lang_of(update: Update, stored: str | None = None) -> str:
     return "en" if code.lower().startswith("en") else "sv"
 
 
-async def send(message_target: Message, texts: list[str], markup: InlineKeyboardMarkup | None = None) -> None:
-    """Send already-escaped HTML messages; the keyboard goes with the last one."""
-    for i, text in enumerate(texts):
-        await message_target.reply_text(
-            text, parse_mode=ParseMode.HTML, reply_markup=markup if i == len(texts) - 1 else None,
-            do_quote=False, disable_web_page_preview=True,
-        )
-
-
-async def _resident_lang(update: Update, context: Context) -> str:
-    resident = await context.bot_data.residents.get(update.effective_chat.id)
-    return lang_of(update, resident.lang if resident else None)
+async def reply(update: Update, context: Context, texts: list[str] | str, markup: InlineKeyboardMarkup | None = None) -> list[Message]:
+    """Send a reply into the chat the update came from."""
+    return await outgoing.send(context.bot, update.effective_chat.id, texts, markup)
 
 
 # --- commands -----------------------------------------------------------------------------------
 
 async def start(update: Update, context: Context) -> None:
-    """Greets the resident, explains privacy and asks for their municipality."""
+    """Greets the resident, explains privacy and asks for their municipality, in one message."""
     lang = lang_of(update)
     chat_id = update.effective_chat.id
-    await context.bot_data.residents.ensure(chat_id, lang)
     context.chat_data.awaiting = AWAIT_QUESTION
-    retention = context.bot_data.services.config.privacy.retention_days
-    lines = [escape(t(lang, "greeting")), "", escape(t(lang, "can_do")), "", bold(t(lang, "privacy_title"))]
-    lines += [escape(p) for p in privacy_notice(lang, retention)]
-    await send(update.effective_message, ["\n".join(lines)])
+    welcome = welcome_html(lang, context.bot_data.services.config.privacy.retention_days)
     if update.effective_chat.type == ChatType.PRIVATE:
-        await send(update.effective_message, plain_messages(t(lang, "ask_municipality")), kbd.municipality_keyboard(lang))
+        question = escape(t(lang, "ask_municipality"))
+        await reply(update, context, [f"{welcome}\n\n{question}"], kbd.municipality_keyboard(lang, kbd.WELCOME))
     else:
-        await send(update.effective_message, plain_messages(t(lang, "group_hint")))
+        await reply(update, context, [f"{welcome}\n\n{escape(t(lang, 'group_hint'))}"])
+    await context.bot_data.residents.ensure(chat_id, lang)  # after the reply: it must not wait on the database
 
 
 async def help_command(update: Update, context: Context) -> None:
     """Lists what the bot can do."""
-    lang = await _resident_lang(update, context)
-    await send(update.effective_message, plain_messages(t(lang, "help")))
+    lang = await resident_lang(update, context)
+    await reply(update, context, plain_messages(t(lang, "help")))
+
+
+async def unknown_command(update: Update, context: Context) -> None:
+    """A command the bot does not have, in a private chat: the help text."""
+    await help_command(update, context)
 
 
 async def topics_command(update: Update, context: Context) -> None:
     """Shows topic categories to browse."""
-    lang = await _resident_lang(update, context)
-    await send(update.effective_message, plain_messages(t(lang, "choose_category")), kbd.category_keyboard(lang))
+    lang = await resident_lang(update, context)
+    await reply(update, context, plain_messages(t(lang, "choose_category")), kbd.category_keyboard(lang))
 
 
 async def check_command(update: Update, context: Context) -> None:
     """Checks the text after /kolla, or asks for the message to check."""
-    lang = await _resident_lang(update, context)
+    lang = await resident_lang(update, context)
     text = " ".join(context.args or []).strip()
     if text:
-        await _reply_check(update, context, text, lang)
+        await _answer(update, context, AWAIT_CHECK, text, lang)
         return
     context.chat_data.awaiting = AWAIT_CHECK
-    await send(update.effective_message, plain_messages(t(lang, "check_prompt")))
+    await reply(update, context, plain_messages(t(lang, "check_prompt")))
 
 
 async def warnings_command(update: Update, context: Context) -> None:
     """Lists the current public warnings for the resident's municipality."""
-    lang = await _resident_lang(update, context)
+    lang = await resident_lang(update, context)
     resident = await context.bot_data.residents.get(update.effective_chat.id)
     provider = context.bot_data.extras.get("current_warnings")
     warnings = await provider(resident.municipality if resident else None, lang) if provider else []
     if not warnings:
-        await send(update.effective_message, plain_messages(t(lang, "no_warnings")))
+        await reply(update, context, plain_messages(t(lang, "no_warnings")))
         return
     lines = [bold(t(lang, "warnings_title")), ""]
     for title, body in warnings[:5]:
         lines += [bold(title), escape(body), ""]
-    await send(update.effective_message, plain_messages_from_lines(lines))
-
-
-def plain_messages_from_lines(lines: list[str]) -> list[str]:
-    from bot.telegram.render import split_lines
-
-    return split_lines(lines)
+    await reply(update, context, split_lines(lines))
 
 
 async def subscribe_command(update: Update, context: Context) -> None:
     """Asks for consent to warnings (and the municipality first if unknown)."""
-    lang = await _resident_lang(update, context)
+    lang = await resident_lang(update, context)
     resident = await context.bot_data.residents.ensure(update.effective_chat.id, lang)
     if not resident.municipality:
-        await send(update.effective_message, plain_messages(t(lang, "ask_municipality")), kbd.municipality_keyboard(lang))
+        await reply(update, context, plain_messages(t(lang, "ask_municipality")), kbd.municipality_keyboard(lang))
         return
-    await send(update.effective_message, plain_messages(t(lang, "offer_subscribe", municipality=_place(resident.municipality, lang))), kbd.consent_keyboard(lang))
+    offer = t(lang, "offer_subscribe", municipality=place(resident.municipality, lang))
+    await reply(update, context, plain_messages(offer), kbd.consent_keyboard(lang))
 
 
 async def settings_command(update: Update, context: Context) -> None:
     """Shows the resident's settings with buttons to change them."""
-    await _show_settings(update, context, update.effective_message)
+    lang = await resident_lang(update, context)
+    text, markup = await settings_view(update, context, lang)
+    await reply(update, context, [text], markup)
 
 
 async def unsubscribe_command(update: Update, context: Context) -> None:
     """Stops warnings for this chat."""
-    lang = await _resident_lang(update, context)
+    lang = await resident_lang(update, context)
     removed = await context.bot_data.residents.unsubscribe(update.effective_chat.id)
-    await send(update.effective_message, plain_messages(t(lang, "unsubscribed" if removed else "not_subscribed_yet")))
+    await reply(update, context, plain_messages(t(lang, "unsubscribed" if removed else "not_subscribed_yet")))
 
 
 async def erase_command(update: Update, context: Context) -> None:
     """Asks for confirmation before erasing everything about the resident."""
-    lang = await _resident_lang(update, context)
-    await send(update.effective_message, plain_messages(t(lang, "erase_confirm")), kbd.erase_keyboard(lang))
+    lang = await resident_lang(update, context)
+    await reply(update, context, plain_messages(t(lang, "erase_confirm")), kbd.erase_keyboard(lang))
 
 
 async def report_command(update: Update, context: Context) -> None:
     """Explains how to report and invites the resident to pass on what they received."""
-    lang = await _resident_lang(update, context)
+    lang = await resident_lang(update, context)
     kb = context.bot_data.services.store.kb
     report = kb.topics.get("report-fraud")
     lines = [bold(t(lang, "report_intro"))]
@@ -153,22 +168,19 @@ async def report_command(update: Update, context: Context) -> None:
         lines += [f"• {escape(step)}" for step in report.text(lang).what_to_do]
     lines += ["", *[escape(line) for line in kb.contacts.text(lang).footer], "", escape(t(lang, "report_prompt"))]
     context.chat_data.awaiting = AWAIT_REPORT
-    await send(update.effective_message, plain_messages_from_lines(lines))
+    await reply(update, context, split_lines(lines))
 
 
 # --- free text ----------------------------------------------------------------------------------
 
 async def text_message(update: Update, context: Context) -> None:
     """Answers a question, checks a pasted message or stores a report, depending on what was asked for."""
-    message = update.effective_message
-    text = (message.text or message.caption or "").strip()
-    if update.effective_chat.type != ChatType.PRIVATE:
-        text = _strip_mention(text, context.bot.username)
+    text = _text_of(update, context)
     if not await _within_limit(update, context):
         return
-    lang = await _resident_lang(update, context)
+    lang = await resident_lang(update, context)
     if not text:
-        await send(message, plain_messages(t(lang, "empty")))
+        await reply(update, context, plain_messages(t(lang, "empty")))
         return
     if context.chat_data.alert_draft is not None and update.effective_chat.type == ChatType.PRIVATE:
         from bot.telegram.staff_handlers import draft_text
@@ -180,9 +192,38 @@ async def text_message(update: Update, context: Context) -> None:
     if awaiting == AWAIT_REPORT:
         await _store_report(update, context, text, lang)
     elif awaiting == AWAIT_CHECK or _looks_pasted(text):
-        await _reply_check(update, context, text, lang)
+        await _answer(update, context, AWAIT_CHECK, text, lang)
     else:
-        await _reply_question(update, context, text, lang)
+        await _answer(update, context, AWAIT_QUESTION, text, lang)
+
+
+async def edited_message(update: Update, context: Context) -> None:
+    """An edited question edits the earlier answer instead of answering twice."""
+    message = update.edited_message
+    earlier = context.chat_data.answered.get(message.message_id)
+    if earlier is None:
+        return  # not a question we answered (a command, a report, or too long ago): nothing to redo
+    try:
+        await asyncio.wait_for(earlier.done.wait(), EDIT_WAIT_SECONDS)
+    except TimeoutError:
+        return
+    text = _text_of(update, context)
+    if not text or not earlier.reply_ids:
+        return
+    lang = await resident_lang(update, context)
+    answer = await (_reply_check if earlier.kind == AWAIT_CHECK else _reply_question)(update, context, text, lang)
+    chat_id = update.effective_chat.id
+    kept: list[int] = []
+    for i, part in enumerate(answer.texts):
+        markup = answer.markup if i == len(answer.texts) - 1 else None
+        if i < len(earlier.reply_ids):
+            await outgoing.replace(context.bot, chat_id, earlier.reply_ids[i], part, markup)
+            kept.append(earlier.reply_ids[i])
+        else:
+            kept += [m.message_id for m in await outgoing.send(context.bot, chat_id, [part], markup)]
+    for extra in earlier.reply_ids[len(answer.texts):]:
+        await outgoing.delete(context.bot, chat_id, extra)
+    earlier.reply_ids = kept
 
 
 async def non_text_message(update: Update, context: Context) -> None:
@@ -192,11 +233,25 @@ async def non_text_message(update: Update, context: Context) -> None:
     if update.effective_message.caption:
         await text_message(update, context)
         return
-    lang = await _resident_lang(update, context)
-    await send(update.effective_message, plain_messages(t(lang, "not_text")))
+    lang = await resident_lang(update, context)
+    await reply(update, context, plain_messages(t(lang, "not_text")))
 
 
-async def _reply_question(update: Update, context: Context, text: str, lang: str) -> None:
+async def _answer(update: Update, context: Context, kind: str, text: str, lang: str) -> None:
+    """Reply to a question or a message to check, remembering the reply so an edit can redo it."""
+    answered = Answered(kind)
+    question_id = update.effective_message.message_id
+    context.chat_data.remember(question_id, answered)
+    try:
+        answer = await (_reply_check if kind == AWAIT_CHECK else _reply_question)(update, context, text, lang)
+        sent = await reply(update, context, answer.texts, answer.markup)
+        answered.reply_ids = [m.message_id for m in sent]
+    finally:
+        answered.done.set()
+
+
+async def _reply_question(update: Update, context: Context, text: str, lang: str) -> Reply:
+    """The answer to a resident's question, with its buttons."""
     residents = context.bot_data.residents
     chat_id = update.effective_chat.id
     resident = await residents.get(chat_id)
@@ -209,13 +264,14 @@ async def _reply_question(update: Update, context: Context, text: str, lang: str
         markup = kbd.choices_keyboard(view.choices, view.lang, none_button=True)
     else:
         markup = None
-    await send(update.effective_message, view_to_messages(view), markup)
+    return Reply(view_to_messages(view), markup)
 
 
-async def _reply_check(update: Update, context: Context, text: str, lang: str) -> None:
+async def _reply_check(update: Update, context: Context, text: str, lang: str) -> Reply:
+    """What a pasted message looks like, with the topics it resembles."""
     result, view = await context.bot_data.services.assistant.check(text, lang)
     markup = kbd.choices_keyboard(view.choices, view.lang, none_button=False) if view.choices else None
-    await send(update.effective_message, view_to_messages(view), markup)
+    return Reply(view_to_messages(view), markup)
 
 
 async def _store_report(update: Update, context: Context, text: str, lang: str) -> None:
@@ -226,144 +282,7 @@ async def _store_report(update: Update, context: Context, text: str, lang: str) 
     if topic:
         lines.append(escape(t(lang, "report_looks_like", title=topic.text(lang).title)))
     lines.append(bold(t(lang, "report_not_police")))
-    await send(update.effective_message, plain_messages_from_lines(lines))
-
-
-# --- buttons ------------------------------------------------------------------------------------
-
-async def button(update: Update, context: Context) -> None:
-    """Handles every inline button: topics, feedback, municipality, consent, settings, erasure."""
-    query = update.callback_query
-    parts = kbd.unpack(query.data)
-    lang = await _resident_lang(update, context)
-    chat_id = update.effective_chat.id
-    residents = context.bot_data.residents
-    kb = context.bot_data.services.store.kb
-    kind = parts[0]
-    message = query.message
-    if kind == kbd.FEEDBACK and len(parts) == 3:
-        await residents.feedback(chat_id, parts[1] if parts[1] in kb.topics else None, parts[2] == "1")
-    await query.answer(t(lang, "thanks_feedback") if kind == kbd.FEEDBACK else None)
-    if kind in (kbd.TOPIC, kbd.HAPPENED) and len(parts) == 2 and parts[1] in kb.topics:
-        view = compose_topic(kb, parts[1], lang, happened=kind == kbd.HAPPENED)
-        markup = kbd.answer_keyboard(kb, parts[1], lang, view.choices) if kind == kbd.TOPIC else None
-        await send(message, view_to_messages(view), markup)
-    elif kind == kbd.NONE:
-        await send(message, plain_messages(t(lang, "none_reply")))
-    elif kind == kbd.CATEGORY and len(parts) == 2 and parts[1] in CATEGORIES:
-        choices = tuple((tp.id, tp.text(lang).title) for tp in kb.by_category().get(parts[1], []))
-        await send(message, plain_messages(t(lang, "choose_topic")), kbd.choices_keyboard(choices, lang, none_button=False))
-    elif kind == kbd.MUNICIPALITY and len(parts) == 2:
-        await _choose_municipality(update, context, parts[1], lang)
-    elif kind == kbd.CONSENT and len(parts) == 2:
-        await _consent(update, context, parts[1] == "yes", lang)
-    elif kind == kbd.SETTING:
-        await _change_setting(update, context, parts[1:], lang)
-    elif kind == kbd.TOGGLE and len(parts) == 2:
-        await _toggle_topics(update, context, parts[1], lang)
-    elif kind == kbd.ERASE and len(parts) == 2:
-        await _drop_keyboard(query)
-        if parts[1] == "yes":
-            await residents.erase(chat_id)
-            context.chat_data.awaiting = AWAIT_QUESTION
-            await send(message, plain_messages(t(lang, "erased")))
-        else:
-            await send(message, plain_messages(t(lang, "erase_cancelled")))
-    else:
-        extra = context.bot_data.extras.get("buttons", {}).get(kind)
-        if extra:
-            await extra(update, context, parts)
-
-
-async def _choose_municipality(update: Update, context: Context, municipality: str, lang: str) -> None:
-    residents = context.bot_data.residents
-    chat_id = update.effective_chat.id
-    await residents.ensure(chat_id, lang)
-    try:
-        await residents.set_municipality(chat_id, municipality)
-    except ValueError:
-        return
-    await _drop_keyboard(update.callback_query)
-    place = _place(municipality, lang)
-    await send(update.callback_query.message, plain_messages(t(lang, "municipality_set", municipality=place)))
-    subscription = await residents.subscription(chat_id)
-    if subscription is None:
-        await send(update.callback_query.message, plain_messages(t(lang, "offer_subscribe", municipality=place)), kbd.consent_keyboard(lang))
-
-
-async def _consent(update: Update, context: Context, yes: bool, lang: str) -> None:
-    await _drop_keyboard(update.callback_query)
-    message = update.callback_query.message
-    if not yes:
-        await send(message, plain_messages(t(lang, "not_subscribed")))
-        return
-    subscription = await context.bot_data.residents.subscribe(update.effective_chat.id, lang, update.effective_chat.type)
-    await send(message, plain_messages(t(lang, "subscribed", municipality=_place(subscription.municipality, lang))))
-
-
-async def _change_setting(update: Update, context: Context, args: list[str], lang: str) -> None:
-    residents = context.bot_data.residents
-    chat_id = update.effective_chat.id
-    message = update.callback_query.message
-    if args[:1] == ["municipality"]:
-        await send(message, plain_messages(t(lang, "ask_municipality")), kbd.municipality_keyboard(lang))
-    elif args[:1] == ["lang"] and len(args) == 2 and args[1] in ("sv", "en"):
-        await residents.ensure(chat_id, lang)
-        await residents.set_language(chat_id, args[1])
-        await send(message, plain_messages(t(args[1], "language_set")))
-        await _show_settings(update, context, message)
-    elif args[:1] == ["delivery"] and len(args) == 2 and args[1] in ("immediate", "digest"):
-        await residents.set_delivery(chat_id, args[1])
-        await send(message, plain_messages(t(lang, "saved")))
-        await _show_settings(update, context, message)
-    elif args[:1] == ["topics"]:
-        subscription = await residents.subscription(chat_id)
-        chosen = _chosen_categories(context, subscription.topics if subscription else ())
-        await send(message, plain_messages(t(lang, "topics_prompt")), kbd.topics_keyboard(lang, chosen))
-
-
-async def _toggle_topics(update: Update, context: Context, category: str, lang: str) -> None:
-    residents = context.bot_data.residents
-    chat_id = update.effective_chat.id
-    subscription = await residents.subscription(chat_id)
-    if subscription is None:
-        return
-    by_category = {c: [tp.id for tp in tps] for c, tps in context.bot_data.services.store.kb.by_category().items()}
-    topics = set(subscription.topics)
-    if category == "all":
-        topics = set()
-    elif category in by_category:
-        ids = set(by_category[category])
-        topics = topics - ids if ids <= topics else topics | ids
-    await residents.set_topics(chat_id, tuple(sorted(topics)))
-    chosen = _chosen_categories(context, tuple(topics))
-    try:
-        await update.callback_query.edit_message_reply_markup(kbd.topics_keyboard(lang, chosen))
-    except TelegramError as exc:  # "message is not modified" and the like: nothing to fix for the resident
-        log.debug("could not update the topics keyboard: %s", type(exc).__name__)
-
-
-def _chosen_categories(context: Context, topics: tuple[str, ...]) -> tuple[str, ...]:
-    groups = context.bot_data.services.store.kb.by_category()
-    return tuple(c for c, tps in groups.items() if tps and {tp.id for tp in tps} <= set(topics))
-
-
-async def _show_settings(update: Update, context: Context, message: Message) -> None:
-    residents = context.bot_data.residents
-    chat_id = update.effective_chat.id
-    resident = await residents.get(chat_id)
-    lang = lang_of(update, resident.lang if resident else None)
-    subscription = await residents.subscription(chat_id)
-    if subscription and subscription.active:
-        mode = t(lang, f"settings_{subscription.delivery}")
-        chosen = _chosen_categories(context, subscription.topics)
-        topics = ", ".join(CATEGORIES[c][lang] for c in chosen) if chosen else t(lang, "settings_topics_all")
-        sub_text = f"{mode}; {topics}"
-    else:
-        sub_text = t(lang, "settings_none")
-    municipality = _place(resident.municipality, lang) if resident and resident.municipality else "–"
-    text = t(lang, "settings", municipality=municipality, subscription=sub_text)
-    await send(message, plain_messages(text), kbd.settings_keyboard(lang, bool(subscription and subscription.active)))
+    await reply(update, context, split_lines(lines))
 
 
 # --- membership and errors ----------------------------------------------------------------------
@@ -376,40 +295,41 @@ async def chat_member(update: Update, context: Context) -> None:
 
 
 async def on_error(update: object, context: Context) -> None:
-    """Logs Telegram and handler errors without message text or chat ids."""
+    """Logs Telegram and handler errors without message text or chat ids; the resident hears something went wrong."""
     error = context.error
     update_id = getattr(update, "update_id", None)
     if isinstance(error, TelegramError):
         log.warning("Telegram error %s: %s (update %s)", type(error).__name__, _safe(str(error)), update_id)
     else:
         log.error("handler failed on update %s: %s", update_id, type(error).__name__, exc_info=(type(error), error, error.__traceback__))
-    if isinstance(update, Update) and update.effective_message and update.effective_chat and update.effective_chat.type == ChatType.PRIVATE:
+    if not isinstance(update, Update):
+        return
+    lang = lang_of(update)
+    if update.callback_query is not None:
+        await outgoing.answer(update.callback_query, t(lang, "something_wrong"))
+    elif update.effective_message and update.effective_chat and update.effective_chat.type == ChatType.PRIVATE:
         try:
-            lang = lang_of(update)
-            await update.effective_message.reply_text(
-                "Något gick fel hos oss. Försök igen om en stund. Händer det just nu? Ring 112."
-                if lang == "sv" else "Something went wrong on our side. Please try again shortly. Is it happening now? Call 112.",
-                do_quote=False,
-            )
+            await reply(update, context, plain_messages(t(lang, "something_wrong")))
         except TelegramError:
             pass
 
 
 # --- helpers ------------------------------------------------------------------------------------
 
+def _text_of(update: Update, context: Context) -> str:
+    message = update.effective_message
+    text = (message.text or message.caption or "").strip()
+    if update.effective_chat.type != ChatType.PRIVATE:
+        text = _strip_mention(text, context.bot.username)
+    return text
+
+
 async def _within_limit(update: Update, context: Context) -> bool:
     state = context.bot_data.limiter.check(update.effective_chat.id)
     if state == LIMITED:
-        lang = await _resident_lang(update, context)
-        await send(update.effective_message, plain_messages(t(lang, "slow_down")))
+        lang = await resident_lang(update, context)
+        await reply(update, context, plain_messages(t(lang, "slow_down")))
     return state not in (LIMITED, QUIET)
-
-
-async def _drop_keyboard(query) -> None:
-    try:
-        await query.edit_message_reply_markup(None)
-    except TelegramError:
-        pass
 
 
 def _looks_pasted(text: str) -> bool:
@@ -420,12 +340,6 @@ def _strip_mention(text: str, username: str | None) -> str:
     if username:
         text = re.sub(rf"@{re.escape(username)}\b", "", text, flags=re.I)
     return text.strip()
-
-
-def _place(municipality: str | None, lang: str) -> str:
-    if municipality in (None, OTHER):
-        return "din kommun" if lang == "sv" else "your municipality"
-    return municipality
 
 
 def _safe(text: str) -> str:

@@ -42,15 +42,27 @@ def choices_keyboard(choices: tuple[tuple[str, str], ...], lang: str, *, none_bu
     return InlineKeyboardMarkup(rows)
 
 
-def municipality_keyboard(lang: str) -> InlineKeyboardMarkup:
-    buttons = [InlineKeyboardButton(m, callback_data=pack(MUNICIPALITY, m)) for m in MUNICIPALITIES]
-    return InlineKeyboardMarkup([buttons, [InlineKeyboardButton(t(lang, "other_municipality"), callback_data=pack(MUNICIPALITY, OTHER))]])
+# What the message with municipality or consent buttons already says above the question, so the
+# next step can be written into the same message: nothing, the welcome, the chosen municipality
+# (after the welcome or alone), or the settings it came from.
+PLAIN, WELCOME, CHOSEN, WELCOME_CHOSEN, FROM_SETTINGS = "", "w", "m", "wm", "st"
+CONTEXTS = (PLAIN, WELCOME, CHOSEN, WELCOME_CHOSEN, FROM_SETTINGS)
 
 
-def consent_keyboard(lang: str) -> InlineKeyboardMarkup:
+def _with_context(*parts: str, context: str) -> str:
+    return pack(*parts, context) if context else pack(*parts)
+
+
+def municipality_keyboard(lang: str, context: str = PLAIN) -> InlineKeyboardMarkup:
+    buttons = [InlineKeyboardButton(m, callback_data=_with_context(MUNICIPALITY, m, context=context)) for m in MUNICIPALITIES]
+    other = InlineKeyboardButton(t(lang, "other_municipality"), callback_data=_with_context(MUNICIPALITY, OTHER, context=context))
+    return InlineKeyboardMarkup([buttons, [other]])
+
+
+def consent_keyboard(lang: str, context: str = PLAIN) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[
-        InlineKeyboardButton(t(lang, "yes_subscribe"), callback_data=pack(CONSENT, "yes")),
-        InlineKeyboardButton(t(lang, "no_thanks"), callback_data=pack(CONSENT, "no")),
+        InlineKeyboardButton(t(lang, "yes_subscribe"), callback_data=_with_context(CONSENT, "yes", context=context)),
+        InlineKeyboardButton(t(lang, "no_thanks"), callback_data=_with_context(CONSENT, "no", context=context)),
     ]])
 
 

@@ -7,7 +7,7 @@ import logging
 from typing import AsyncIterator
 
 from aiohttp import web
-from telegram import BotCommand, MessageEntity, Update
+from telegram import BotCommand, Update
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import (
     Application,
@@ -27,9 +27,11 @@ from bot.core.residents.rate_limit import SlidingWindowLimiter
 from bot.core.residents.service import ResidentService
 from bot.services import Services
 from bot.telegram import handlers as h
+from bot.telegram.buttons import button
 from bot.telegram.context import BotData, ChatData
 from bot.telegram.alert_sender import TelegramAlertSender
 from bot.telegram.http import AiohttpRequest
+from bot.telegram.pacing import PacedRateLimiter, PaceLimits
 from bot.telegram.sessions import register_session_handlers, start_refresher_loop
 from bot.telegram.staff_handlers import register_staff_handlers
 from bot.telegram.texts import COMMANDS
@@ -45,8 +47,16 @@ CONCURRENT_UPDATES = 64
 CONNECTION_POOL = 64
 
 
+def pace_limits(services: Services) -> PaceLimits:
+    return PaceLimits(per_second=services.config.alerts.messages_per_second,
+                      retry_seconds=services.config.telegram.retry_minutes * 60.0)
+
+
 def build_application(services: Services) -> Application:
-    """The bot with every handler registered; nothing is contacted until it is initialised."""
+    """The bot with every handler registered; nothing is contacted until it is initialised.
+
+    Every request its bot makes passes `PacedRateLimiter`: the one paced send path.
+    """
     tg = services.config.telegram
     http = (AiohttpRequest(CONNECTION_POOL), AiohttpRequest(1, read_timeout=5.0))
     builder = (
@@ -57,6 +67,7 @@ def build_application(services: Services) -> Application:
         .concurrent_updates(CONCURRENT_UPDATES)
         .request(http[0])
         .get_updates_request(http[1])
+        .rate_limiter(PacedRateLimiter(pace_limits(services)))
     )
     if tg.mode == "webhook":
         builder = builder.updater(None)
@@ -73,8 +84,9 @@ def build_application(services: Services) -> Application:
 def register_handlers(application: Application) -> None:
     register_session_handlers(application)
     register_staff_handlers(application)
+    new = filters.UpdateType.MESSAGE  # an edited command is not run again
     private = filters.ChatType.PRIVATE
-    mention = filters.ChatType.GROUPS & filters.Entity(MessageEntity.MENTION)
+    addressed = private | (filters.ChatType.GROUPS & h.MentionsThisBot())  # in groups: only mentions of this bot
     commands = {
         "start": h.start, "hjalp": h.help_command, "help": h.help_command, "amnen": h.topics_command,
         "kolla": h.check_command, "varningar": h.warnings_command, "prenumerera": h.subscribe_command,
@@ -82,10 +94,13 @@ def register_handlers(application: Application) -> None:
         "anmal": h.report_command,
     }
     for name, callback in commands.items():
-        application.add_handler(CommandHandler(name, callback))
-    application.add_handler(MessageHandler((filters.TEXT & ~filters.COMMAND) & (private | mention), h.text_message))
-    application.add_handler(MessageHandler(private & ~filters.TEXT & ~filters.COMMAND & ~filters.StatusUpdate.ALL, h.non_text_message))
-    application.add_handler(CallbackQueryHandler(h.button))
+        application.add_handler(CommandHandler(name, callback, new))
+    application.add_handler(MessageHandler(new & private & filters.COMMAND, h.unknown_command))
+    text = filters.TEXT & ~filters.COMMAND & addressed
+    application.add_handler(MessageHandler(new & text, h.text_message))
+    application.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE & text, h.edited_message))
+    application.add_handler(MessageHandler(new & private & ~filters.TEXT & ~filters.COMMAND & ~filters.StatusUpdate.ALL, h.non_text_message))
+    application.add_handler(CallbackQueryHandler(button))
     application.add_handler(ChatMemberHandler(h.chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
     application.add_error_handler(h.on_error)
 
@@ -148,10 +163,11 @@ async def telegram_context(app: web.Application) -> AsyncIterator[None]:
                 await asyncio.sleep(delay)
 
     task = asyncio.create_task(start_with_retries(), name="telegram-start")
-    worker = OutboxWorker(services.db, TelegramAlertSender(application.bot, services.db, services.config.telegram.channel_id,
-                                                           ZoneInfo(services.config.alerts.timezone)),
-                          Limits(per_second=services.config.alerts.messages_per_second,
-                                 max_attempts=services.config.alerts.max_attempts))
+    alerts = services.config.alerts
+    sender = TelegramAlertSender(application.bot, services.db, services.config.telegram.channel_id, ZoneInfo(alerts.timezone))
+    # about two seconds of sending in the paced path's hands: enough to keep it busy, little to give back
+    worker = OutboxWorker(services.db, sender, Limits(in_flight=max(8, int(2 * alerts.messages_per_second)),
+                                                      retry_hours=alerts.retry_hours))
 
     async def deliver_when_ready() -> None:
         await ready.wait()
@@ -162,6 +178,7 @@ async def telegram_context(app: web.Application) -> AsyncIterator[None]:
     yield
     await cancel_and_wait(refreshers, outbox, task)
     await worker.stop()
+    application.bot.rate_limiter.stop_retrying()  # replies in hand still go out, but an outage cannot hold the stop
     if ready.is_set():
         await stop_application(application)
     for request in application.bot_data.extras["http"]:  # also when the bot never got going

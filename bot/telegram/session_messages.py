@@ -30,11 +30,20 @@ REFUSALS = {
     "bad_option": "Det svaret finns inte.",
     "unknown_session": "Sessionen finns inte längre.",
     "unknown_scenario": "Scenariot finns inte längre.",
+    "stale": "Den här knappen gäller inte längre.",
 }
+CONTINUE_WORDS = ("fortsätt", "fortsatt", "continue")  # /session fortsätt reposts the current step
+NO_SESSION = "Ingen session pågår här just nu. Starta en med /session."
 
 
 def data(*parts: str | int) -> str:
     return pack(PREFIX, *(str(p) for p in parts))
+
+
+def where(state: SessionState) -> str:
+    """Which phase and step a "reveal" or "next" button belongs to: a press from an older message
+    (or a second tap) is refused instead of skipping a step."""
+    return f"{state.phase[0]}{state.step}"
 
 
 def scenario_keyboard(scenarios: dict[str, Scenario], action: str, owner: int) -> InlineKeyboardMarkup:
@@ -62,24 +71,36 @@ def confidence_question(scenario: Scenario, state: SessionState, moment: str, *,
     rows = [[InlineKeyboardButton(str(n), callback_data=data(CONFIDENCE, state.code, moment, n)) for n in CONFIDENCE_SCALE]]
     if group:
         label = "Starta ▶ (ledaren)" if moment == "b" else "Avsluta och visa sammanfattning ▶ (ledaren)"
-        rows.append([InlineKeyboardButton(label, callback_data=data(NEXT, state.code))])
+        rows.append([InlineKeyboardButton(label, callback_data=data(NEXT, state.code, where(state)))])
     return text, InlineKeyboardMarkup(rows)
 
 
-def step_message(scenario: Scenario, state: SessionState, *, group: bool) -> tuple[str, InlineKeyboardMarkup]:
+def _step_lines(scenario: Scenario, state: SessionState) -> list[str]:
     step = scenario.steps[state.step]
     lines = [
         f"<b>Steg {state.step + 1} av {len(scenario.steps)} · {KIND_ICONS.get(step.kind, '')} {escape(step.kind_label)}</b>",
         escape(step.situation), "", f"<b>{escape(step.question)}</b>",
     ]
-    lines += [f"{LETTERS[i]}. {escape(option.text)}" for i, option in enumerate(step.options)]
+    return lines + [f"{LETTERS[i]}. {escape(option.text)}" for i, option in enumerate(step.options)]
+
+
+def step_message(scenario: Scenario, state: SessionState, *, group: bool) -> tuple[str, InlineKeyboardMarkup]:
+    step = scenario.steps[state.step]
+    lines = _step_lines(scenario, state)
     if group:
         lines += ["", "<i>Svara med knapparna. Du kan ändra dig tills ledaren visar svaret.</i>"]
     buttons = [InlineKeyboardButton(LETTERS[i], callback_data=data(VOTE, state.code, state.step, i)) for i in range(len(step.options))]
     rows = [buttons]
     if group:
-        rows.append([InlineKeyboardButton("👁 Visa svaret (ledaren)", callback_data=data(REVEAL, state.code))])
+        rows.append([InlineKeyboardButton("👁 Visa svaret (ledaren)", callback_data=data(REVEAL, state.code, where(state)))])
     return "\n".join(lines), InlineKeyboardMarkup(rows)
+
+
+def revealed_step_message(scenario: Scenario, state: SessionState, tally: StepTally, *,
+                          mine: int | None = None) -> tuple[str, InlineKeyboardMarkup]:
+    """The step with its answer below it: the question's message becomes this, one edit."""
+    text, markup = reveal_message(scenario, state, tally, mine=mine)
+    return "\n".join(_step_lines(scenario, state)) + "\n\n" + text, markup
 
 
 def reveal_message(scenario: Scenario, state: SessionState, tally: StepTally, *, mine: int | None = None) -> tuple[str, InlineKeyboardMarkup]:
@@ -101,7 +122,7 @@ def reveal_message(scenario: Scenario, state: SessionState, tally: StepTally, *,
     label = "Nästa steg ▶" if not last else ("Sista frågan ▶" if scenario.has_confidence else "Avsluta ▶")
     if mine is None:
         label += " (ledaren)"
-    return "\n".join(lines), InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=data(NEXT, state.code))]])
+    return "\n".join(lines), InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=data(NEXT, state.code, where(state)))]])
 
 
 def _verdict(options: tuple[Option, ...], mine: int, *, right: str = "Rätt val!") -> str:

@@ -11,17 +11,18 @@ import logging
 from datetime import datetime
 
 from telegram import Bot, InlineKeyboardMarkup, Update
-from telegram.constants import ChatType, ParseMode
+from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden, TelegramError
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot.config import resolve_content_dir
-from bot.core.sessions.engine import AFTER, BEFORE, FINISHED, QUESTION, Refused, SessionState, summarise, tally
+from bot.core.sessions.engine import AFTER, BEFORE, FINISHED, QUESTION, REVEALED, Refused, SessionState, summarise, tally
 from bot.core.sessions.setup import GuidedSessions, open_guided_sessions
+from bot.telegram import outgoing
 from bot.telegram import session_messages as msg
 from bot.telegram.context import Context
 from bot.telegram.keyboards import unpack
-from bot.telegram.render import split_lines
+from bot.telegram.pacing import NORMAL, Pace
 
 log = logging.getLogger(__name__)
 REFRESHER_POLL_SECONDS = 60.0
@@ -30,8 +31,8 @@ _GROUPS = (ChatType.GROUP, ChatType.SUPERGROUP)
 
 def register_session_handlers(application: Application) -> None:
     """Adds /session, /ova and the `ses:` buttons (before the generic button handler)."""
-    application.add_handler(CommandHandler("session", session_command))
-    application.add_handler(CommandHandler("ova", practice_command))
+    application.add_handler(CommandHandler("session", session_command, filters.UpdateType.MESSAGE))
+    application.add_handler(CommandHandler("ova", practice_command, filters.UpdateType.MESSAGE))
     application.add_handler(CallbackQueryHandler(session_button, pattern=r"^ses:"))
 
 
@@ -51,53 +52,74 @@ def guided_sessions(bot_data) -> GuidedSessions:
 # --- commands -----------------------------------------------------------------------------------
 
 async def session_command(update: Update, context: Context) -> None:
-    """Offers the scenarios to start a group session with; whoever sent /session picks and leads."""
+    """Offers the scenarios to start a group session with; `/session fortsätt` reposts the current step."""
     guided = guided_sessions(context.bot_data)
+    chat_id = update.effective_chat.id
     if update.effective_chat.type not in _GROUPS:
-        await _send(context.bot, update.effective_chat.id,
-                    "Gruppsessioner startar du i en grupp där jag är med: skriv /session där.\n"
-                    "Vill du öva själv? Skriv /ova. Storbild för en lokal: öppna /session/ny på webbplatsen.")
+        await outgoing.send(context.bot, chat_id,
+                            "Gruppsessioner startar du i en grupp där jag är med: skriv /session där.\n"
+                            "Vill du öva själv? Skriv /ova. Storbild för en lokal: öppna /session/ny på webbplatsen.")
         return
-    await _send(context.bot, update.effective_chat.id, "<b>Välj scenario för gruppen.</b> Den som väljer blir ledare.",
-                msg.scenario_keyboard(guided.scenarios, msg.NEW, update.effective_user.id))
+    if context.args and context.args[0].lower() in msg.CONTINUE_WORDS:
+        state = await guided.service.current_in_chat("telegram", chat_id)
+        if state is None:
+            await outgoing.send(context.bot, chat_id, msg.NO_SESSION)
+            return
+        await _send_phase(context, guided, chat_id, state, alone=False)
+        return
+    await outgoing.send(context.bot, chat_id, "<b>Välj scenario för gruppen.</b> Den som väljer blir ledare.\n"
+                        "<i>Försvann ett steg? Skriv /session fortsätt så visas det igen.</i>",
+                        msg.scenario_keyboard(guided.scenarios, msg.NEW, update.effective_user.id))
 
 
 async def practice_command(update: Update, context: Context) -> None:
     """Offers the scenarios to practise alone, in a private chat."""
     guided = guided_sessions(context.bot_data)
+    chat_id = update.effective_chat.id
     if update.effective_chat.type != ChatType.PRIVATE:
-        await _send(context.bot, update.effective_chat.id, "Öva själv gör du i en privat chatt med mig: skriv /ova där.")
+        await outgoing.send(context.bot, chat_id, "Öva själv gör du i en privat chatt med mig: skriv /ova där.")
         return
-    await _send(context.bot, update.effective_chat.id, "<b>Vad vill du öva på?</b> Du får svar direkt efter varje fråga.",
-                msg.scenario_keyboard(guided.scenarios, msg.PRACTICE, update.effective_user.id))
+    await outgoing.send(context.bot, chat_id, "<b>Vad vill du öva på?</b> Du får svar direkt efter varje fråga.",
+                        msg.scenario_keyboard(guided.scenarios, msg.PRACTICE, update.effective_user.id))
 
 
 # --- buttons ------------------------------------------------------------------------------------
 
 async def session_button(update: Update, context: Context) -> None:
-    """Handles every `ses:` button: choosing a scenario, votes, confidence, reveal, next, follow-up."""
+    """Handles every `ses:` button: choosing a scenario, votes, confidence, reveal, next, follow-up.
+
+    Every press is answered; a forged or stale one with a friendly word that it no longer applies.
+    """
     query = update.callback_query
     parts = unpack(query.data)[1:]
     guided = guided_sessions(context.bot_data)
     try:
         action, args = parts[0], parts[1:]
         if action in (msg.NEW, msg.PRACTICE):
+            if args[0] not in guided.scenarios:
+                raise Refused("stale")
             if int(args[1]) != update.effective_user.id:
                 raise Refused("not_owner")
             await _start(update, context, guided, args[0], alone=action == msg.PRACTICE)
         elif action == msg.REFRESHER:
             await _refresher_answer(update, context, guided, args[0], int(args[1]), int(args[2]))
         else:
-            state = await guided.service.get(args[0])
-            if state is None:
-                raise Refused("unknown_session")
             handler = {msg.VOTE: _vote, msg.CONFIDENCE: _confidence, msg.REVEAL: _reveal, msg.NEXT: _next,
-                       msg.FOLLOW_UP: _follow_up}[action]
+                       msg.FOLLOW_UP: _follow_up}.get(action)
+            state = await guided.service.get(args[0]) if handler else None
+            if state is None:
+                raise Refused("stale" if handler is None else "unknown_session")
             await handler(update, context, guided, state, args[1:])
     except Refused as refused:
-        await query.answer(msg.REFUSALS.get(refused.reason, "Det går inte just nu."))
+        await outgoing.answer(query, msg.REFUSALS.get(refused.reason, "Det går inte just nu."))
     except (IndexError, ValueError, KeyError):
-        await query.answer()
+        await outgoing.answer(query, msg.REFUSALS["stale"])
+
+
+def _check_where(state: SessionState, args: list[str]) -> None:
+    """Buttons made before this version carry no marker and are taken as they come."""
+    if args and args[0] != msg.where(state):
+        raise Refused("finished" if state.phase == FINISHED else "stale")
 
 
 async def _start(update: Update, context: Context, guided: GuidedSessions, scenario_id: str, *, alone: bool) -> None:
@@ -106,15 +128,15 @@ async def _start(update: Update, context: Context, guided: GuidedSessions, scena
         raise Refused("wrong_step")
     state = await guided.service.start(scenario_id, "alone" if alone else "telegram", user_id, chat=None if alone else chat_id)
     scenario = guided.service.scenario(state)
-    await query.answer()
-    await _drop_keyboard(query)
-    await _send(context.bot, chat_id, msg.intro(scenario, state.code, group=not alone))
+    await outgoing.answer(query)
+    text, markup = _phase(context, guided, state, alone=alone)
+    # the menu becomes the introduction and the first question: one message, so nothing can come between
+    await _replace(context, query, msg.intro(scenario, state.code, group=not alone) + "\n\n" + text, markup)
     if not alone:
         try:  # the notes are for the facilitator only; works when they have talked to the bot before
-            await _send(context.bot, user_id, msg.facilitator_notes(scenario, state.code))
+            await outgoing.send(context.bot, user_id, msg.facilitator_notes(scenario, state.code))
         except TelegramError:
             pass
-    await _send_phase(context, guided, chat_id, state, alone=alone)
 
 
 async def _vote(update: Update, context: Context, guided: GuidedSessions, state: SessionState, args: list[str]) -> None:
@@ -122,15 +144,14 @@ async def _vote(update: Update, context: Context, guided: GuidedSessions, state:
     step, option = int(args[0]), int(args[1])
     if state.channel == "alone":
         state = await guided.service.answer_alone(state.code, user_id, step, option)
-        await query.answer()
-        await _drop_keyboard(query)
+        await outgoing.answer(query)
         scenario = guided.service.scenario(state)
-        text, markup = msg.reveal_message(scenario, state, tally(state, scenario, state.step), mine=option)
-        await _send(context.bot, update.effective_chat.id, text, markup)
+        text, markup = msg.revealed_step_message(scenario, state, tally(state, scenario, state.step), mine=option)
+        await _replace(context, query, text, markup)
         return
     _, changed = await guided.service.vote(state.code, "telegram", user_id, step, option)
     letter = msg.LETTERS[option]
-    await query.answer(f"Ändrat till {letter}." if changed else f"Du valde {letter}. Du kan ändra dig tills svaret visas.")
+    await outgoing.answer(query, f"Ändrat till {letter}." if changed else f"Du valde {letter}. Du kan ändra dig tills svaret visas.")
 
 
 async def _confidence(update: Update, context: Context, guided: GuidedSessions, state: SessionState, args: list[str]) -> None:
@@ -138,65 +159,76 @@ async def _confidence(update: Update, context: Context, guided: GuidedSessions, 
     moment, value = ("before" if args[0] == "b" else "after"), int(args[1])
     channel = "alone" if state.channel == "alone" else "telegram"
     await guided.service.confidence(state.code, channel, user_id, moment, value)
-    await query.answer(f"Tack! Du svarade {value}.")
-    if channel == "alone":  # nobody else to wait for: go straight on
-        await _drop_keyboard(query)
+    await outgoing.answer(query, f"Tack! Du svarade {value}.")
+    if channel == "alone":  # nobody else to wait for: the question becomes the next step
         state = await guided.service.advance(state.code, "alone", user_id)
-        await _send_phase(context, guided, update.effective_chat.id, state, alone=True)
+        text, markup = _phase(context, guided, state, alone=True)
+        await _replace(context, query, text, markup)
 
 
 async def _reveal(update: Update, context: Context, guided: GuidedSessions, state: SessionState, args: list[str]) -> None:
     query = update.callback_query
+    if state.phase != REVEALED:
+        _check_where(state, args)
     state = await guided.service.reveal(state.code, "telegram", update.effective_user.id)
-    await query.answer()
-    await _drop_keyboard(query)
+    await outgoing.answer(query)
     scenario = guided.service.scenario(state)
-    text, markup = msg.reveal_message(scenario, state, tally(state, scenario, state.step))
-    await _send(context.bot, update.effective_chat.id, text, markup)
+    text, markup = msg.revealed_step_message(scenario, state, tally(state, scenario, state.step))
+    await _replace(context, query, text, markup)
 
 
 async def _next(update: Update, context: Context, guided: GuidedSessions, state: SessionState, args: list[str]) -> None:
     query = update.callback_query
     alone = state.channel == "alone"
+    if await guided.service.is_facilitator(state, "alone" if alone else "telegram", update.effective_user.id):
+        _check_where(state, args)  # a second tap, or an older message's button, must not skip a step
     state = await guided.service.advance(state.code, "alone" if alone else "telegram", update.effective_user.id)
-    await query.answer()
-    await _drop_keyboard(query)
+    await outgoing.answer(query)
     await _send_phase(context, guided, update.effective_chat.id, state, alone=alone)
+    if alone and query.message is not None:
+        # In a group the old buttons stay: Telegram allows a group 20 messages a minute, edits
+        # included, and a session must not spend them on tidying. A press on them is answered as
+        # no longer valid (the buttons carry their step).
+        await outgoing.set_keyboard(context.bot, query.message.chat.id, query.message.message_id, None)
 
 
 async def _follow_up(update: Update, context: Context, guided: GuidedSessions, state: SessionState, args: list[str]) -> None:
     query = update.callback_query
     if await guided.followups.opt_in(update.effective_user.id, state.scenario_id):
-        await query.answer("Klart! Jag skickar en fråga om 2 och 6 veckor i en privat chatt. "
-                           "Har du aldrig skrivit till mig? Skicka /start till mig först.", show_alert=True)
+        await outgoing.answer(query, "Klart! Jag skickar en fråga om 2 och 6 veckor i en privat chatt. "
+                              "Har du aldrig skrivit till mig? Skicka /start till mig först.", alert=True)
     else:
-        await query.answer("Det här scenariot har ingen repetitionsfråga.")
+        await outgoing.answer(query, "Det här scenariot har ingen repetitionsfråga.")
 
 
 async def _refresher_answer(update: Update, context: Context, guided: GuidedSessions, scenario_id: str, round_: int, option: int) -> None:
     query = update.callback_query
     safe = await guided.followups.answered(scenario_id, round_, option)
-    await query.answer()
     if safe is None:
-        return
-    await _drop_keyboard(query)
+        raise Refused("stale")
+    await outgoing.answer(query)
     refresher = guided.scenarios[scenario_id].refresher_for(round_)
-    await _send(context.bot, update.effective_chat.id, msg.refresher_feedback(refresher, option))
+    text, _ = msg.refresher_message(guided.scenarios[scenario_id], refresher, round_)
+    await _replace(context, query, text + "\n\n" + msg.refresher_feedback(refresher, option), None)
+
+
+def _phase(context: Context, guided: GuidedSessions, state: SessionState, *, alone: bool):
+    """What the session's current phase shows: a confidence question, a step (revealed or not), or the summary."""
+    scenario = guided.service.scenario(state)
+    if state.phase in (BEFORE, AFTER):
+        return msg.confidence_question(scenario, state, "b" if state.phase == BEFORE else "a", group=not alone)
+    if state.phase == QUESTION:
+        return msg.step_message(scenario, state, group=not alone)
+    if state.phase == REVEALED:
+        return msg.revealed_step_message(scenario, state, tally(state, scenario, state.step))
+    return msg.summary_message(scenario, summarise(state, scenario), context.bot_data.services.store.kb,
+                               state.code, group=not alone)
 
 
 async def _send_phase(context: Context, guided: GuidedSessions, chat_id: int, state: SessionState, *, alone: bool) -> None:
-    """Posts what the session's current phase needs: a confidence question, a step, or the summary."""
-    scenario = guided.service.scenario(state)
-    if state.phase in (BEFORE, AFTER):
-        text, markup = msg.confidence_question(scenario, state, "b" if state.phase == BEFORE else "a", group=not alone)
-    elif state.phase == QUESTION:
-        text, markup = msg.step_message(scenario, state, group=not alone)
-    elif state.phase == FINISHED:
-        text, markup = msg.summary_message(scenario, summarise(state, scenario), context.bot_data.services.store.kb,
-                                           state.code, group=not alone)
-    else:
-        return
-    await _send(context.bot, chat_id, text, markup)
+    """Posts the session's current phase as a new message (a step, or its repost with /session fortsätt)."""
+    text, markup = _phase(context, guided, state, alone=alone)
+    await outgoing.send(context.bot, chat_id, text, markup)
 
 
 # --- refreshers ---------------------------------------------------------------------------------
@@ -221,8 +253,8 @@ async def send_due_refreshers(bot: Bot, guided: GuidedSessions, now: datetime | 
     sent = 0
     for due in await guided.followups.due(now):
         text, markup = msg.refresher_message(due.scenario, due.refresher, due.round)
-        try:
-            await _send(bot, due.chat_id, text, markup)
+        try:  # the followups table keeps retrying on its own schedule, so no retries here
+            await outgoing.send(bot, due.chat_id, text, markup, pace=Pace(NORMAL, retry_seconds=0))
         except (Forbidden, BadRequest):
             await guided.followups.failed(due, permanent=True, now=now)
         except TelegramError as exc:
@@ -236,16 +268,9 @@ async def send_due_refreshers(bot: Bot, guided: GuidedSessions, now: datetime | 
 
 # --- helpers ------------------------------------------------------------------------------------
 
-async def _send(bot: Bot, chat_id: int, html: str, markup: InlineKeyboardMarkup | None = None) -> None:
-    """Send escaped HTML, split under Telegram's limit; the keyboard goes with the last part."""
-    parts = split_lines(html.split("\n"))
-    for i, part in enumerate(parts):
-        await bot.send_message(chat_id, part, parse_mode=ParseMode.HTML, disable_web_page_preview=True,
-                               reply_markup=markup if i == len(parts) - 1 else None)
-
-
-async def _drop_keyboard(query) -> None:
-    try:
-        await query.edit_message_reply_markup(None)
-    except TelegramError:
-        pass
+async def _replace(context: Context, query, text: str, markup: InlineKeyboardMarkup | None) -> None:
+    """Write the next thing into the message whose button was pressed (or send it, if unknown)."""
+    if query.message is None:
+        await outgoing.send(context.bot, query.from_user.id, text, markup)
+        return
+    await outgoing.replace(context.bot, query.message.chat.id, query.message.message_id, text, markup)

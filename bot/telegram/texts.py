@@ -57,6 +57,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "erase_cancelled": "Inget raderades.",
         "group_hint": "I grupper svarar jag bara på kommandon och när någon nämner mig.",
         "language_set": "Jag svarar på svenska nu.",
+        "stale_button": "Den här knappen gäller inte längre.",
+        "something_wrong": "Något gick fel hos oss. Försök igen om en stund. Händer det just nu? Ring 112.",
     },
     "en": {
         "greeting": "Hello and welcome to Bedrägerikollen! 👋\nI help you recognise fraud – from the police in Södra Ångermanland and the municipalities of Härnösand, Kramfors and Sollefteå.",
@@ -112,6 +114,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "erase_cancelled": "Nothing was erased.",
         "group_hint": "In groups I only answer commands and when someone mentions me.",
         "language_set": "I will answer in English now.",
+        "stale_button": "This button no longer applies.",
+        "something_wrong": "Something went wrong on our side. Please try again shortly. Is it happening now? Call 112.",
     },
 }
 

@@ -84,7 +84,7 @@ def test_targeting_by_municipality_and_topics(db, people):
     workflow.approve(db, bo, everyone.id, now=NOON)
     dispatch_due(db, QUIET, now=NOON)
     queued = db.execute("SELECT chat_id FROM outbox WHERE alert_id = ? ORDER BY chat_id", (everyone.id,)).fetchall()
-    assert [c for (c,) in queued] == [1, 2, 3, 5]  # urgent ignores the topic filter; all municipalities
+    assert [c for (c,) in queued] == [1, 2, 3, 4, 5]  # urgent: every topic, every municipality, digest readers at once
 
 
 def test_quiet_hours_hold_non_urgent_until_morning_but_not_urgent(db, people):

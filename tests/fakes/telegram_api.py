@@ -4,8 +4,10 @@ Point ``telegram.Bot(token, base_url=tg.base_url)`` (or ``ApplicationBuilder().b
 a running :class:`FakeTelegram`; PTB then talks HTTP to it exactly as it would to
 ``api.telegram.org``.  Tests queue updates as if people wrote to the bot (:meth:`user_message`,
 :meth:`callback`, ...), read what the bot sent (:attr:`sent`, :meth:`wait_for_sent`) and inject
-deterministic faults (:meth:`fail_next`, :meth:`block_chat`, :meth:`fail_chat`,
-:meth:`flood_limit`).
+deterministic faults (:meth:`fail_next`, :meth:`block_chat`, :meth:`fail_chat`, :meth:`outage`)
+and, when switched on, Telegram's flood limits (:meth:`telegram_limits`, :meth:`flood_limit`):
+overall per second, per chat with short bursts, and per group per minute, answered with 429 and
+``retry_after`` as Telegram does.
 
 What PTB 22 sends: always ``POST``, form-urlencoded (multipart when uploading files); every value
 is a string -- plain strings raw, everything else JSON-encoded (``chat_id=42``,
@@ -22,7 +24,7 @@ import json
 import math
 import re
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -269,7 +271,8 @@ class FakeTelegram:
         self.answered_callbacks: dict[str, dict[str, Any]] = {}
         self.commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self.webhook_url = ""
-        self.flood_429s = 0
+        self.flood_429s = 0  # 429s given by the flood limits (not by fail_next)
+        self.flood_429s_by: Counter[str] = Counter()  # ... by limit: "global", "chat", "group"
         self.conflicts = 0
         self.pending: list[dict[str, Any]] = []  # queued, not yet confirmed updates
         self._update_ids = itertools.count(100_001)
@@ -282,9 +285,11 @@ class FakeTelegram:
         self._faults: dict[str, deque[ApiError]] = {}
         self._blocked: set[int] = set()
         self._chat_faults: dict[int, list[int]] = {}  # chat -> [error_code, remaining]
-        self._flood: tuple[int, int, int | None] | None = None
+        self._flood: _FloodLimits | None = None
         self._send_times: deque[float] = deque()
-        self._chat_send_times: dict[int, deque[float]] = {}
+        self._chat_tokens: dict[int | str, tuple[float, float]] = {}  # chat -> (tokens, at)
+        self._group_send_times: dict[int | str, deque[float]] = {}
+        self._outage: tuple[int, set[str] | None, float | None] | None = None
         self._poll_generation = 0
         self._closing = False
         self._updates_signal = _Signal()
@@ -360,15 +365,50 @@ class FakeTelegram:
         self._chat_faults[chat_id] = [error_code, times]
 
     def flood_limit(
-        self, per_second: int | None, *, per_chat_per_second: int = 1,
-        retry_after: int | None = None,
+        self, per_second: int | None, *, per_chat_per_second: float = 1, per_chat_burst: int = 1,
+        per_group_per_minute: int | None = None, retry_after: int | None = None,
     ) -> None:
-        """sendMessage/sendPoll answer 429 beyond ``per_second`` sends per rolling second overall
-        or ``per_chat_per_second`` to one private chat.  ``None`` switches the limit off.
-        ``retry_after`` defaults to the whole seconds until the window frees up (at least 1)."""
-        self._flood = None if per_second is None else (per_second, per_chat_per_second, retry_after)
+        """Sends and edits answer 429 beyond ``per_second`` in any rolling second overall, beyond
+        ``per_chat_per_second`` to one chat (a token bucket holding ``per_chat_burst`` messages,
+        so short bursts pass), and beyond ``per_group_per_minute`` in any rolling minute to one
+        group or channel.  ``None`` switches the limits off.  ``retry_after`` defaults to the
+        whole seconds until the limit that was hit frees up (at least 1), as Telegram answers."""
+        if per_second is None:
+            self._flood = None
+            return
+        self._flood = _FloodLimits(per_second, per_chat_per_second, per_chat_burst,
+                                   per_group_per_minute, retry_after)
+        self._send_times.clear()
+        self._chat_tokens.clear()
+        self._group_send_times.clear()
+
+    def telegram_limits(self) -> None:
+        """Telegram's documented limits for a bot: about 30 messages a second overall, one a
+        second to the same chat (short bursts of up to 3 pass), 20 a minute to the same group."""
+        self.flood_limit(30, per_chat_per_second=1, per_chat_burst=3, per_group_per_minute=20)
+
+    def outage(self, error_code: int = 502, *, seconds: float | None = None,
+               methods: set[str] | None = None) -> None:
+        """Every call (or only ``methods``) answers ``error_code`` until :meth:`end_outage`, or
+        for ``seconds``; updates queued meanwhile are kept, as on Telegram."""
+        until = time.monotonic() + seconds if seconds is not None else None
+        self._outage = (error_code, {m.lower() for m in methods} if methods else None, until)
+
+    def end_outage(self) -> None:
+        self._outage = None
+
+    def _check_outage(self, method: str) -> None:
+        if self._outage is None:
+            return
+        code, methods, until = self._outage
+        if until is not None and time.monotonic() >= until:
+            self._outage = None
+            return
+        if methods is None or method in methods:
+            raise ApiError(code, _DESCRIPTIONS.get(code, "Error"))
 
     def _check_faults(self, method: str, params: dict[str, Any]) -> None:
+        self._check_outage(method)
         queue = self._faults.get(method)
         if queue:
             raise queue.popleft()
@@ -382,25 +422,45 @@ class FakeTelegram:
             fault[1] -= 1
             raise ApiError(fault[0], _DESCRIPTIONS.get(fault[0], "Error"))
 
-    def _check_flood(self, chat_id: int) -> None:
+    def _check_flood(self, chat_id: int | str) -> None:
+        """Raise 429 if one more message to ``chat_id`` now would break a flood limit."""
+        limits = self._flood
+        if limits is None:
+            return
+        now = time.monotonic()
+        while self._send_times and self._send_times[0] <= now - 1.0:
+            self._send_times.popleft()
+        if limits.per_second and len(self._send_times) >= limits.per_second:
+            self._too_many("global", limits, self._send_times[0] + 1.0 - now)
+        tokens = self._tokens(chat_id, now)
+        if tokens < 1:
+            self._too_many("chat", limits, (1 - tokens) / limits.per_chat_per_second)
+        if limits.per_group_per_minute and _is_group(chat_id):
+            times = self._group_send_times.setdefault(chat_id, deque())
+            while times and times[0] <= now - 60.0:
+                times.popleft()
+            if len(times) >= limits.per_group_per_minute:
+                self._too_many("group", limits, times[0] + 60.0 - now)
+
+    def _tokens(self, chat_id: int | str, now: float) -> float:
+        limits = self._flood
+        assert limits is not None
+        tokens, at = self._chat_tokens.get(chat_id, (float(limits.per_chat_burst), now))
+        return min(float(limits.per_chat_burst), tokens + (now - at) * limits.per_chat_per_second)
+
+    def _too_many(self, which: str, limits: _FloodLimits, wait: float) -> None:
+        self.flood_429s += 1
+        self.flood_429s_by[which] += 1
+        raise _too_many(limits.retry_after or max(1, math.ceil(wait)))
+
+    def _count_send(self, chat_id: int | str) -> None:
         if self._flood is None:
             return
-        overall, per_chat, fixed = self._flood
-        now = time.monotonic()
-        for times in (self._send_times, self._chat_send_times.get(chat_id, deque())):
-            while times and times[0] <= now - 1.0:
-                times.popleft()
-        chat_times = self._chat_send_times.get(chat_id, deque())
-        per_chat = per_chat if chat_id > 0 else 0  # private chats only
-        for times, limit in ((self._send_times, overall), (chat_times, per_chat)):
-            if limit and len(times) >= limit:
-                self.flood_429s += 1
-                raise _too_many(fixed or max(1, math.ceil(times[0] + 1.0 - now)))
-
-    def _count_send(self, chat_id: int) -> None:
         now = time.monotonic()
         self._send_times.append(now)
-        self._chat_send_times.setdefault(chat_id, deque()).append(now)
+        self._chat_tokens[chat_id] = (self._tokens(chat_id, now) - 1, now)
+        if _is_group(chat_id):
+            self._group_send_times.setdefault(chat_id, deque()).append(now)
 
     # ---------------------------------------------------------------- simulating people
 
@@ -457,6 +517,16 @@ class FakeTelegram:
             chat_id, content, user_id=user_id, first_name=first_name, language_code=language_code,
             chat_type=chat_type, group_title=group_title,
         )
+
+    def edit_user_message(self, chat_id: int, message_id: int, text: str) -> int:
+        """Queue an ``edited_message`` update: the person changed the text of their message."""
+        message = self._messages.get((chat_id, message_id))
+        if message is None or message["from"]["is_bot"]:
+            raise KeyError(f"no message {message_id} from a person in chat {chat_id}")
+        edited = {**message, "text": text, "edit_date": int(time.time())}
+        edited.pop("entities", None)
+        self._messages[(chat_id, message_id)] = edited
+        return self.raw_update({"edited_message": edited})
 
     def sticker(self, chat_id: int, *, emoji: str = "👍", user_id: int | None = None,
                 first_name: str = "Anna", language_code: str | None = "sv") -> int:
@@ -544,6 +614,13 @@ class FakeTelegram:
     ) -> list[SentMessage]:
         """Wait until ``count`` messages in ``sent[after:]`` match; returns all that match."""
         return await self._wait_for(lambda: self.sent[after:], predicate, count, timeout, "sent")
+
+    async def wait_for_edit(
+        self, predicate: Callable[[Edit], bool] | None = None, count: int = 1,
+        timeout: float = 10, *, after: int = 0,
+    ) -> list[Edit]:
+        """Wait until ``count`` edits in ``edits[after:]`` match; returns all that match."""
+        return await self._wait_for(lambda: self.edits[after:], predicate, count, timeout, "edits")
 
     async def wait_for_call(
         self, method: str, predicate: Callable[[Call], bool] | None = None, count: int = 1,
@@ -722,17 +799,20 @@ class FakeTelegram:
         if all(new.get(k) == message.get(k) for k in ("text", "reply_markup")):
             raise ApiError(400, _NOT_MODIFIED)
         self._messages[(p["chat_id"], p["message_id"])] = new
+        self._count_send(p["chat_id"])
         self.edits.append(Edit(method, p["chat_id"], p["message_id"], text, p.get("parse_mode"),
                                markup, time.monotonic()))
         return new
 
     async def _m_editMessageText(self, p: dict[str, Any], token: str) -> dict[str, Any]:
         message = self._editable(p)
+        self._check_flood(p["chat_id"])
         plain = self._plain_text(p)
         return self._apply_edit("editMessageText", p, message, {"text": plain}, p["text"])
 
     async def _m_editMessageReplyMarkup(self, p: dict[str, Any], token: str) -> dict[str, Any]:
         message = self._editable(p)
+        self._check_flood(p["chat_id"])
         return self._apply_edit("editMessageReplyMarkup", p, message, {}, None)
 
     async def _m_deleteMessage(self, p: dict[str, Any], token: str) -> bool:
@@ -810,6 +890,20 @@ class FakeTelegram:
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+@dataclass(frozen=True)
+class _FloodLimits:
+    per_second: int
+    per_chat_per_second: float
+    per_chat_burst: int
+    per_group_per_minute: int | None
+    retry_after: int | None
+
+
+def _is_group(chat_id: int | str) -> bool:
+    """Groups, supergroups and channels have negative ids (or an @username)."""
+    return isinstance(chat_id, str) or chat_id < 0
 
 
 def _utf16_len(text: str) -> int:

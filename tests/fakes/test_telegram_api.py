@@ -188,6 +188,73 @@ async def test_flood_limit(tg: FakeTelegram, bot: Bot) -> None:
     assert tg.flood_429s == 2 and len(tg.sent) == 3
 
 
+async def test_telegram_limits_per_chat_allow_a_short_burst(tg: FakeTelegram, bot: Bot) -> None:
+    tg.telegram_limits()
+    for text in ("a", "b", "c"):  # a burst of three to one chat passes
+        await bot.send_message(CHAT, text)
+    with pytest.raises(RetryAfter) as info:
+        await bot.send_message(CHAT, "d")
+    assert info.value.retry_after == dtm.timedelta(seconds=1)
+    await bot.send_message(CHAT + 1, "another chat is not held up")
+    await asyncio.sleep(info.value.retry_after.total_seconds())  # wait as told, then it passes
+    await bot.send_message(CHAT, "d")
+    assert [m.text for m in tg.messages_to(CHAT)] == ["a", "b", "c", "d"]
+    assert tg.flood_429s_by == {"chat": 1}
+
+
+async def test_telegram_limits_overall_per_second(tg: FakeTelegram, bot: Bot) -> None:
+    tg.telegram_limits()
+    for chat in range(1, 31):
+        await bot.send_message(chat, "hej")
+    with pytest.raises(RetryAfter) as info:
+        await bot.send_message(31, "hej")
+    assert info.value.retry_after == dtm.timedelta(seconds=1)
+    assert tg.flood_429s_by == {"global": 1} and len(tg.sent) == 30
+
+
+async def test_group_limit_per_minute(tg: FakeTelegram, bot: Bot) -> None:
+    tg.flood_limit(1000, per_chat_per_second=1000, per_chat_burst=1000, per_group_per_minute=20)
+    group = -100777
+    for n in range(20):
+        await bot.send_message(group, f"steg {n}")
+    with pytest.raises(RetryAfter) as info:
+        await bot.send_message(group, "en för mycket")
+    assert 59 <= info.value.retry_after.total_seconds() <= 60
+    for n in range(25):  # private chats have no per-minute limit
+        await bot.send_message(CHAT, f"privat {n}")
+    assert tg.flood_429s_by == {"group": 1}
+
+
+async def test_edits_count_against_the_limits_but_callback_answers_do_not(tg: FakeTelegram, bot: Bot) -> None:
+    tg.telegram_limits()
+    first = await bot.send_message(CHAT, "fråga", reply_markup=keyboard("a", "b"))
+    await bot.edit_message_text("fråga 2", chat_id=CHAT, message_id=first.message_id)
+    await bot.edit_message_reply_markup(chat_id=CHAT, message_id=first.message_id, reply_markup=keyboard("c"))
+    with pytest.raises(RetryAfter):
+        await bot.edit_message_text("fråga 3", chat_id=CHAT, message_id=first.message_id)
+    for n in range(5):
+        tg.callback(CHAT, first.message_id, "a")
+        assert await bot.answer_callback_query(f"cbq-{tg.pending[-1]['update_id']}", text="ok")
+    assert tg.flood_429s == 1
+
+
+async def test_outage_answers_every_call_until_it_ends(tg: FakeTelegram, bot: Bot) -> None:
+    tg.outage(502)
+    with pytest.raises(NetworkError, match="Bad Gateway"):
+        await bot.send_message(CHAT, "hej")
+    with pytest.raises(NetworkError, match="Bad Gateway"):
+        await bot.get_me()
+    tg.end_outage()
+    assert (await bot.send_message(CHAT, "hej")).text == "hej"
+    tg.outage(503, methods={"sendMessage"}, seconds=60)
+    assert (await bot.get_me()).is_bot  # other methods keep working
+    with pytest.raises(NetworkError, match="Service Unavailable"):
+        await bot.send_message(CHAT, "igen")
+    tg.outage(500, seconds=0)  # an outage that is already over
+    assert (await bot.send_message(CHAT, "igen")).text == "igen"
+    assert [c.status for c in tg.calls if c.method == "sendMessage"] == [502, 200, 503, 200]
+
+
 async def test_long_poll_wakes_on_user_message(tg: FakeTelegram, bot: Bot) -> None:
     assert await bot.get_updates(timeout=0) == ()
     started = time.monotonic()

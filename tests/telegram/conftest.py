@@ -24,7 +24,7 @@ class Running:
         return self.services.db.db.execute(sql, args).fetchall()
 
 
-async def start_service(tmp_path, tg: FakeTelegram, **telegram_settings) -> Running:
+async def start_service(tmp_path, tg: FakeTelegram, alerts: dict | None = None, **telegram_settings) -> Running:
     config = load_config(None, {
         "FRAUDBOT_DB": str(tmp_path / "fraudbot.db"),
         "FRAUDBOT_TELEGRAM_TOKEN": TEST_TOKEN,
@@ -32,6 +32,8 @@ async def start_service(tmp_path, tg: FakeTelegram, **telegram_settings) -> Runn
     })
     if telegram_settings:
         config = dataclasses.replace(config, telegram=dataclasses.replace(config.telegram, **telegram_settings))
+    if alerts:
+        config = dataclasses.replace(config, alerts=dataclasses.replace(config.alerts, **alerts))
     services = build_services(config)
     client = TestClient(TestServer(create_app(services)))
     await client.start_server()

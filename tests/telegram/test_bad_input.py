@@ -45,7 +45,8 @@ async def test_rate_limit_answers_politely(running):
     before = len(tg.sent)
     for i in range(23):
         tg.user_message(300, f"fråga nummer {i} om bluffsms")
-    replies = await tg.wait_for_sent(lambda m: m.chat_id == 300, count=23, after=before, timeout=20)
+    # one chat gets about one message a second (Telegram's limit), so 23 replies take 20-odd seconds
+    replies = await tg.wait_for_sent(lambda m: m.chat_id == 300, count=23, after=before, timeout=60)
     assert sum("många meddelanden" in r.text for r in replies) == 3
 
 

@@ -33,6 +33,25 @@ async def press_and_wait(tg, chat, message, data, user, count=1):
     return await tg.wait_for_sent(lambda m: m.chat_id == chat, count=count, after=before)
 
 
+class Shown:
+    """A message as it stands after edits: plain text and buttons."""
+
+    def __init__(self, tg, chat, message_id):
+        stored = tg.message(chat, message_id)
+        self.message_id = message_id
+        self.plain_text = stored["text"]
+        rows = (stored.get("reply_markup") or {}).get("inline_keyboard", [])
+        self.buttons = [b for row in rows for b in row]
+
+
+async def press_and_edit(tg, chat, message, data, user) -> Shown:
+    """Press a button whose outcome is written into the same message; returns that message now."""
+    before = len(tg.edits)
+    await press(tg, chat, message, data, user)
+    await tg.wait_for_edit(lambda e: e.chat_id == chat and e.message_id == message.message_id, after=before)
+    return Shown(tg, chat, message.message_id)
+
+
 async def test_group_session_with_facilitator_and_three_members(running):
     tg = running.tg
     scenario = load_scenarios(SCENARIOS)["parcel-fee-sms"]
@@ -43,17 +62,21 @@ async def test_group_session_with_facilitator_and_three_members(running):
     # only the one who asked for the menu picks (and so leads)
     assert "Bara den som skrev /session" in await press(tg, GROUP, menu, f"ses:new:parcel-fee-sms:{LEAD}", MEMBERS[0])
 
-    intro, confidence = await press_and_wait(tg, GROUP, menu, f"ses:new:parcel-fee-sms:{LEAD}", LEAD, count=2)
-    assert scenario.title in intro.plain_text and "/delta" in intro.plain_text
+    # the menu becomes the introduction with the first question: one message, nothing can come between
+    confidence = await press_and_edit(tg, GROUP, menu, f"ses:new:parcel-fee-sms:{LEAD}", LEAD)
+    assert scenario.title in confidence.plain_text and "/delta" in confidence.plain_text
+    assert scenario.confidence_question in confidence.plain_text
     code = datas(confidence)[0].split(":")[2]
-    assert f"ses:c:{code}:b:1" in datas(confidence) and f"ses:n:{code}" in datas(confidence)
+    assert f"ses:c:{code}:b:1" in datas(confidence) and f"ses:n:{code}:b0" in datas(confidence)
     notes = await tg.wait_for_sent(lambda m: m.chat_id == LEAD)
     assert "Ledaranteckningar" in notes[0].plain_text and code in notes[0].plain_text
 
     for member, sure in zip(MEMBERS, (2, 3, 3)):
         assert await press(tg, GROUP, confidence, f"ses:c:{code}:b:{sure}", member) == f"Tack! Du svarade {sure}."
-    assert "Bara ledaren" in await press(tg, GROUP, confidence, f"ses:n:{code}", MEMBERS[0])
-    (step,) = await press_and_wait(tg, GROUP, confidence, f"ses:n:{code}", LEAD)
+    assert "Bara ledaren" in await press(tg, GROUP, confidence, f"ses:n:{code}:b0", MEMBERS[0])
+    (step,) = await press_and_wait(tg, GROUP, confidence, f"ses:n:{code}:b0", LEAD)
+    # a second tap on the same button (or an older message's) does not skip a step
+    assert "gäller inte längre" in await press(tg, GROUP, confidence, f"ses:n:{code}:b0", LEAD)
     assert step.plain_text.startswith("Steg 1 av 5") and scenario.steps[0].question in step.plain_text
 
     # votes, one changed before the reveal
@@ -63,36 +86,38 @@ async def test_group_session_with_facilitator_and_three_members(running):
     await press(tg, GROUP, step, f"ses:v:{code}:0:1", MEMBERS[2])
     # a member cannot reveal
     sent_before = len(tg.sent)
-    assert "Bara ledaren" in await press(tg, GROUP, step, f"ses:r:{code}", MEMBERS[1])
+    assert "Bara ledaren" in await press(tg, GROUP, step, f"ses:r:{code}:q0", MEMBERS[1])
     assert len(tg.sent) == sent_before
-    (reveal,) = await press_and_wait(tg, GROUP, step, f"ses:r:{code}", LEAD)
-    assert "Så svarade gruppen (3 svar)" in reveal.plain_text
+    # the answer is written under the question, in the same message
+    reveal = await press_and_edit(tg, GROUP, step, f"ses:r:{code}:q0", LEAD)
+    assert len(tg.sent) == sent_before
+    assert scenario.steps[0].question in reveal.plain_text and "Så svarade gruppen (3 svar)" in reveal.plain_text
     assert "▫️ A: 0" in reveal.plain_text and "▫️ B: 1" in reveal.plain_text and "✅ C: 2" in reveal.plain_text
     assert scenario.steps[0].discussion in reveal.plain_text and "Varför?" in reveal.plain_text
-    assert tg.message(GROUP, step.message_id).get("reply_markup") is None
+    assert datas(reveal) == [f"ses:n:{code}:r0"]
     # too late to vote: refused, and nothing changes
     assert "redan visat" in await press(tg, GROUP, step, f"ses:v:{code}:0:0", MEMBERS[2])
 
     message = reveal
     for index in range(1, len(scenario.steps)):
-        (step,) = await press_and_wait(tg, GROUP, message, f"ses:n:{code}", LEAD)
+        (step,) = await press_and_wait(tg, GROUP, message, f"ses:n:{code}:r{index - 1}", LEAD)
         assert step.plain_text.startswith(f"Steg {index + 1} av 5")
         safe = scenario.steps[index].safe_options[0]
         for member in MEMBERS:
             await press(tg, GROUP, step, f"ses:v:{code}:{index}:{safe}", member)
-        (message,) = await press_and_wait(tg, GROUP, step, f"ses:r:{code}", LEAD)
+        message = await press_and_edit(tg, GROUP, step, f"ses:r:{code}:q{index}", LEAD)
         assert f"✅ {'ABCD'[safe]}: 3" in message.plain_text
-    (closing,) = await press_and_wait(tg, GROUP, message, f"ses:n:{code}", LEAD)
+    (closing,) = await press_and_wait(tg, GROUP, message, f"ses:n:{code}:r4", LEAD)
     assert scenario.confidence_after in closing.plain_text
     for member, sure in zip(MEMBERS, (4, 5, 5)):
         await press(tg, GROUP, closing, f"ses:c:{code}:a:{sure}", member)
-    (summary,) = await press_and_wait(tg, GROUP, closing, f"ses:n:{code}", LEAD)
+    (summary,) = await press_and_wait(tg, GROUP, closing, f"ses:n:{code}:a4", LEAD)
     text = summary.plain_text
     assert "Deltagare: 3" in text and "Steg 1: 2 av 3 valde det säkra" in text and "Steg 5: 3 av 3" in text
     assert "före 2,7, efter 4,7" in text
     assert "Läs mer om" in text and "/prenumerera" in text
     assert datas(summary) == [f"ses:f:{code}"]
-    assert "avslutad" in await press(tg, GROUP, summary, f"ses:n:{code}", LEAD)
+    assert "avslutad" in await press(tg, GROUP, summary, f"ses:n:{code}:a4", LEAD)
 
     # results: figures only
     ((participants, answers, conf_before, conf_after, finished),) = running.rows(
@@ -116,9 +141,9 @@ async def test_only_buttons_of_the_current_step_count(running):
     before = len(tg.sent)
     tg.user_message(GROUP, "/session", user_id=LEAD, chat_type="supergroup")
     (menu,) = await tg.wait_for_sent(lambda m: m.chat_id == GROUP, after=before)
-    _, confidence = await press_and_wait(tg, GROUP, menu, f"ses:new:hej-mamma-new-number:{LEAD}", LEAD, count=2)
+    confidence = await press_and_edit(tg, GROUP, menu, f"ses:new:hej-mamma-new-number:{LEAD}", LEAD)
     code = datas(confidence)[0].split(":")[2]
-    (step,) = await press_and_wait(tg, GROUP, confidence, f"ses:n:{code}", LEAD)
+    (step,) = await press_and_wait(tg, GROUP, confidence, f"ses:n:{code}:b0", LEAD)
     assert "inte öppen" in await press(tg, GROUP, step, f"ses:v:{code}:3:0", MEMBERS[0])
     assert "inte längre" in await press(tg, GROUP, step, "ses:v:ZZZZZZ:0:0", MEMBERS[0])
 
@@ -130,18 +155,18 @@ async def test_practise_alone_then_refreshers_after_two_and_six_weeks(running):
     before = len(tg.sent)
     tg.user_message(chat, "/ova")
     (menu,) = await tg.wait_for_sent(lambda m: m.chat_id == chat, after=before)
-    _, confidence = await press_and_wait(tg, chat, menu, f"ses:ova:ai-voice-grandchild:{chat}", chat, count=2)
+    confidence = await press_and_edit(tg, chat, menu, f"ses:ova:ai-voice-grandchild:{chat}", chat)
     code = datas(confidence)[0].split(":")[2]
     assert len(datas(confidence)) == 5  # 1-5, no facilitator button when alone
-    (step,) = await press_and_wait(tg, chat, confidence, f"ses:c:{code}:b:2", chat)
+    step = await press_and_edit(tg, chat, confidence, f"ses:c:{code}:b:2", chat)
     for index in range(len(scenario.steps)):
         assert step.plain_text.startswith(f"Steg {index + 1} av {len(scenario.steps)}")
         wrong = next(i for i, o in enumerate(scenario.steps[index].options) if not o.safe)
-        (feedback,) = await press_and_wait(tg, chat, step, f"ses:v:{code}:{index}:{wrong}", chat)
+        feedback = await press_and_edit(tg, chat, step, f"ses:v:{code}:{index}:{wrong}", chat)
         assert "Inte det säkraste valet" in feedback.plain_text
         assert scenario.steps[index].options[wrong].feedback in feedback.plain_text
-        (step,) = await press_and_wait(tg, chat, feedback, f"ses:n:{code}", chat)
-    (summary,) = await press_and_wait(tg, chat, step, f"ses:c:{code}:a:4", chat)
+        (step,) = await press_and_wait(tg, chat, feedback, f"ses:n:{code}:r{index}", chat)
+    summary = await press_and_edit(tg, chat, step, f"ses:c:{code}:a:4", chat)
     assert "Klart!" in summary.plain_text and "värt att läsa om igen" in summary.plain_text
     answer = await press(tg, chat, summary, f"ses:f:{code}", chat)
     assert "2 och 6 veckor" in answer
@@ -156,8 +181,8 @@ async def test_practise_alone_then_refreshers_after_two_and_six_weeks(running):
     (refresher,) = await tg.wait_for_sent(lambda m: m.chat_id == chat, after=before)
     assert "två veckor" in refresher.plain_text and scenario.refresher.question in refresher.plain_text
     safe = next(i for i, o in enumerate(scenario.refresher.options) if o.safe)
-    (reply,) = await press_and_wait(tg, chat, refresher, f"ses:q:ai-voice-grandchild:1:{safe}", chat)
-    assert "Rätt!" in reply.plain_text
+    reply = await press_and_edit(tg, chat, refresher, f"ses:q:ai-voice-grandchild:1:{safe}", chat)
+    assert "Rätt!" in reply.plain_text and scenario.refresher.question in reply.plain_text
     assert running.rows("SELECT scenario_id, round, safe FROM refresher_answers") == [("ai-voice-grandchild", 1, 1)]
     assert running.rows("SELECT round FROM session_followups") == [(2,)]
 
@@ -165,7 +190,7 @@ async def test_practise_alone_then_refreshers_after_two_and_six_weeks(running):
     before = len(tg.sent)
     tg.user_message(chat, "/glom")
     (confirm,) = await tg.wait_for_sent(lambda m: m.chat_id == chat, after=before)
-    await press_and_wait(tg, chat, confirm, "e:yes", chat)
+    await press_and_edit(tg, chat, confirm, "e:yes", chat)
     assert running.rows("SELECT * FROM session_followups") == []
     assert await send_due_refreshers(application.bot, guided, now + timedelta(days=60)) == 0
 
@@ -199,19 +224,19 @@ async def test_a_phone_without_telegram_joins_the_group_session(running):
     before = len(tg.sent)
     tg.user_message(GROUP, "/session", user_id=LEAD, chat_type="supergroup")
     (menu,) = await tg.wait_for_sent(lambda m: m.chat_id == GROUP, after=before)
-    intro, confidence = await press_and_wait(tg, GROUP, menu, f"ses:new:parcel-fee-sms:{LEAD}", LEAD, count=2)
+    confidence = await press_and_edit(tg, GROUP, menu, f"ses:new:parcel-fee-sms:{LEAD}", LEAD)
     code = datas(confidence)[0].split(":")[2]
-    assert code in intro.plain_text
+    assert code in confidence.plain_text
 
     page = await (await web.get("/delta")).text()
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     joined = await web.post("/delta", data={"code": code, "csrf_token": token}, allow_redirects=False)
     assert joined.status == 303
-    (step,) = await press_and_wait(tg, GROUP, confidence, f"ses:n:{code}", LEAD)
+    (step,) = await press_and_wait(tg, GROUP, confidence, f"ses:n:{code}:b0", LEAD)
     await press(tg, GROUP, step, f"ses:v:{code}:0:2", MEMBERS[0])
     resp = await web.post(f"/delta/{code}/svar", data={"step": "0", "option": "1", "csrf_token": token}, allow_redirects=False)
     assert resp.status == 303
-    (reveal,) = await press_and_wait(tg, GROUP, step, f"ses:r:{code}", LEAD)
+    reveal = await press_and_edit(tg, GROUP, step, f"ses:r:{code}:q0", LEAD)
     assert "(2 svar)" in reveal.plain_text and "▫️ B: 1" in reveal.plain_text and "✅ C: 1" in reveal.plain_text
     state = await (await web.get(f"/session/{code}/state.json")).json()
     assert state["phase"] == "revealed" and state["mine"] == 1 and state["facilitator"] is False
@@ -234,5 +259,74 @@ async def test_the_six_week_refresher_answers_with_its_own_question(running):
     (refresher,) = await tg.wait_for_sent(lambda m: m.chat_id == chat, after=before)
     assert second.question in refresher.plain_text
     last = len(second.options) - 1  # an option round 1 does not have
-    (reply,) = await press_and_wait(tg, chat, refresher, f"ses:q:bank-security-call:2:{last}", chat)
+    reply = await press_and_edit(tg, chat, refresher, f"ses:q:bank-security-call:2:{last}", chat)
     assert second.options[last].feedback in reply.plain_text
+
+
+async def test_session_fortsatt_reposts_the_current_step(running):
+    tg = running.tg
+    before = len(tg.sent)
+    tg.user_message(GROUP, "/session", user_id=LEAD, chat_type="supergroup")
+    (menu,) = await tg.wait_for_sent(lambda m: m.chat_id == GROUP, after=before)
+    assert "/session fortsätt" in menu.plain_text
+    confidence = await press_and_edit(tg, GROUP, menu, f"ses:new:parcel-fee-sms:{LEAD}", LEAD)
+    code = datas(confidence)[0].split(":")[2]
+    (step,) = await press_and_wait(tg, GROUP, confidence, f"ses:n:{code}:b0", LEAD)
+    # the step's message got lost for the group: anyone can bring it back, with working buttons
+    before = len(tg.sent)
+    tg.user_message(GROUP, "/session fortsätt", user_id=MEMBERS[0], chat_type="supergroup")
+    (again,) = await tg.wait_for_sent(lambda m: m.chat_id == GROUP, after=before)
+    assert again.plain_text == step.plain_text and datas(again) == datas(step)
+    assert "Du valde B" in await press(tg, GROUP, again, f"ses:v:{code}:0:1", MEMBERS[0])
+    revealed = await press_and_edit(tg, GROUP, again, f"ses:r:{code}:q0", LEAD)
+    before = len(tg.sent)
+    tg.user_message(GROUP, "/session fortsatt", user_id=LEAD, chat_type="supergroup")
+    (again,) = await tg.wait_for_sent(lambda m: m.chat_id == GROUP, after=before)
+    assert again.plain_text == revealed.plain_text and datas(again) == [f"ses:n:{code}:r0"]
+    before = len(tg.sent)
+    tg.user_message(-100123, "/session fortsätt", user_id=LEAD, chat_type="supergroup")
+    (none,) = await tg.wait_for_sent(lambda m: m.chat_id == -100123, after=before)
+    assert "Ingen session pågår" in none.plain_text
+
+
+async def test_twenty_groups_with_ten_voters_finish_under_telegrams_limits(running):
+    """Telegram's flood limits on: every group's every step arrives with its buttons, nothing is
+    dropped, and no group gets stuck."""
+    import asyncio
+
+    tg = running.tg
+    tg.telegram_limits()
+    scenario = load_scenarios(SCENARIOS)["ai-voice-grandchild"]
+
+    async def one_group(n: int) -> str:
+        group, lead = -1007310100000 - n, 731100000 + n * 100
+        voters = [lead + 1 + v for v in range(10)]
+        before = len(tg.sent)
+        tg.user_message(group, "/session", user_id=lead, chat_type="supergroup")
+        (menu,) = await tg.wait_for_sent(lambda m: m.chat_id == group, after=before, timeout=120)
+        message = await press_and_edit(tg, group, menu, f"ses:new:ai-voice-grandchild:{lead}", lead)
+        code = datas(message)[0].split(":")[2]
+        for voter in voters:
+            await press(tg, group, message, f"ses:c:{code}:b:3", voter)
+        marker = "b0"
+        for index in range(len(scenario.steps)):
+            (step,) = await wait_step(tg, group, message, f"ses:n:{code}:{marker}", lead)
+            assert step.plain_text.startswith(f"Steg {index + 1} av {len(scenario.steps)}")
+            for voter in voters:
+                await press(tg, group, step, f"ses:v:{code}:{index}:{voter % 2}", voter)
+            message = await press_and_edit(tg, group, step, f"ses:r:{code}:q{index}", lead)
+            assert "(10 svar)" in message.plain_text
+            marker = f"r{index}"
+        (closing,) = await wait_step(tg, group, message, f"ses:n:{code}:{marker}", lead)
+        (summary,) = await wait_step(tg, group, closing, f"ses:n:{code}:a{len(scenario.steps) - 1}", lead)
+        return summary.plain_text
+
+    async def wait_step(tg, chat, message, data, user):
+        before = len(tg.sent)
+        await press(tg, chat, message, data, user)
+        return await tg.wait_for_sent(lambda m: m.chat_id == chat, after=before, timeout=120)
+
+    summaries = await asyncio.gather(*(one_group(n) for n in range(20)))
+    assert all("Klart!" in s and "Deltagare: 10" in s for s in summaries)
+    assert running.rows("SELECT COUNT(*), SUM(finished), SUM(participants) FROM session_results") == [(20, 20, 200)]
+    assert tg.flood_429s_by["group"] == 0 and tg.flood_429s_by["chat"] == 0

@@ -1,25 +1,41 @@
-"""Delivering the outbox: rate limits, retries, blocked chats, and crash-safe bookkeeping.
+"""Delivering the outbox: durable retries through long outages, blocked chats, crash-safe bookkeeping.
 
 The worker knows nothing of Telegram: a channel adapter gives it a `Sender` that raises the
-exceptions below. Every row is marked "sending" in SQLite before its request goes out and "sent"
-right after, so after a crash only the requests in flight at that moment can repeat.
+exceptions below, and the channel paces the requests (Telegram's limits and the priority between
+replies and warnings are `bot.telegram.pacing`'s business). The worker keeps a bounded number of rows
+in the channel's hands, most urgent first.
+
+Every row is marked "sending" in SQLite before it is handed over and "sent" right after, so after a
+crash only the requests on the wire at that moment can repeat (rows still waiting for their turn were
+never sent and simply go again). A network error or 5xx keeps the row queued and retried with capped
+back-off until `Limits.retry_hours` after its first error; only a refusal (400/403) or that deadline
+make it final. While every send fails (an outage), the worker stops handing rows over and sends one
+probe at a time, with growing pauses, instead of burning through the queue.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import time
-from collections import deque
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Awaitable, Callable, Protocol
 
+from bot.core.alerts.model import Alert
 from bot.storage import alerts as store
 from bot.storage import residents as resident_store
 from bot.storage.db import AsyncDatabase
 
 log = logging.getLogger(__name__)
+
+# The order rows are claimed in (and the channel's priority for them).
+PRIORITY_STAFF, PRIORITY_URGENT, PRIORITY_NORMAL = 0, 1, 2
+OUTAGE_AFTER = 5  # transient failures in a row with no success in between mean the channel is down
+MAX_PROBE_PAUSE = 60.0  # seconds between probes during an outage, at most
+
+
+def priority_of(alert: Alert) -> int:
+    return PRIORITY_URGENT if alert.urgent else PRIORITY_NORMAL
 
 
 class Blocked(Exception):
@@ -27,7 +43,7 @@ class Blocked(Exception):
 
 
 class RetryAfter(Exception):
-    """The platform asks us to pause all sending for `seconds`."""
+    """The platform asks us to pause sending for `seconds`."""
 
     def __init__(self, seconds: float):
         super().__init__(f"retry after {seconds} s")
@@ -52,6 +68,9 @@ class OutboxRow:
     chat_type: str
     message_id: int | None
     attempts: int
+    priority: int = PRIORITY_NORMAL
+    parts_sent: int = 0
+    first_error_at: datetime | None = None
 
 
 class Sender(Protocol):
@@ -61,79 +80,38 @@ class Sender(Protocol):
 
 @dataclass
 class Limits:
-    per_second: float = 30.0
-    per_chat_seconds: float = 1.0  # at most one message a second to the same chat
-    per_group_minute: int = 20  # and twenty a minute to the same group
-    max_attempts: int = 5
+    in_flight: int = 60  # rows in the channel's hands at once (about two seconds of Telegram's rate)
+    retry_hours: float = 6.0  # network errors and 5xx: keep trying this long after the first one
+    max_backoff_seconds: float = 300.0
     batch: int = 100
 
 
-# Requests leave evenly spaced but arrive with a few milliseconds of jitter; aiming at exactly the
-# limit then trips it now and then, and every 429 costs a whole second. 4 % below keeps clear of it.
-HEADROOM = 0.96
-
-
-class RateGate:
-    """Spaces sends to stay under the overall, per-chat and per-group limits, and holds everything
-    while a 429 pause lasts."""
-
-    def __init__(self, limits: Limits, clock: Callable[[], float] = time.monotonic):
-        self.limits = limits
-        self.clock = clock
-        self._next_slot = clock()
-        self._chat_last: dict[int, float] = {}
-        self._group_sends: dict[int, deque[float]] = {}
-        self.paused_until = 0.0
-
-    def chat_ready_at(self, chat_id: int, group: bool) -> float:
-        at = self._chat_last.get(chat_id, -1e9) + self.limits.per_chat_seconds
-        if group:
-            sends = self._group_sends.get(chat_id)
-            if sends and len(sends) >= self.limits.per_group_minute:
-                at = max(at, sends[0] + 60.0)
-        return at
-
-    async def wait_turn(self, chat_id: int, group: bool) -> None:
-        """Sleep until this chat may get a message and a slot in the overall rate is free."""
-        while True:
-            now = self.clock()
-            ready = max(self.paused_until, self.chat_ready_at(chat_id, group))
-            if ready > now:
-                await asyncio.sleep(ready - now)
-                continue
-            slot = max(self._next_slot, now)
-            self._next_slot = slot + 1.0 / (self.limits.per_second * HEADROOM)
-            if slot > now:
-                await asyncio.sleep(slot - now)
-                if self.paused_until > self.clock():
-                    continue  # a 429 arrived while we waited: queue again behind the pause
-            stamp = self.clock()
-            self._chat_last[chat_id] = stamp
-            if group:
-                sends = self._group_sends.setdefault(chat_id, deque())
-                sends.append(stamp)
-                while sends and sends[0] <= stamp - 60.0:
-                    sends.popleft()
-            return
-
-    def pause(self, seconds: float) -> None:
-        self.paused_until = max(self.paused_until, self.clock() + seconds)
-        self._next_slot = max(self._next_slot, self.paused_until)
+def backoff_seconds(attempts: int, cap: float) -> float:
+    return min(2.0 ** attempts, cap)
 
 
 class OutboxWorker:
     """Sends queued outbox rows until stopped. One worker per process."""
 
     def __init__(self, db: AsyncDatabase, sender: Sender, limits: Limits | None = None,
-                 on_idle: Callable[[], Awaitable[None]] | None = None):
+                 on_idle: Callable[[], Awaitable[None]] | None = None,
+                 clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep):
         self.db = db
         self.sender = sender
         self.limits = limits or Limits()
-        self.gate = RateGate(self.limits)
         self.on_idle = on_idle
+        self.clock = clock
+        self.sleep = sleep
         self.retry_afters = 0
+        self.failures_in_a_row = 0
+        self.probes = 0  # rounds of one probe each, in the current outage
         self._in_flight: set[asyncio.Task] = set()
-        self._max_in_flight = max(4, int(self.limits.per_second))  # about one second of sends at once
+        self._rows: dict[asyncio.Task, int] = {}  # task -> outbox row id
+
+    @property
+    def in_outage(self) -> bool:
+        return self.failures_in_a_row >= OUTAGE_AFTER
 
     async def run(self, poll_seconds: float = 0.5) -> None:
         await self.db.run(store.recover_in_flight)
@@ -149,53 +127,77 @@ class OutboxWorker:
                 await asyncio.sleep(poll_seconds)
 
     async def run_once(self) -> int:
-        """Claim and send one batch; returns how many rows were claimed."""
-        now = datetime.now(timezone.utc)
-        room = self.limits.batch
-        rows = [OutboxRow(*r) for r in await self.db.run(store.claim, now, room)]
-        if not rows:
-            await self._drain()
-            return 0
-        # Rows for chats that must wait (per-chat spacing) go last, so one busy chat does not stall the rest.
-        rows.sort(key=lambda r: self.gate.chat_ready_at(r.chat_id, r.chat_type in ("group", "supergroup")))
-        for row in rows:
-            await self.gate.wait_turn(row.chat_id, row.chat_type in ("group", "supergroup"))
-            while len(self._in_flight) >= self._max_in_flight:
+        """Hand the channel as many due rows as it has room for; returns how many were claimed."""
+        if self.in_outage:
+            await self._drain()  # let the rows already out fail (or succeed) first
+            if self.in_outage:  # still: wait a little longer each time, then try one message
+                pause = backoff_seconds(self.probes, MAX_PROBE_PAUSE)
+                self.probes += 1
+                log.warning("sending keeps failing; trying one message in %.0f s", pause)
+                await self.sleep(pause)
+            room = 1
+        else:
+            while len(self._in_flight) >= self.limits.in_flight:
                 await asyncio.wait(self._in_flight, return_when=asyncio.FIRST_COMPLETED)
+            room = min(self.limits.batch, self.limits.in_flight - len(self._in_flight))
+        rows = [OutboxRow(*r) for r in await self.db.run(store.claim, self.clock(), room)]
+        for row in rows:
             task = asyncio.create_task(self._send(row))
             self._in_flight.add(task)
-            task.add_done_callback(self._in_flight.discard)
+            self._rows[task] = row.id
+            task.add_done_callback(self._forget)
+        if room == 1 and self.failures_in_a_row:
+            await self._drain()  # the probe decides whether the outage is over
         return len(rows)
 
     async def _drain(self) -> None:
         if self._in_flight:
             await asyncio.wait(set(self._in_flight))
 
+    def _forget(self, task: asyncio.Task) -> None:
+        self._in_flight.discard(task)
+        if not task.cancelled():
+            self._rows.pop(task, None)
+
     async def stop(self) -> None:
+        """Rows handed to the channel go back to the queue: most were still waiting for their turn
+        and were never sent; one on the wire at this moment may arrive twice, as after a crash."""
+        for task in list(self._in_flight):
+            task.cancel()
         await self._drain()
+        given_back, self._rows = list(self._rows.values()), {}
+        if given_back:
+            await self.db.run(store.give_back, given_back)
 
     async def _send(self, row: OutboxRow) -> None:
         try:
             message_id = await self.sender.deliver(row)
         except RetryAfter as exc:
             self.retry_afters += 1
-            self.gate.pause(exc.seconds)
-            await self.db.run(store.mark_retry, row.id, str(exc), datetime.now(timezone.utc) + timedelta(seconds=exc.seconds),
+            await self.db.run(store.mark_retry, row.id, str(exc), self.clock() + timedelta(seconds=exc.seconds),
                               count_attempt=False)
         except Blocked as exc:
+            self.failures_in_a_row = self.probes = 0
             await self.db.run(store.mark_final, row.id, "blocked", str(exc) or "blocked")
             if row.kind == "send":
                 await self.db.run(resident_store.mark_inactive, row.chat_id, "blocked")
         except Permanent as exc:
+            self.failures_in_a_row = self.probes = 0
             await self.db.run(store.mark_final, row.id, "failed", str(exc))
-        except (Transient, Exception) as exc:  # noqa: BLE001 - any other failure is retried, then failed
+        except Exception as exc:  # noqa: BLE001 - Transient, or a bug: retried until the deadline
             if not isinstance(exc, Transient):
                 log.exception("delivering outbox row %s failed unexpectedly", row.id)
-            if row.attempts + 1 >= self.limits.max_attempts:
-                await self.db.run(store.mark_final, row.id, "failed", f"{type(exc).__name__}: {exc}")
-            else:
-                backoff = min(2 ** row.attempts, 60)
-                await self.db.run(store.mark_retry, row.id, f"{type(exc).__name__}: {exc}",
-                                  datetime.now(timezone.utc) + timedelta(seconds=backoff))
+            await self._retry_or_fail(row, f"{type(exc).__name__}: {exc}")
         else:
-            await self.db.run(store.mark_sent, row.id, message_id, datetime.now(timezone.utc))
+            self.failures_in_a_row = self.probes = 0
+            await self.db.run(store.mark_sent, row.id, message_id, self.clock())
+
+    async def _retry_or_fail(self, row: OutboxRow, error: str) -> None:
+        self.failures_in_a_row += 1
+        now = self.clock()
+        first = row.first_error_at or now
+        if now - first >= timedelta(hours=self.limits.retry_hours):
+            await self.db.run(store.mark_final, row.id, "failed", f"gave up after {self.limits.retry_hours:g} h: {error}")
+            return
+        wait = backoff_seconds(row.attempts, self.limits.max_backoff_seconds)
+        await self.db.run(store.mark_retry, row.id, error, now + timedelta(seconds=wait), now=now)

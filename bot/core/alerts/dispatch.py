@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 import sqlite_utils
 
+from bot.core.alerts.delivery import PRIORITY_NORMAL, priority_of
 from bot.core.alerts.model import APPROVED, EXPIRED, SCHEDULED, SENDING, SENT, Alert
 from bot.storage import alerts as store
 from bot.storage import audit
@@ -41,6 +42,28 @@ class QuietHours:
         return end.astimezone(timezone.utc)
 
 
+def planned_start(alert: Alert, quiet: QuietHours, now: datetime | None = None) -> datetime | None:
+    """When an approved warning will start going out: None for at once (the next scheduler round),
+    else its send time, moved to the end of quiet hours unless it is urgent."""
+    now = now or datetime.now(timezone.utc)
+    start = alert.scheduled_at if alert.scheduled_at and alert.scheduled_at > now else now
+    if not alert.urgent and quiet.active(start):
+        start = quiet.next_end(start)
+    return start if start > now else None
+
+
+def clock_words(moment: datetime, zone: ZoneInfo, now: datetime | None = None, lang: str = "sv") -> str:
+    """A send time as staff say it, in local time: "08:00", "i morgon 08:00", "2026-12-24 08:00"
+    (English: "at 08:00", "tomorrow at 08:00", "on 2026-12-24 at 08:00")."""
+    local, today = moment.astimezone(zone), (now or datetime.now(timezone.utc)).astimezone(zone).date()
+    clock = local.strftime("%H:%M")
+    if local.date() == today:
+        return clock if lang == "sv" else f"at {clock}"
+    if local.date() == today + timedelta(days=1):
+        return f"i morgon {clock}" if lang == "sv" else f"tomorrow at {clock}"
+    return f"{local.date().isoformat()} {clock}" if lang == "sv" else f"on {local.date().isoformat()} at {clock}"
+
+
 def wants(alert: Alert, municipality: str, topics: tuple[str, ...]) -> bool:
     """Whether a subscriber gets this warning: their municipality is targeted (or all are), and the
     warning is urgent, about one of their chosen topics, or they chose no topics (all)."""
@@ -62,11 +85,13 @@ def dispatch_due(db: sqlite_utils.Database, quiet: QuietHours, *, channel: bool 
             continue
         if not alert.urgent and quiet.active(now):
             continue  # waits for the morning; urgent ones go at once
-        rows = [(chat, lang, chat_type) for chat, municipality, lang, topics, chat_type in store.subscribers(db)
+        # urgent warnings go at once to weekly-digest subscribers too, as promised
+        audience = store.subscribers(db, delivery=None if alert.urgent else "immediate")
+        rows = [(chat, lang, chat_type) for chat, municipality, lang, topics, chat_type in audience
                 if wants(alert, municipality, topics)]
         if channel:
             rows.append((CHANNEL_CHAT, "sv", "channel"))
-        store.enqueue(db, alert.id, rows)
+        store.enqueue(db, alert.id, rows, priority=priority_of(alert))
         if store.set_state(db, alert.id, SENDING, now, expected=(APPROVED, SCHEDULED)):
             audit.record(db, "system", "alert.sending", "alert", alert.id, recipients=len(rows))
             started.append(alert.id)
@@ -111,7 +136,8 @@ def queue_digests(db: sqlite_utils.Database, zone: ZoneInfo, now: datetime | Non
         mine = [a for a in alerts if wants(a, municipality, topics)]
         if mine:
             # the row hangs on the newest warning; the text is built from the week at send time
-            queued += store.enqueue(db, mine[-1].id, [(chat, lang, chat_type)], kind=f"digest:{week}")
+            queued += store.enqueue(db, mine[-1].id, [(chat, lang, chat_type)], kind=f"digest:{week}",
+                                    priority=PRIORITY_NORMAL)
     return queued
 
 

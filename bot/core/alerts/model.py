@@ -58,6 +58,9 @@ class Alert:
 
 @dataclass(frozen=True)
 class DeliveryStatus:
+    """Delivery to subscribers. `queued` includes `retrying` (rows waiting after a network error or
+    5xx, the earliest next try at `next_try`); `starts_at` is when a warning not yet started goes out."""
+
     alert_id: int
     state: str
     queued: int
@@ -66,18 +69,37 @@ class DeliveryStatus:
     failed: int
     blocked: int
     eta_seconds: float
+    retrying: int = 0
+    next_try: datetime | None = None
+    starts_at: datetime | None = None
 
     @property
     def total(self) -> int:
         return self.queued + self.sending + self.sent + self.failed + self.blocked
 
     @property
+    def started(self) -> bool:
+        return self.state in (SENDING, SENT)
+
+    @property
     def done_share(self) -> float:
-        return 1.0 if not self.total else (self.sent + self.failed + self.blocked) / self.total
+        """Share of messages finished; 0 for a warning that has not started (never "0 of 0, 100 %")."""
+        if not self.total:
+            return 1.0 if self.state == SENT else 0.0
+        return (self.sent + self.failed + self.blocked) / self.total
+
+    @property
+    def all_delivered(self) -> bool:
+        return self.state == SENT and not self.failed and not self.blocked
 
     def as_dict(self) -> dict:
         return {
             "id": self.alert_id, "state": self.state, "queued": self.queued, "in_flight": self.sending,
             "sent": self.sent, "failed": self.failed, "blocked": self.blocked, "total": self.total,
+            "retrying": self.retrying, "next_try": _iso(self.next_try), "starts_at": _iso(self.starts_at),
             "done_share": round(self.done_share, 4), "eta_seconds": round(self.eta_seconds, 1),
         }
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat(timespec="seconds") if moment else None

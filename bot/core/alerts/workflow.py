@@ -13,7 +13,7 @@ import sqlite_utils
 from bot.core.alerts.model import (
     APPROVED, AWAITING, CANCELLED, DRAFT, SCHEDULED, SENDING, SENT, SEVERITIES, Alert, DeliveryStatus,
 )
-from bot.core.alerts.dispatch import wants
+from bot.core.alerts.dispatch import QuietHours, planned_start, wants
 from bot.core.knowledge.taxonomy import TOPIC_IDS
 from bot.core.residents.service import MUNICIPALITIES
 from bot.storage import alerts as store
@@ -181,7 +181,7 @@ def send_test(db: sqlite_utils.Database, member: StaffMember, alert_id: int) -> 
     chats = store.staff_chats(db)
     # a new kind per test, so a second test send after an edit is not swallowed by the unique key
     kind = f"test:{datetime.now(timezone.utc).strftime('%Y%m%d%H%M%S%f')}"
-    store.enqueue(db, alert_id, [(c, "sv", "private") for c in chats], kind=kind)
+    store.enqueue(db, alert_id, [(c, "sv", "private") for c in chats], kind=kind, priority=0)  # staff wait for it
     audit.record(db, member.username, "alert.send_test", "alert", alert_id, recipients=len(chats))
     return len(chats)
 
@@ -240,8 +240,10 @@ def _queue_edits(db: sqlite_utils.Database, alert_id: int) -> None:
     store.enqueue(db, alert_id, [(chat, lang, chat_type) for chat, _, lang, chat_type in store.sent_messages(db, alert_id)], kind="edit")
 
 
-def status(db: sqlite_utils.Database, alert_id: int, rate_per_second: float, now: datetime | None = None) -> DeliveryStatus:
-    """Progress of delivery to subscribers, with an estimate of the time left at the configured rate.
+def status(db: sqlite_utils.Database, alert_id: int, rate_per_second: float, now: datetime | None = None,
+           quiet: QuietHours | None = None) -> DeliveryStatus:
+    """Progress of delivery to subscribers, with an estimate of the time left at the configured rate;
+    with `quiet` (QuietHours), also when a warning not yet started will go out.
 
     Deliveries to residents who have since asked to be forgotten still count (kept as numbers only).
     """
@@ -250,8 +252,13 @@ def status(db: sqlite_utils.Database, alert_id: int, rate_per_second: float, now
     for state, n in store.erased_delivery_counts(db, alert_id).items():
         c[state] = c.get(state, 0) + n
     left = c.get("queued", 0) + c.get("sending", 0)
+    retrying, next_try = store.retrying(db, alert_id)
+    starts_at = None
+    if quiet is not None and alert.state in (APPROVED, SCHEDULED):
+        starts_at = planned_start(alert, quiet, now) or _now(now)
     return DeliveryStatus(alert_id, alert.state, c.get("queued", 0), c.get("sending", 0), c.get("sent", 0),
-                          c.get("failed", 0), c.get("blocked", 0), left / rate_per_second if rate_per_second else 0.0)
+                          c.get("failed", 0), c.get("blocked", 0), left / rate_per_second if rate_per_second else 0.0,
+                          retrying, next_try, starts_at)
 
 
 def reactions(db: sqlite_utils.Database, alert_id: int) -> dict[str, int]:

@@ -5,7 +5,8 @@
   var text = document.getElementById("progress-text");
   if (!bar || !text || !bar.dataset.statusUrl || !window.fetch) { return; }
   function describe(s) {
-    var line = s.sent + " av " + s.total + " skickade, " + (s.queued + s.in_flight) + " i kö, " + s.failed +
+    var line = s.sent + " av " + s.total + " skickade, " + (s.queued + s.in_flight) + " i kö" +
+      (s.retrying ? ", varav " + s.retrying + " väntar på nytt försök efter nätverksfel" : "") + ", " + s.failed +
       " misslyckades, " + s.blocked + " har blockerat boten";
     return s.state === "sending" ? line + "; " + s.eta_text + "." : line + ". Klart.";
   }
