@@ -22,6 +22,7 @@ async def test_ask_answers_and_logs_redacted(client):
     data = await resp.json()
     assert data["topic"] == "bank-impersonation"
     services = client.server.app[SERVICES]
+    await services.assistant.flush()  # the question is logged after the answer
     rows = services.db.db.execute("SELECT text, channel, status FROM questions").fetchall()
     assert rows and "070-123" not in rows[0][0] and "[telefon]" in rows[0][0]
     assert rows[0][1] == "web"

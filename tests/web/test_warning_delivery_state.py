@@ -18,7 +18,7 @@ async def test_the_warning_page_tells_retrying_and_how_it_ended(app_client):
                                severity="warning", topics=(), municipalities=(), expires_at=None, scheduled_at=None,
                                state="approved", created_by=author, now=now)
     page = await (await app_client.get(f"/staff/varningar/{alert.id}")).text()
-    assert "Inget skickat än." in page and "100 %" not in page
+    assert "Varningen är godkänd men skickas inte förrän Telegram slås på" in page and "100 %" not in page
 
     store.enqueue(raw, alert.id, [(1, "sv", "private"), (2, "sv", "private"), (3, "sv", "private")])
     store.set_state(raw, alert.id, SENDING, now)
@@ -34,4 +34,4 @@ async def test_the_warning_page_tells_retrying_and_how_it_ended(app_client):
     store.mark_sent(raw, rows[1][0], 12, now)
     store.set_state(raw, alert.id, SENT, now, sent=True)
     page = await (await app_client.get(f"/staff/varningar/{alert.id}")).text()
-    assert "inte alla nådde fram: 0 misslyckades och 1 var blockerade" in page
+    assert "inte alla nådde fram: 0 misslyckades och 1 hade blockerat boten" in page
