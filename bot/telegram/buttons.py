@@ -17,7 +17,7 @@ from bot.core.answering.reply import compose_topic
 from bot.core.residents.service import MUNICIPALITIES, OTHER
 from bot.telegram import keyboards as kbd
 from bot.telegram import outgoing
-from bot.telegram.context import AWAIT_QUESTION, Context
+from bot.telegram.context import AWAIT_QUESTION, Context, asker_of
 from bot.telegram.render import bold, view_to_messages
 from bot.telegram.texts import t
 
@@ -63,6 +63,7 @@ async def _topic(update: Update, context: Context, args: list[str], lang: str, *
     if len(args) != 1 or args[0] not in kb.topics:
         return False
     await outgoing.answer(update.callback_query)
+    context.bot_data.services.assistant.chosen(asker_of(context, update.effective_chat.id), args[0])  # follow-ups are about it now
     view = compose_topic(kb, args[0], lang, happened=happened)
     markup = None if happened else kbd.answer_keyboard(kb, args[0], lang, view.choices)
     await outgoing.send(context.bot, update.effective_chat.id, view_to_messages(view), markup)
@@ -203,6 +204,7 @@ async def _erase(update: Update, context: Context, args: list[str], lang: str) -
     await outgoing.answer(update.callback_query)
     if args[0] == "yes":
         await context.bot_data.residents.erase(update.effective_chat.id)
+        context.bot_data.services.assistant.forget(asker_of(context, update.effective_chat.id))  # and the conversation
         context.chat_data.awaiting = AWAIT_QUESTION
         context.chat_data.answered.clear()
     await _replace(update, context, escape(t(lang, "erased" if args[0] == "yes" else "erase_cancelled")), None)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from telegram.ext import CallbackContext, ExtBot
 
+from bot.core.answering.assistant import Asker
 from bot.core.residents.rate_limit import SlidingWindowLimiter
 from bot.core.residents.service import ResidentService
 from bot.services import Services
@@ -52,3 +53,8 @@ class BotData:
 
 
 Context = CallbackContext[ExtBot, dict, ChatData, BotData]
+
+
+def asker_of(context: Context, chat_id: int, municipality: str | None = None) -> Asker:
+    """The resident as the core knows them: a pseudonymous key, also the key of their conversation."""
+    return Asker("telegram", context.bot_data.residents.key(chat_id), municipality)

@@ -17,13 +17,12 @@ from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 from telegram.ext import filters
 
-from bot.core.answering.assistant import Asker
 from bot.core.matching.matcher import ANSWER, CLARIFY
 from bot.core.residents.rate_limit import LIMITED, QUIET
 from bot.telegram import keyboards as kbd
 from bot.telegram import outgoing
 from bot.telegram.buttons import place, resident_lang, settings_view, welcome_html
-from bot.telegram.context import AWAIT_CHECK, AWAIT_QUESTION, AWAIT_REPORT, Answered, Context
+from bot.telegram.context import asker_of, AWAIT_CHECK, AWAIT_QUESTION, AWAIT_REPORT, Answered, Context
 from bot.telegram.render import bold, plain_messages, split_lines, view_to_messages
 from bot.telegram.texts import t
 
@@ -251,16 +250,16 @@ async def _answer(update: Update, context: Context, kind: str, text: str, lang: 
 
 
 async def _reply_question(update: Update, context: Context, text: str, lang: str) -> Reply:
-    """The answer to a resident's question, with its buttons."""
+    """The answer to a resident's question, in the context of the conversation, with its buttons."""
     residents = context.bot_data.residents
     chat_id = update.effective_chat.id
     resident = await residents.get(chat_id)
-    asker = Asker("telegram", residents.key(chat_id), resident.municipality if resident else None)
-    result, view = await context.bot_data.services.assistant.ask(text, asker, lang)
+    asker = asker_of(context, chat_id, resident.municipality if resident else None)
+    _, view = await context.bot_data.services.assistant.ask(text, asker, lang)
     kb = context.bot_data.services.store.kb
-    if result.status == ANSWER and view.topic:
-        markup = kbd.answer_keyboard(kb, view.topic, view.lang, view.choices)
-    elif result.status == CLARIFY:
+    if view.status == ANSWER and view.topic:  # a direct answer, or a follow-up answered in context
+        markup = kbd.answer_keyboard(kb, view.topic, view.lang, view.choices, view.alternatives)
+    elif view.status == CLARIFY:
         markup = kbd.choices_keyboard(view.choices, view.lang, none_button=True)
     else:
         markup = None

@@ -25,9 +25,15 @@ def unpack(data: str | None) -> list[str]:
     return (data or "").split(":")
 
 
-def answer_keyboard(kb: KnowledgeBase, topic_id: str, lang: str, related: tuple[tuple[str, str], ...]) -> InlineKeyboardMarkup:
+def answer_keyboard(kb: KnowledgeBase, topic_id: str, lang: str, related: tuple[tuple[str, str], ...],
+                    alternatives: tuple[tuple[str, str], ...] = ()) -> InlineKeyboardMarkup:
+    """"If it already happened", the runners-up ("Inte rätt?"), related topics, and feedback."""
     rows = [[InlineKeyboardButton(t(lang, "happened"), callback_data=pack(HAPPENED, topic_id))]]
-    rows += [[InlineKeyboardButton(title, callback_data=pack(TOPIC, rid))] for rid, title in related[:3]]
+    shown = {topic_id}
+    for rid, title in alternatives[:2]:
+        rows.append([InlineKeyboardButton(f"↪ {title}", callback_data=pack(TOPIC, rid))])
+        shown.add(rid)
+    rows += [[InlineKeyboardButton(title, callback_data=pack(TOPIC, rid))] for rid, title in related if rid not in shown][:3]
     rows.append([
         InlineKeyboardButton(t(lang, "useful"), callback_data=pack(FEEDBACK, topic_id, "1")),
         InlineKeyboardButton(t(lang, "not_useful"), callback_data=pack(FEEDBACK, topic_id, "0")),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from bot.core.answering.reply import ReplyView
+from bot.core.answering.reply import ReplyView, labels
 
 MAX_MESSAGE = 4096
 
@@ -26,6 +26,8 @@ def view_to_lines(view: ReplyView) -> list[str]:
         lines.append(bold(section.heading))
         lines += [f"• {escape(item)}" for item in section.items]
         lines.append("")
+    if view.alternatives:  # the buttons marked ↪ below the message
+        lines += [f"<i>{escape(labels(view.lang)['not_right'])}: ↪</i>", ""]
     lines += [escape(line) for line in view.footer]
     return lines
 

@@ -62,3 +62,23 @@ def test_bad_config_stops_before_anything_runs(tmp_path):
     result = CliRunner().invoke(cli, ["ask", "--config", str(bad), "hej"])
     assert result.exit_code == 2
     assert "web.port" in result.output
+
+
+def test_an_urgent_reply_leads_with_the_action_that_fits():
+    result = CliRunner().invoke(cli, ["ask", "HAN FRÅN BANKEN LÅTER MIG INTE LÄGGA PÅ VAD GÖR JAG"])
+    assert result.output.splitlines()[0].startswith("⚠ Lägg på nu")
+    result = CliRunner().invoke(cli, ["ask", "jag har swish öppen och ska betala honom nu"])
+    assert result.output.splitlines()[0].startswith("⚠ Avbryt i appen och betala inte")
+
+
+def test_jsonl_lines_with_a_conversation_id_are_one_conversation():
+    lines = "\n".join(json.dumps(item) for item in [
+        {"text": "en polis ringde och sa att de skickar ett bud efter mitt bankkort", "conversation": "a"},
+        {"text": "jag har redan gett dem koden", "conversation": "a"},
+        {"text": "jag har redan gett dem koden", "conversation": "b"},
+        {"text": "jag har redan gett dem koden"},
+    ])
+    result = CliRunner().invoke(cli, ["ask", "--jsonl"], input=lines + "\n")
+    first, same, other, none = [json.loads(line) for line in result.output.splitlines()]
+    assert same["status"] == "followup" and same["followup"] == "already_did" and same["topic"] == first["topic"]
+    assert other["status"] != "followup" and none["status"] != "followup"

@@ -48,6 +48,7 @@ async def test_urgent_question_leads_with_the_action_and_112_as_a_link(app_clien
     article = html[html.index('<article class="answer'):]
     urgent = re.search(r'<p class="urgent-now">(.+?)</p>', article)
     assert urgent and '<a class="tel" href="tel:112">112</a>' in urgent.group(1)
+    assert urgent.group(1).startswith("Öppna inte dörren")  # the one action for someone at the door
     assert article.index("urgent-now") < article.index("<h3>")  # above the title
 
 
