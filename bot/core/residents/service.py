@@ -27,7 +27,7 @@ class ResidentService:
         return user_key(self.hash_key, self.channel, chat_id)
 
     async def get(self, chat_id: int) -> store.Resident | None:
-        return await self.db.run(store.get_resident, chat_id)
+        return await self.db.read(store.get_resident, chat_id)
 
     async def ensure(self, chat_id: int, lang: str) -> store.Resident:
         return await self.db.run(store.ensure_resident, chat_id, self.key(chat_id), lang)
@@ -48,7 +48,7 @@ class ResidentService:
         )
 
     async def subscription(self, chat_id: int) -> store.Subscription | None:
-        return await self.db.run(store.get_subscription, chat_id)
+        return await self.db.read(store.get_subscription, chat_id)
 
     async def set_delivery(self, chat_id: int, delivery: str) -> None:
         await self.db.run(store.update_subscription, chat_id, delivery=delivery)
