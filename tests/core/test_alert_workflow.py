@@ -258,3 +258,14 @@ def test_weekly_digest_collects_last_weeks_warnings(db, people):
     assert queue_digests(db, STHLM, now=monday + timedelta(hours=1)) == 0  # once per week
     (kind,) = db.execute("SELECT kind FROM outbox WHERE chat_id = 7").fetchone()
     assert kind == "digest:2026-W48"
+
+
+def test_the_reach_asked_about_before_an_urgent_warning_counts_digest_readers(db, people):
+    author = people[0]
+    subscribe(db, 1, "Kramfors")
+    subscribe(db, 2, "Kramfors", delivery="digest")
+    subscribe(db, 3, "Härnösand")
+    urgent = new(db, author, severity="urgent", municipalities=["Kramfors"])
+    normal = new(db, author, severity="warning", municipalities=["Kramfors"])
+    assert workflow.reach(db, urgent) == 2  # urgent ones go at once to digest readers too
+    assert workflow.reach(db, normal) == 1

@@ -271,4 +271,5 @@ def reactions(db: sqlite_utils.Database, alert_id: int) -> dict[str, int]:
 
 def reach(db: sqlite_utils.Database, alert: Alert) -> int:
     """How many subscribers a warning would go to if it were sent now (as `dispatch_due` chooses them)."""
-    return sum(1 for _, municipality, _, topics, _ in store.subscribers(db) if wants(alert, municipality, topics))
+    audience = store.subscribers(db, delivery=None if alert.urgent else "immediate")  # urgent ones reach digest readers too
+    return sum(1 for _, municipality, _, topics, _ in audience if wants(alert, municipality, topics))
