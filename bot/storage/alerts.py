@@ -95,6 +95,13 @@ def open_replacement(db: sqlite_utils.Database, alert_id: int) -> Alert | None:
         " AND state IN ('draft', 'awaiting_approval') ORDER BY id LIMIT 1", (alert_id, alert_id)).fetchone())
 
 
+def approved_withdrawal(db: sqlite_utils.Database, alert_id: int) -> Alert | None:
+    """The approved withdrawal of `alert_id`, whose text says publicly why it was withdrawn."""
+    return _alert(db.execute(
+        f"SELECT {_COLUMNS} FROM alerts WHERE withdrawal_of = ? AND state NOT IN ('draft', 'awaiting_approval', 'cancelled')"
+        " ORDER BY id DESC LIMIT 1", (alert_id,)).fetchone())
+
+
 def has_correction(db: sqlite_utils.Database, alert_id: int) -> bool:
     """Whether an approved correction replaced this warning (drafts and refused ones do not count)."""
     return db.execute("SELECT 1 FROM alerts WHERE correction_of = ? AND state NOT IN ('draft', 'awaiting_approval', 'cancelled')"

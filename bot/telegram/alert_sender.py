@@ -6,6 +6,8 @@ and network errors come back here as `delivery.Transient` for the outbox's own, 
 
 from __future__ import annotations
 
+import dataclasses
+
 from html import escape
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
@@ -114,7 +116,12 @@ class TelegramAlertSender:
             if message_id is None:
                 raise delivery.Permanent("no delivered message to edit")
             corrected = await self.db.run(store.has_correction, alert.id)
-            await outgoing.edit(self.bot, chat, message_id, render_alert(alert, row.lang, "corrected" if corrected else "withdrawn"),
+            shown = alert
+            if not corrected:  # withdrawn: the message says why, in the approved withdrawal's words
+                withdrawal = await self.db.run(store.approved_withdrawal, alert.id)
+                if withdrawal is not None:
+                    shown = dataclasses.replace(alert, text_sv=withdrawal.text_sv, text_en=withdrawal.text_en or alert.text_en)
+            await outgoing.edit(self.bot, chat, message_id, render_alert(shown, row.lang, "corrected" if corrected else "withdrawn"),
                                 pace=pace)
             return message_id
         if row.kind.startswith("digest:"):

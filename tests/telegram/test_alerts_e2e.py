@@ -111,7 +111,9 @@ async def test_withdrawal_edits_the_delivered_messages(running):
     cia, _ = await db.run(staff_core.create_staff, "cia", "approver")
     await db.run(workflow.approve, cia, draft.id)  # a withdrawal needs a second person, like the warning
     await wait_until(lambda: len(tg.edits) == 2)
-    assert all("ÅTERKALLAD" in (tg.message(e.chat_id, e.message_id) or {}).get("text", "") for e in tg.edits)
+    edited = [(tg.message(e.chat_id, e.message_id) or {}).get("text", "") for e in tg.edits]
+    assert all("ÅTERKALLAD" in text and "Det var ett riktigt besök från kommunen." in text and "Släpp inte in." not in text
+               for text in edited)  # the residents read why, in the approved withdrawal's words
     page = await (await running.client.get("/varningar")).text()
     assert "Släpp inte in." not in page and "Det var ett riktigt besök från kommunen." in page
 
