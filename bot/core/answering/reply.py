@@ -23,6 +23,10 @@ LABELS = {
         "did_right": "Ja, du gjorde rätt.",
         "did_right_why": "Bedragare vill att du ska göra något snabbt, innan du hinner tänka. När du avbröt hann de inte lura dig. Anmäl gärna försöket – det hjälper polisen att se vad som pågår.",
         "other_language": "Jag förstår inte ditt språk ännu",
+        "local_figures": "Siffror från uppföljningen",
+        "local_no_figures": "Inga siffror från uppföljningen är publicerade än. De visas här när polisen och kommunerna har publicerat dem.",
+        "local_published": "Uppföljningen publiceras",
+        "local_contacts": "Kontakta oss lokalt",
         "none": "Inget av dessa",
         "check_high": "Det här ser ut som ett bedrägeri.",
         "check_medium": "Det här meddelandet har varningstecken.",
@@ -43,6 +47,10 @@ LABELS = {
         "did_right": "Yes, you did the right thing.",
         "did_right_why": "Scammers want you to act fast, before you have time to think. By stopping, you did not let them trick you. Please report the attempt – it helps the police see what is going on.",
         "other_language": "I don't understand your language yet",
+        "local_figures": "Figures from the follow-up",
+        "local_no_figures": "No follow-up figures are published yet. They will show here once the police and the municipalities publish them.",
+        "local_published": "Where the follow-up is published",
+        "local_contacts": "Local contacts",
         "none": "None of these",
         "check_high": "This looks like fraud.",
         "check_medium": "This message has warning signs.",
@@ -77,6 +85,8 @@ class ReplyView:
     # After a direct answer, the runners-up: "Inte rätt? Välj ett annat ämne" (labels()["not_right"]).
     alternatives: tuple[tuple[str, str], ...] = ()
     footer: tuple[str, ...] = ()
+    text_lang: str = ""  # the language of `title` and `intro` when it is not `lang` (a language card)
+    direction: str = "ltr"  # of `title` and `intro`: "rtl" for Arabic and Persian cards
 
 
 def labels(lang: str) -> dict[str, str]:
@@ -134,9 +144,15 @@ def compose_followup(kb: KnowledgeBase, result: MatchResult, urgent: str = "") -
 
 
 def compose_other_language(kb: KnowledgeBase, language: str, *, urgent: str = "") -> ReplyView:
-    """A question in a language we do not answer in: the key numbers, in Swedish and English."""
+    """A question in a language we do not answer in: its card if an authority's page gives one
+    (`_language_cards.yaml`), and the key numbers in Swedish and English."""
     sv, en = kb.contacts.text("sv"), kb.contacts.text("en")
     sections = (Section("Svenska", (sv.other_language,)), Section("English", (en.other_language,)))
+    card = kb.language_cards.get(language)
+    if card is not None:
+        return ReplyView("sv", LANGUAGE, urgent=urgent, title=card.name, intro=card.text, sections=sections,
+                         footer=(f"{card.source.title}: {card.source.url}", *sv.footer), text_lang=card.lang,
+                         direction=card.direction)
     return ReplyView("sv", LANGUAGE, urgent=urgent, title=f"{labels('sv')['other_language']} / {labels('en')['other_language']}",
                      sections=sections, footer=sv.footer)
 
@@ -163,9 +179,28 @@ def compose_topic(kb: KnowledgeBase, topic_id: str, lang: str, *, urgent: str = 
         intro = text.summary
         if topic.category == "guidance" and topic_id == "already-scammed":
             intro = f"{contacts.not_your_fault} {text.summary}"
+    if topic_id == LOCAL_WORK and not happened:
+        sections = sections + _local_sections(kb, lang)
     choices = tuple((r, kb.topics[r].text(lang).title) for r in topic.related if r in kb.topics)
     return ReplyView(lang, ANSWER, urgent=urgent, title=text.title, intro=intro, sections=sections,
                      topic=topic_id, choices=choices, footer=contacts.footer)
+
+
+LOCAL_WORK = "local-work"  # the guidance topic that reports back: it shows the figures staff publish
+
+
+def _local_sections(kb: KnowledgeBase, lang: str) -> tuple[Section, ...]:
+    """The published follow-up figures (each with its source), where it is published, local contacts."""
+    lab = labels(lang)
+    local = kb.local_work
+    figures = tuple(f"{f.year}: {(f.text_en if lang == 'en' and f.text_en else f.text)} ({f.source.title})" for f in local.figures)
+    sections = [Section(lab["local_figures"], figures or (lab["local_no_figures"],))]
+    if local.published_at:
+        sections.append(Section(lab["local_published"], (f"{local.published_at.title}: {local.published_at.url}",)))
+    if local.contacts:
+        sections.append(Section(lab["local_contacts"], tuple(
+            " – ".join(p for p in ((c.name_en if lang == "en" and c.name_en else c.name), c.phone, c.url) if p) for c in local.contacts)))
+    return tuple(sections)
 
 
 def compose_check(result: CheckResult, kb: KnowledgeBase) -> ReplyView:

@@ -14,6 +14,11 @@ ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*\.[^\s]+$")
 
 
+def is_url(text: str) -> bool:
+    """An http(s) address, as sources must be."""
+    return bool(_URL.match(text))
+
+
 class FieldReader:
     """Reads fields from a parsed document and records what is missing or of the wrong type."""
 

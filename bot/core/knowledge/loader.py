@@ -6,6 +6,7 @@ from pathlib import Path
 
 from bot.core.content.fields import check_file_id, display_path, open_document
 from bot.core.knowledge.examples import SITUATIONS, read_examples
+from bot.core.knowledge.local import read_local_files
 from bot.core.knowledge.signals import read_signals
 from bot.core.knowledge.model import LANGS, ContactText, Contacts, KnowledgeBase, Source, Topic, TopicText
 from bot.core.knowledge.taxonomy import CATEGORIES, TOPIC_IDS
@@ -69,10 +70,11 @@ def validate_knowledge(folder: Path) -> tuple[KnowledgeBase | None, list[Problem
     problems.extend(_cross_checks(topics))
     examples = read_examples(folder, problems)
     signals = read_signals(folder, problems, topics, authorities)
+    local_work, language_cards = read_local_files(folder, problems)
     if contacts is None or not topics or signals is None:
         return None, problems
     return KnowledgeBase(topics=topics, contacts=contacts, folder=folder, authority_domains=authorities,
-                         examples=examples, signals=signals), problems
+                         examples=examples, signals=signals, local_work=local_work, language_cards=language_cards), problems
 
 
 def source_warnings(kb: KnowledgeBase) -> list[Problem]:

@@ -7,24 +7,11 @@ from datetime import date
 from pathlib import Path
 
 from bot.core.knowledge.examples import Examples
+from bot.core.knowledge.local import LanguageCard, LocalWork
+from bot.core.knowledge.source import Source
 from bot.core.knowledge.signals import Signals
 
 LANGS = ("sv", "en")
-
-
-@dataclass(frozen=True)
-class Source:
-    url: str
-    title: str
-    # Why a source that is not a Swedish authority is kept (no authority says it); empty for authorities.
-    note: str = ""
-
-    @property
-    def host(self) -> str:
-        from urllib.parse import urlsplit
-
-        host = (urlsplit(self.url).hostname or "").lower()
-        return host[4:] if host.startswith("www.") else host
 
 
 @dataclass(frozen=True)
@@ -100,6 +87,8 @@ class KnowledgeBase:
     authority_domains: tuple[str, ...] = ()  # from `_authority_domains.yaml`
     examples: Examples = field(default_factory=Examples)  # what the learned models train on besides phrases
     signals: Signals = field(default_factory=Signals)  # the message check's signals (`_signals.yaml`)
+    local_work: LocalWork = field(default_factory=LocalWork)  # published local figures (`_local_work.yaml`)
+    language_cards: dict[str, LanguageCard] = field(default_factory=dict)  # `_language_cards.yaml`, by language
 
     def is_authority(self, source: Source) -> bool:
         """True when `source` is on a domain of the allowlist (or a subdomain of one)."""
