@@ -273,6 +273,20 @@ def _007_withdrawals_and_kept_counts(db: sqlite_utils.Database) -> None:
     )""")
 
 
+def _009_welfare_tips(db: sqlite_utils.Database) -> None:
+    # Anonymous tips about welfare crime. Only the (redacted) text, the municipality and the day are
+    # kept: no user key, chat id, address or time of day that could point back to who wrote it.
+    db.execute("""CREATE TABLE welfare_tips (
+        id INTEGER PRIMARY KEY,
+        received_on TEXT NOT NULL,
+        municipality TEXT,
+        text TEXT NOT NULL,
+        forwarded_to TEXT,
+        forwarded_by TEXT,
+        forwarded_at TEXT
+    )""")
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[sqlite_utils.Database], None]]] = [
     (1, "core tables: settings, questions, residents, subscriptions, feedback, reported scams", _001_core),
     (2, "staff accounts, audit log, warnings, delivery outbox, reactions", _002_staff_and_warnings),
@@ -282,4 +296,5 @@ MIGRATIONS: list[tuple[int, str, Callable[[sqlite_utils.Database], None]]] = [
     (6, "facilitator codes for guided sessions that count in the statistics", _006_facilitator_codes),
     (7, "withdrawals as drafts; delivery and reaction counts kept when a resident is erased", _007_withdrawals_and_kept_counts),
     (8, "questions staff taught the answer model", _008_taught_questions),
+    (9, "anonymous tips about welfare crime", _009_welfare_tips),
 ]

@@ -14,7 +14,7 @@ from bot.core.residents.service import ResidentService
 from bot.services import Services
 
 # What the next plain message in a chat is: a question (default), a message to check, or a report.
-AWAIT_QUESTION, AWAIT_CHECK, AWAIT_REPORT = "question", "check", "report"
+AWAIT_QUESTION, AWAIT_CHECK, AWAIT_REPORT, AWAIT_TIP = "question", "check", "report", "tip"
 
 
 ANSWERS_REMEMBERED = 20  # per chat, so an edited question can edit its answer

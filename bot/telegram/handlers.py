@@ -11,6 +11,7 @@ import logging
 import re
 from dataclasses import dataclass
 from html import escape
+from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardMarkup, Message, MessageEntity, Update
 from telegram.constants import ChatMemberStatus, ChatType
@@ -18,11 +19,12 @@ from telegram.error import TelegramError
 from telegram.ext import filters
 
 from bot.core.matching.matcher import ANSWER, CLARIFY
+from bot.core.residents.tips import TipError, submit_tip
 from bot.core.residents.rate_limit import LIMITED, QUIET
 from bot.telegram import keyboards as kbd
 from bot.telegram import outgoing
 from bot.telegram.buttons import place, resident_lang, settings_view, welcome_html
-from bot.telegram.context import asker_of, AWAIT_CHECK, AWAIT_QUESTION, AWAIT_REPORT, Answered, Context
+from bot.telegram.context import asker_of, AWAIT_CHECK, AWAIT_QUESTION, AWAIT_REPORT, AWAIT_TIP, Answered, Context
 from bot.telegram.render import bold, plain_messages, split_lines, view_to_messages
 from bot.telegram.texts import t
 
@@ -170,6 +172,28 @@ async def report_command(update: Update, context: Context) -> None:
     await reply(update, context, split_lines(lines))
 
 
+async def tip_command(update: Update, context: Context) -> None:
+    """Takes an anonymous tip about welfare crime: the text after /tipsa, or the next message."""
+    lang = await resident_lang(update, context)
+    text = " ".join(context.args or []).strip()
+    if text:
+        await _store_tip(update, context, text, lang)
+        return
+    context.chat_data.awaiting = AWAIT_TIP
+    await reply(update, context, plain_messages(t(lang, "tip_prompt")))
+
+
+async def _store_tip(update: Update, context: Context, text: str, lang: str) -> None:
+    services = context.bot_data.services
+    resident = await context.bot_data.residents.get(update.effective_chat.id)
+    try:
+        await submit_tip(services.db, text, resident.municipality if resident else None, ZoneInfo(services.config.alerts.timezone))
+    except TipError:
+        await reply(update, context, plain_messages(t(lang, "tip_too_short")))
+        return
+    await reply(update, context, plain_messages(t(lang, "tip_thanks")))
+
+
 # --- free text ----------------------------------------------------------------------------------
 
 async def text_message(update: Update, context: Context) -> None:
@@ -190,6 +214,8 @@ async def text_message(update: Update, context: Context) -> None:
     context.chat_data.awaiting = AWAIT_QUESTION
     if awaiting == AWAIT_REPORT:
         await _store_report(update, context, text, lang)
+    elif awaiting == AWAIT_TIP:
+        await _store_tip(update, context, text, lang)
     elif awaiting == AWAIT_CHECK or _looks_pasted(text):
         await _answer(update, context, AWAIT_CHECK, text, lang)
     else:

@@ -91,7 +91,7 @@ def register_handlers(application: Application) -> None:
         "start": h.start, "hjalp": h.help_command, "help": h.help_command, "amnen": h.topics_command,
         "kolla": h.check_command, "varningar": h.warnings_command, "prenumerera": h.subscribe_command,
         "installningar": h.settings_command, "avsluta": h.unsubscribe_command, "glom": h.erase_command,
-        "anmal": h.report_command,
+        "anmal": h.report_command, "tipsa": h.tip_command,
     }
     for name, callback in commands.items():
         application.add_handler(CommandHandler(name, callback, new))

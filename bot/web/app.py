@@ -17,6 +17,7 @@ from bot.web.headers import setup_headers
 from bot.web.keys import SERVICES
 from bot.web.sessions import setup_session_routes
 from bot.web.public import setup_public_routes
+from bot.web.tips import setup_tip_routes
 from bot.web.staff_views import setup_staff_routes
 from bot.web.staff_warnings import setup_staff_warning_routes
 from bot.web.templating import setup_templates
@@ -38,6 +39,7 @@ def create_app(services: Services, *, telegram: bool | None = None) -> web.Appli
     setup_session_routes(app)
     setup_warning_routes(app)
     setup_public_routes(app)
+    setup_tip_routes(app)
     setup_staff_routes(app)
     setup_staff_warning_routes(app)
     app.cleanup_ctx.append(periodic("knowledge-watcher", KNOWLEDGE_POLL_SECONDS, _reload_changed_knowledge, wait_first=True))

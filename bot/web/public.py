@@ -69,7 +69,7 @@ def answer_sections(view: ReplyView) -> tuple[tuple[Section, ...], tuple[Section
             tuple(s for s in view.sections if s.heading not in first))
 
 
-def _context(request: web.Request, lang: str, **extra) -> dict:
+def page_context(request: web.Request, lang: str, **extra) -> dict:
     contacts = request.app[SERVICES].store.kb.contacts.text(lang)
     return {"lang": lang, "ui": UI[lang], "display": display_classes(request), "lang_suffix": "?lang=en" if lang == "en" else "",
             "contacts": contacts.footer, "now_line": contacts.urgent, **extra}
@@ -77,7 +77,7 @@ def _context(request: web.Request, lang: str, **extra) -> dict:
 
 async def _chat_context(request: web.Request, lang: str, token: str, **extra) -> dict:
     municipality = chosen_municipality(request)
-    return _context(request, lang, conversation=token, municipality=municipality, municipalities=MUNICIPALITIES,
+    return page_context(request, lang, conversation=token, municipality=municipality, municipalities=MUNICIPALITIES,
                     urgent_warnings=await _urgent_warnings(request, lang, municipality),
                     days=request.app[SERVICES].config.privacy.retention_days, **extra)
 
@@ -139,7 +139,7 @@ async def chat_submit(request: web.Request) -> web.Response:
 async def answer_fragment(request: web.Request) -> web.Response:
     """The answer alone, for chat.js to put into the page without reloading it."""
     lang, _, ctx, status = await _answer(request)
-    return _limited(render(request, "public/_answer.html", _context(request, lang, **ctx), status=status), status)
+    return _limited(render(request, "public/_answer.html", page_context(request, lang, **ctx), status=status), status)
 
 
 async def forget_my_questions(request: web.Request) -> web.Response:
@@ -169,7 +169,7 @@ async def topics_page(request: web.Request) -> web.Response:
         topics = sorted((t for t in kb.topics.values() if t.category == category), key=lambda t: t.text(lang).title)
         if topics:
             groups.append((names[lang], [(t.id, t.text(lang).title, t.text(lang).summary) for t in topics]))
-    return render(request, "public/topics.html", _context(request, lang, groups=groups))
+    return render(request, "public/topics.html", page_context(request, lang, groups=groups))
 
 
 async def topic_page(request: web.Request) -> web.Response:
@@ -182,7 +182,7 @@ async def topic_page(request: web.Request) -> web.Response:
     view = compose_topic(kb, topic.id, lang)
     happened = compose_topic(kb, topic.id, lang, happened=True)
     lead, rest = answer_sections(view)
-    return render(request, "public/topic.html", _context(request, lang, view=view, happened=happened, topic=topic,
+    return render(request, "public/topic.html", page_context(request, lang, view=view, happened=happened, topic=topic,
                                                          lead_sections=lead, other_sections=rest))
 
 
@@ -190,7 +190,7 @@ async def privacy_page(request: web.Request) -> web.Response:
     """The privacy notice: what is stored, why, for how long, and how to erase it."""
     lang = page_lang(request)
     days = request.app[SERVICES].config.privacy.retention_days
-    return render(request, "public/privacy.html", _context(
+    return render(request, "public/privacy.html", page_context(
         request, lang, notice=privacy_notice(lang, days, channel="web"), telegram_notice=privacy_notice(lang, days), days=days))
 
 

@@ -6,6 +6,16 @@ from bot.web.api import MAX_TEXT
 
 UI = {
     "sv": {
+        "tip": "Tipsa om välfärdsbrott",
+        "tip_lead": "Misstänker du fusk med bidrag, ersättningar, hemtjänst, assistans eller falska anställningar? Berätta här, helt anonymt. Vi sparar bara texten (utan personnummer, telefonnummer, namn efter ”jag heter” och adresser), kommunen och dagen – aldrig vem du är. Personalen skickar tipset vidare till rätt myndighet.",
+        "tip_label": "Vad har du sett?",
+        "tip_hint": "Beskriv vad som händer, var och sedan när. Skriv inte ditt eget namn.",
+        "tip_municipality": "Kommun",
+        "tip_unknown": "Vet inte / annan",
+        "tip_send": "Skicka tipset anonymt",
+        "tip_thanks": "Tack! Tipset är sparat anonymt. Personalen tittar på det och skickar det vidare till rätt myndighet.",
+        "tip_too_short": "Skriv lite mer om vad du har sett, så att tipset går att följa upp.",
+        "tip_also": "Du kan också tipsa myndigheten direkt – se ämnet",
         "title": "Fråga Bedrägerikollen",
         "lead": "Har någon ringt, sms:at, mejlat eller knackat på och du är osäker? Skriv vad som hänt med egna ord, eller klistra in meddelandet.",
         "label": "Din fråga eller meddelandet du fått",
@@ -49,6 +59,16 @@ UI = {
         "applies": "Gäller",
     },
     "en": {
+        "tip": "Report welfare fraud",
+        "tip_lead": "Do you suspect cheating with benefits, allowances, home care, personal assistance or fake employment? Tell us here, completely anonymously. We keep only the text (without personal identity numbers, phone numbers, names after “my name is” and addresses), the municipality and the day – never who you are. Staff pass the tip on to the right authority.",
+        "tip_label": "What have you seen?",
+        "tip_hint": "Describe what is happening, where and since when. Do not write your own name.",
+        "tip_municipality": "Municipality",
+        "tip_unknown": "Don't know / other",
+        "tip_send": "Send the tip anonymously",
+        "tip_thanks": "Thank you! The tip is kept anonymously. Staff will look at it and pass it on to the right authority.",
+        "tip_too_short": "Please write a little more about what you have seen, so the tip can be followed up.",
+        "tip_also": "You can also tip the authority directly – see the topic",
         "title": "Ask Bedrägerikollen",
         "lead": "Has someone called, texted, e-mailed or knocked on your door and you are unsure? Write what happened in your own words, or paste the message.",
         "label": "Your question or the message you received",

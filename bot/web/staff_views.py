@@ -19,7 +19,7 @@ from bot.core.sessions.loader import validate_scenarios
 from bot.core.reporting.report import build_report, report_csv
 from bot.storage import statistics as stats
 from bot.storage.sessions import list_results
-from bot.web import staff_admin, staff_knowledge
+from bot.web import staff_admin, staff_knowledge, staff_tips
 from bot.web.auth import require_role, setup_auth, staff_context
 from bot.web.keys import SERVICES
 from bot.web.templating import render
@@ -115,3 +115,4 @@ def setup_staff_routes(app: web.Application) -> None:
     app.router.add_get("/staff/sessioner", guided_sessions)
     staff_knowledge.setup_routes(app)
     staff_admin.setup_routes(app)
+    staff_tips.setup_routes(app)

@@ -35,9 +35,10 @@ AUDIT_ACTIONS = {
     "question.handled": "markerade frågor som hanterade", "question.link_topic": "kopplade frågor till ett ämne",
     "phrase.suggest": "föreslog en fras", "phrase.close": "markerade ett frasförslag som klart",
     "taught.add": "lärde boten en fråga", "taught.remove": "tog bort en inlärd fråga",
+    "tip.forwarded": "skickade vidare ett tips",
 }
 AUDIT_OBJECTS = {"alert": "varning", "staff": "konto", "question": "fråga", "phrase_suggestion": "frasförslag",
-                 "taught_question": "inlärd fråga"}
+                 "taught_question": "inlärd fråga", "welfare_tip": "tips"}
 AUDIT_DETAILS = {
     "title": "rubrik", "severity": "allvar", "municipalities": "kommuner", "state": "läge", "recipients": "mottagare",
     "draft": "utkast nr", "correction": "rättelse nr", "written_by": "skriven av", "approved_by": "godkänd av",
@@ -76,6 +77,7 @@ NOTICES = {
     "rattelse": "Rättelsen är sparad. Den ändrar ingenting förrän en annan godkännare har godkänt den.",
     "aterkallelse": "Återkallelsen är sparad. Den ändrar ingenting förrän en annan godkännare har godkänt den.",
     "hanterade": "Frågorna är markerade som hanterade.",
+    "vidare": "Sparat vart tipset skickades.",
     "borttagen": "Frågan är borttagen ur det boten lär sig av. Boten tränas om inom en halv minut.",
 }
 ERRORS = {

@@ -16,7 +16,7 @@ from bot.core.alerts.text import ICON, SEVERITY_LABEL
 from bot.core.residents.service import MUNICIPALITIES
 from bot.storage import alerts as store
 from bot.web.keys import SERVICES
-from bot.web.public import _context as public_context
+from bot.web.public import page_context as public_context
 from bot.web.public import page_lang
 from bot.web.templating import render
 

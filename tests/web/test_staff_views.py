@@ -15,6 +15,8 @@ STAFF_ROUTES = [
     ("GET", "/staff", "viewer"),
     ("GET", "/staff/kunskap", "viewer"),
     ("POST", "/staff/kunskap/lart/1/ta-bort", "editor"),
+    ("GET", "/staff/tips", "viewer"),
+    ("POST", "/staff/tips/1/vidare", "editor"),
     ("GET", "/staff/obesvarade", "viewer"),
     ("POST", "/staff/obesvarade/hanterad", "editor"),
     ("POST", "/staff/obesvarade/koppla", "editor"),

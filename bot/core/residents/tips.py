@@ -1,0 +1,40 @@
+"""Anonymous tips about welfare crime, from any channel.
+
+Only what the resident wrote (redacted like questions: personnummer, phone, card and account
+numbers, e-mail, names after "jag heter", addresses, postcodes and registration numbers), the
+municipality and the day (in the service's time zone) are kept. No user key, chat id or time of
+day: a tip cannot be traced back to the person who sent it. Staff see tips in their inbox and
+note where each was forwarded (Försäkringskassan, Skatteverket, the municipality …).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+from bot.core.residents.redact import redact_personal_data
+from bot.core.residents.service import MUNICIPALITIES
+from bot.storage import tips as store
+from bot.storage.db import AsyncDatabase
+
+MAX_TIP = 2000
+MIN_TIP = 10
+# Where staff may say a tip went (shown as choices in the inbox).
+FORWARDED_TO = ("Försäkringskassan", "Skatteverket", "Arbetsförmedlingen", "CSN", "Pensionsmyndigheten", "a-kassan",
+                "IVO", "kommunen", "polisen", "inte vidare: för lite att gå på")
+
+
+class TipError(ValueError):
+    """The tip cannot be kept as it is; the message says why, for the resident."""
+
+
+async def submit_tip(db: AsyncDatabase, text: str, municipality: str | None, zone: ZoneInfo,
+                     now: datetime | None = None) -> int:
+    """Keep an anonymous tip; raises TipError when it is empty or too short to act on."""
+    text = " ".join((text or "").split())
+    if len(text) < MIN_TIP:
+        raise TipError("too_short")
+    kept = redact_personal_data(text[:MAX_TIP].encode("utf-8", "replace").decode("utf-8"))
+    place = municipality if municipality in MUNICIPALITIES else None
+    day = (now or datetime.now(timezone.utc)).astimezone(zone).date()
+    return await db.run(store.add_tip, kept, place, day)
