@@ -116,7 +116,7 @@ async def test_whole_resident_journey(running):
 async def test_commands_are_registered_in_swedish_and_english(running):
     sv = [c["command"] for c in running.tg.my_commands("sv")]
     en = [c["command"] for c in running.tg.my_commands("en")]
-    expected = ["start", "hjalp", "amnen", "kolla", "varningar", "prenumerera", "installningar", "avsluta", "anmal", "glom", "session", "ova"]
+    expected = ["start", "hjalp", "amnen", "kolla", "varningar", "prenumerera", "installningar", "avsluta", "anmal", "tipsa", "glom", "session", "ova"]
     assert sv == en == expected
     assert [c["command"] for c in running.tg.my_commands("")] == expected
 
