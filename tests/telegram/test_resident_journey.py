@@ -94,6 +94,7 @@ async def test_whole_resident_journey(running):
 
     # the question was logged redacted, with a pseudonymous key
     await say(tg, "en kvinna ringde från banken och ville ha mitt personnummer 19450312-1234")
+    await running.services.assistant.flush()  # the question is logged after the answer
     texts = [r[0] for r in running.rows("SELECT text FROM questions")]
     assert texts and not any("19450312" in t for t in texts) and any("[personnummer]" in t for t in texts)
     keys = {r[0] for r in running.rows("SELECT user_key FROM questions")}
@@ -141,6 +142,7 @@ async def test_clarify_offers_candidates_and_none_of_these(running):
 async def test_not_about_fraud_is_an_honest_fallback_and_kept_for_staff(running):
     reply = await say(running.tg, "när öppnar biblioteket i Sollefteå?")
     assert "114 14" in reply.text
+    await running.services.assistant.flush()  # the question is logged after the answer
     assert running.rows("SELECT status, text FROM questions") == [("fallback", "när öppnar biblioteket i Sollefteå?")]
 
 

@@ -15,4 +15,5 @@ async def test_a_tip_in_telegram_is_kept_without_chat_id_or_user_key(running):
     assert len(rows) == 1
     flat = " ".join(str(v) for v in rows[0])
     assert "7171" not in flat and running.services.hash_key not in flat
+    await running.services.assistant.flush()  # a question would be logged after the answer
     assert not running.rows("SELECT * FROM questions WHERE text LIKE '%anställda på papperet%'")  # not a question either
