@@ -78,11 +78,13 @@
       status.textContent = T.notHere + " ";
       status.appendChild(el("a", {href: base + "/" + (lang === "en" ? "?lang=en" : "")}, base.replace(/^https?:\/\//, "")));
       section.classList.add("fb-unavailable");
-      return false;
     }, function () {
       status.textContent = T.offline;
-      return false;
     });
+  }
+  function onError(error) { // only a failed request may be a refusal; an error status is the service's own
+    if (error instanceof TypeError) { return explainFailure(); }
+    status.textContent = T.offline;
   }
 
   function listWarnings() {
@@ -106,7 +108,7 @@
         section.appendChild(list);
         section.appendChild(el("p", {"class": "fb-more"})).appendChild(
           el("a", {href: base + "/varningar" + query({kommun: kommun, lang: lang === "en" ? "en" : ""})}, T.all));
-      }, explainFailure);
+      }).catch(onError);
   }
 
   function showReply(answer, reply) {
@@ -157,10 +159,10 @@
       }).then(function (data) {
         status.textContent = "";
         showReply(answer, data.reply);
-      }, function (error) {
+      }).catch(function (error) {
         answer.textContent = "";
         if (error instanceof TypeError) { return explainFailure(); }
-        answer.appendChild(el("p", {"class": "fb-error", role: "alert"}, error.message));
+        answer.appendChild(el("p", {"class": "fb-error", role: "alert"}, error.message === T.slow ? T.slow : T.failed));
       }).then(function () {
         button.disabled = false;
         answer.removeAttribute("aria-busy");
@@ -168,11 +170,11 @@
     });
     status.textContent = T.loading;
     fetch(api("status"), {credentials: "omit"}).then(function (r) {
-      if (!r.ok) { throw new TypeError("refused"); }
+      if (!r.ok) { throw new Error(r.status); }
       status.textContent = "";
       section.appendChild(form);
       section.appendChild(answer);
-    }).catch(explainFailure);
+    }).catch(onError);
   }
 
   if (box === "fraga") { askBox(); } else { listWarnings(); }

@@ -1,0 +1,159 @@
+"""The boxes on a municipality's website, in a real browser: a page on a second loopback origin that
+`web.embed_origins` allows embeds both (script tags and an iframe): the warnings show and a question
+gets an answer, with no cookie; on a page from an origin not allowed, the boxes say so."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from bot.storage.db import open_database
+from tests.browser.conftest import START_TIMEOUT
+from tests.browser.test_web_pages import serious_violations
+from tests.helpers import free_port
+from tests.web.test_warnings_public import publish
+
+pytestmark = pytest.mark.browser
+ROOT = Path(__file__).resolve().parents[2]
+WARNING_TITLE = "Falska poliser ringer äldre i Kramfors"
+
+
+def _municipal_page(service: str) -> bytes:
+    """A municipality's page as a web editor would make it: its own styles, our code pasted in."""
+    return f"""<!doctype html>
+<html lang="sv"><head><meta charset="utf-8"><title>Kramfors kommun – Bedrägerier</title>
+<style>:root {{ --fraudbot-accent: #00594f; }} body {{ font-family: Georgia, serif; max-width: 40rem; margin: 1rem auto; }}
+h2 {{ color: hotpink; }}</style></head>
+<body><main><h1>Skydda dig mot bedrägerier</h1>
+<script src="{service}/static/embed.js" data-box="varningar" data-kommun="Kramfors" data-lang="sv" async></script>
+<script src="{service}/static/embed.js" data-box="fraga" data-lang="sv" async></script>
+<iframe id="frame" src="{service}/embed/varningar?kommun=Kramfors" title="Aktuella varningar" width="100%" height="400"></iframe>
+</main></body></html>""".encode("utf-8")
+
+
+class _Site:
+    """A static website on its own loopback port (its own origin)."""
+
+    def __init__(self, body: bytes):
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 (http.server's name)
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.origin = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture(scope="module")
+def embedding(tmp_path_factory):
+    """(service, allowed site, other site): `fraudbot serve` allowing only the first site to embed."""
+    folder = tmp_path_factory.mktemp("embed")
+    port = free_port()
+    service = f"http://127.0.0.1:{port}"
+    allowed, other = _Site(_municipal_page(service)), _Site(_municipal_page(service))
+    db = open_database(folder / "fraudbot.db")
+    publish(db, WARNING_TITLE, text="Lägg på. Polisen ber aldrig om koder.", municipalities=("Kramfors",))
+    db.conn.close()
+    config = folder / "config.yaml"
+    config.write_text(f"storage:\n  path: {folder / 'fraudbot.db'}\nweb:\n  embed_origins: [{allowed.origin}]\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FRAUDBOT_")}
+    log = open(folder / "serve.log", "wb")
+    process = subprocess.Popen([sys.executable, "-m", "bot", "serve", "--config", str(config), "--port", str(port)],
+                               cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + START_TIMEOUT
+        while True:
+            try:
+                with urllib.request.urlopen(f"{service}/healthz", timeout=1):
+                    break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError((folder / "serve.log").read_text(errors="replace"))
+                time.sleep(0.2)
+        yield service, allowed.origin, other.origin
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+        allowed.close()
+        other.close()
+
+
+def test_an_allowed_site_shows_the_warnings_and_gets_answers_without_cookies(chromium, embedding, artifacts):
+    service, allowed, _ = embedding
+    context = chromium.new_context(viewport={"width": 800, "height": 1200})
+    page = context.new_page()
+    failed = []
+    page.on("requestfailed", lambda r: failed.append(r.url))
+    page.goto(allowed + "/")
+    # The warnings box, in the page's own DOM (an open shadow root that Playwright's selectors pierce).
+    warnings = page.locator(".fraudbot-embed section", has_text="Aktuella varningar för Kramfors")
+    warnings.get_by_role("heading", name=WARNING_TITLE, exact=False).wait_for()
+    assert "Lägg på. Polisen ber aldrig om koder." in warnings.inner_text()
+    # The page's CSS variable reaches in, the page's h2 colour does not.
+    heading_colour, border_colour = page.evaluate("""() => {
+        const root = document.querySelector('.fraudbot-embed').shadowRoot;
+        return [getComputedStyle(root.querySelector('h2')).color, getComputedStyle(root.querySelector('section')).borderTopColor];
+    }""")
+    assert heading_colour != "rgb(255, 105, 180)" and border_colour == "rgb(0, 89, 79)"
+    # The iframe variant is allowed to show here too.
+    frame = page.frame_locator("#frame")
+    frame.get_by_role("heading", name=WARNING_TITLE, exact=False).wait_for()
+
+    # Ask with the keyboard only: type, Tab to the button, Enter.
+    box = page.locator(".fraudbot-embed section", has_text="Fråga Bedrägerikollen")
+    field = box.get_by_label("Skriv din fråga eller klistra in meddelandet du fått")
+    field.fill("Någon ringde och sa att han var från banken och ville ha mina koder")
+    field.press("Tab")
+    assert page.evaluate("() => document.activeElement.shadowRoot.activeElement.textContent") == "Fråga"
+    page.keyboard.press("Enter")
+    answer = box.locator(".fb-answer article")
+    answer.wait_for()
+    assert box.locator(".fb-answer").get_attribute("aria-live") == "polite"
+    text = answer.inner_text()
+    assert "112" in text and "114 14" in text
+    assert answer.get_by_role("link", name="Läs mer på Bedrägerikollen").get_attribute("href").startswith(service + "/amnen/")
+    assert context.cookies() == [] and page.evaluate("document.cookie") == ""
+    assert failed == []
+    assert serious_violations(page) == []
+    page.screenshot(path=str(artifacts / "embed-allowed.png"), full_page=True)
+    context.close()
+
+
+def test_a_site_not_allowed_is_told_the_boxes_are_not_available_here(chromium, embedding, artifacts):
+    service, _, other = embedding
+    context = chromium.new_context(viewport={"width": 800, "height": 1200})
+    page = context.new_page()
+    page.goto(other + "/")
+    for name in ("Aktuella varningar för Kramfors", "Fråga Bedrägerikollen"):
+        box = page.locator(".fraudbot-embed section", has_text=name)
+        status = box.get_by_role("status")
+        status.filter(has_text="inte tillgänglig på den här webbplatsen").wait_for()
+        assert box.get_by_role("link").get_attribute("href").startswith(service + "/")
+    assert page.locator(".fraudbot-embed textarea").count() == 0
+    assert WARNING_TITLE not in page.locator(".fraudbot-embed").first.inner_text()
+    page.screenshot(path=str(artifacts / "embed-refused.png"), full_page=True)
+    context.close()
