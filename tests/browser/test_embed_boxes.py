@@ -4,25 +4,17 @@ gets an answer, with no cookie; on a page from an origin not allowed, the boxes 
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import threading
-import time
-import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 
 from bot.storage.db import open_database
-from tests.browser.conftest import START_TIMEOUT
+from tests.browser.conftest import running_serve
 from tests.browser.test_web_pages import serious_violations
-from tests.helpers import free_port
 from tests.web.test_warnings_public import publish
 
 pytestmark = pytest.mark.browser
-ROOT = Path(__file__).resolve().parents[2]
 WARNING_TITLE = "Falska poliser ringer äldre i Kramfors"
 
 
@@ -43,8 +35,12 @@ class _Site:
     """A static website on its own loopback port (its own origin)."""
 
     def __init__(self, body: bytes):
+        self.body = body
+        site = self
+
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):  # noqa: N802 (http.server's name)
+                body = site.body
                 self.send_response(200)
                 self.send_header("Content-Type", "text/html; charset=utf-8")
                 self.send_header("Content-Length", str(len(body)))
@@ -67,37 +63,17 @@ class _Site:
 def embedding(tmp_path_factory):
     """(service, allowed site, other site): `fraudbot serve` allowing only the first site to embed."""
     folder = tmp_path_factory.mktemp("embed")
-    port = free_port()
-    service = f"http://127.0.0.1:{port}"
-    allowed, other = _Site(_municipal_page(service)), _Site(_municipal_page(service))
+    allowed, other = _Site(b""), _Site(b"")
     db = open_database(folder / "fraudbot.db")
     publish(db, WARNING_TITLE, text="Lägg på. Polisen ber aldrig om koder.", municipalities=("Kramfors",))
     db.conn.close()
     config = folder / "config.yaml"
-    config.write_text(f"storage:\n  path: {folder / 'fraudbot.db'}\nweb:\n  embed_origins: [{allowed.origin}]\n", encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("FRAUDBOT_")}
-    log = open(folder / "serve.log", "wb")
-    process = subprocess.Popen([sys.executable, "-m", "bot", "serve", "--config", str(config), "--port", str(port)],
-                               cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    config.write_text(f"web:\n  embed_origins: [{allowed.origin}]\n", encoding="utf-8")
     try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while True:
-            try:
-                with urllib.request.urlopen(f"{service}/healthz", timeout=1):
-                    break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError((folder / "serve.log").read_text(errors="replace"))
-                time.sleep(0.2)
-        yield service, allowed.origin, other.origin
+        with running_serve(folder, "--config", str(config)) as service:
+            allowed.body = other.body = _municipal_page(service)
+            yield service, allowed.origin, other.origin
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
         allowed.close()
         other.close()
 
