@@ -80,3 +80,16 @@ async def test_no_card_for_a_draft_a_withdrawn_warning_or_a_withdrawal_notice(cl
         detail = await (await client.get(f"/staff/varningar/{alert_id}")).text()
         assert "/inlagg" not in detail
     assert (await client.get(f"/staff/varningar/{sent.id}/kort-stor.png")).status == 404
+
+
+async def test_after_a_correction_only_the_corrected_text_can_be_posted(client):
+    db = client.services.db.db
+    sent = publish(db, "Falska poliser ringer")
+    correction = workflow.correct(db, staff_core.get_member(db, "anna"), sent.id, title="Falska poliser knackar på",
+                                  text="Öppna inte dörren.")
+    workflow.approve(db, staff_core.get_member(db, "bo"), correction.id)
+    add_staff(client.services, "vera", "viewer")
+    await login(client, "vera")
+    assert (await client.get(f"/staff/varningar/{sent.id}/inlagg")).status == 404
+    page = await client.get(f"/staff/varningar/{correction.id}/inlagg")
+    assert page.status == 200 and "Falska poliser knackar på" in await page.text()
