@@ -27,7 +27,8 @@ h2 {{ color: hotpink; }}</style></head>
 <body><main><h1>Skydda dig mot bedrägerier</h1>
 <script src="{service}/static/embed.js" data-box="varningar" data-kommun="Kramfors" data-lang="sv" async></script>
 <script src="{service}/static/embed.js" data-box="fraga" data-lang="sv" async></script>
-<iframe id="frame" src="{service}/embed/varningar?kommun=Kramfors" title="Aktuella varningar" width="100%" height="400"></iframe>
+<iframe id="frame" src="{service}/embed/varningar?kommun=Kramfors&amp;accent=%23aa0000" title="Aktuella varningar" width="100%" height="400"></iframe>
+<iframe id="ask-frame" src="{service}/embed/fraga?lang=en" title="Ask Bedrägerikollen" width="100%" height="700"></iframe>
 </main></body></html>""".encode("utf-8")
 
 
@@ -95,9 +96,17 @@ def test_an_allowed_site_shows_the_warnings_and_gets_answers_without_cookies(chr
         return [getComputedStyle(root.querySelector('h2')).color, getComputedStyle(root.querySelector('section')).borderTopColor];
     }""")
     assert heading_colour != "rgb(255, 105, 180)" and border_colour == "rgb(0, 89, 79)"
-    # The iframe variant is allowed to show here too.
+    # The iframe variant is allowed to show here too, coloured by its address.
     frame = page.frame_locator("#frame")
     frame.get_by_role("heading", name=WARNING_TITLE, exact=False).wait_for()
+    warnings_frame = next(f for f in page.frames if "/embed/varningar" in f.url)
+    assert warnings_frame.evaluate("""() => getComputedStyle(
+        document.querySelector('.fraudbot-embed').shadowRoot.querySelector('section')).borderTopColor""") == "rgb(170, 0, 0)"
+    # The ask box in an iframe posts from the service's own origin.
+    ask_frame = page.frame_locator("#ask-frame")
+    ask_frame.get_by_label("Write your question or paste the message you got").fill("Someone called from my bank")
+    ask_frame.get_by_role("button", name="Ask").click()
+    assert "112" in ask_frame.locator(".fb-answer article").inner_text()
 
     # Ask with the keyboard only: type, Tab to the button, Enter.
     box = page.locator(".fraudbot-embed section", has_text="Fråga Bedrägerikollen")
@@ -130,6 +139,9 @@ def test_a_site_not_allowed_is_told_the_boxes_are_not_available_here(chromium, e
         status.filter(has_text="inte tillgänglig på den här webbplatsen").wait_for()
         assert box.get_by_role("link").get_attribute("href").startswith(service + "/")
     assert page.locator(".fraudbot-embed textarea").count() == 0
+    # The iframes are refused by the browser itself (frame-ancestors): no box renders inside them.
+    page.wait_for_load_state("load")
+    assert len(page.frames) == 3 and all(f.locator(".fraudbot-embed").count() == 0 for f in page.frames[1:])
     assert WARNING_TITLE not in page.locator(".fraudbot-embed").first.inner_text()
     page.screenshot(path=str(artifacts / "embed-refused.png"), full_page=True)
     context.close()
