@@ -56,8 +56,10 @@ async def post_page(request: web.Request) -> web.Response:
 @require_role("viewer")
 async def card_png(request: web.Request) -> web.Response:
     """One image card as PNG."""
-    alert = await _postable_alert(request)
     size = request.match_info["size"]
+    if size not in SIZES:
+        raise web.HTTPNotFound()
+    alert = await _postable_alert(request)
     lang = _lang(request, alert)
     text, _ = _texts(request, alert, lang)
     png = await asyncio.to_thread(render_card, text, size)
@@ -69,4 +71,4 @@ def setup_staff_post_routes(app: web.Application) -> None:
     # The warning's page links here only when there is something to post.
     app[JINJA].globals["can_post"] = lambda alert: postable(alert, datetime.now(timezone.utc))
     app.router.add_get("/staff/varningar/{alert_id}/inlagg", post_page)
-    app.router.add_get("/staff/varningar/{alert_id}/kort-{size:kvadrat|bred}.png", card_png)
+    app.router.add_get("/staff/varningar/{alert_id}/kort-{size}.png", card_png)
