@@ -129,6 +129,15 @@ def test_post_and_alt_text_say_what_to_do_with_the_address_and_the_numbers(kb):
     assert "bedragerikollen.example.se" in alt and "https://" not in alt
 
 
+def test_shortened_text_never_ends_in_half_a_phone_number(kb):
+    text = "Lägg på direkt och ring sedan polisen på 114 14 och berätta vad som hände. " * 10
+    post = cards.post_text(alert(text_sv=text), "sv", ADDRESS, kb.contacts.text("sv"))
+    body = post.split("\n")[2]
+    assert body.endswith("…") and not any(c.isdigit() for c in body.rsplit(" ", 2)[-2])
+    assert cards._cut_before("ring polisen på 114") == "ring polisen på"
+    assert cards._cut_before("ring 114 14") == "ring"
+
+
 def test_only_approved_warnings_in_force_can_be_posted():
     assert cards.postable(alert(), NOW)
     assert cards.postable(alert(state="approved"), NOW) and cards.postable(alert(state="scheduled"), NOW)

@@ -114,8 +114,14 @@ def _shorten(text: str, limit: int) -> str:
     text = " ".join(text.split())
     if len(text) <= limit:
         return text
-    cut = text[:limit - 1].rsplit(" ", 1)[0]
-    return cut.rstrip(",;:") + "…"
+    return _cut_before(text[:limit - 1].rsplit(" ", 1)[0]) + "…"
+
+
+def _cut_before(kept: str) -> str:
+    """Shortened text ends before a number: "ring 114 …" would give half a phone number."""
+    while " " in kept and re.search(r"\d", kept.rsplit(" ", 1)[1]):
+        kept = kept.rsplit(" ", 1)[0]
+    return kept.rstrip(",;:– ")
 
 
 # --- fonts -------------------------------------------------------------------------------------
@@ -194,7 +200,7 @@ def _fit_lines(draw, lines: list[str], font, width: int, max_lines: int) -> list
     last = kept[-1]
     while last and draw.textlength(last + " …", font=font) > width:
         last = last.rsplit(" ", 1)[0] if " " in last else last[:-1]
-    kept[-1] = (last + " …").strip()
+    kept[-1] = (_cut_before(last) + " …").strip()
     return kept
 
 
@@ -236,7 +242,7 @@ def render_card(text: CardText, size: str) -> bytes:
     draw.text((margin, top), drawable(text.where), font=where_font, fill=palette.text)
     top += round(where_font.size * 1.6)
     title, body = drawable(text.title), drawable(text.body)
-    for title_size in range(round(unit * 0.085), round(unit * 0.045) - 1, -2):
+    for title_size in range(round(unit * (0.11 if size == "bred" else 0.09)), round(unit * 0.045) - 1, -2):
         title_font = _font(True, title_size)
         body_font = _font(False, max(round(title_size * 0.62), round(unit * 0.035)))
         title_lines = _wrap(draw, title, title_font, inner)
