@@ -9,6 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from bot.core.staff.accounts import change_password, create_staff
 from bot.storage.db import open_database
 from tests.browser.conftest import running_serve
 from tests.browser.test_web_pages import serious_violations
@@ -16,6 +17,7 @@ from tests.web.test_warnings_public import publish
 
 pytestmark = pytest.mark.browser
 WARNING_TITLE = "Falska poliser ringer äldre i Kramfors"
+STAFF_PASSWORD = "ett långt lösenord"
 
 
 def _municipal_page(service: str) -> bytes:
@@ -67,6 +69,8 @@ def embedding(tmp_path_factory):
     allowed, other = _Site(b""), _Site(b"")
     db = open_database(folder / "fraudbot.db")
     publish(db, WARNING_TITLE, text="Lägg på. Polisen ber aldrig om koder.", municipalities=("Kramfors",))
+    member, _ = create_staff(db, "vera", "viewer")
+    change_password(db, member, STAFF_PASSWORD)
     db.conn.close()
     config = folder / "config.yaml"
     config.write_text(f"web:\n  embed_origins: [{allowed.origin}]\n", encoding="utf-8")
@@ -144,4 +148,38 @@ def test_a_site_not_allowed_is_told_the_boxes_are_not_available_here(chromium, e
     assert len(page.frames) == 3 and all(f.locator(".fraudbot-embed").count() == 0 for f in page.frames[1:])
     assert WARNING_TITLE not in page.locator(".fraudbot-embed").first.inner_text()
     page.screenshot(path=str(artifacts / "embed-refused.png"), full_page=True)
+    context.close()
+
+
+def test_staff_copy_the_embed_code_and_the_social_post(chromium, embedding, artifacts):
+    service, _, _ = embedding
+    context = chromium.new_context(viewport={"width": 1100, "height": 900})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=service)
+    page = context.new_page()
+    page.goto(service + "/staff/login")
+    page.fill("#username", "vera")
+    page.fill("#password", STAFF_PASSWORD)
+    page.click("button:has-text('Logga in')")
+    page.wait_for_url(service + "/staff")
+    page.get_by_role("link", name="Inbäddning").click()
+    page.select_option("#kommun", "Kramfors")
+    page.get_by_role("button", name="Visa koden").click()
+    page.get_by_role("button", name="Kopiera script-taggen").first.click()
+    page.get_by_role("status").filter(has_text="Kopierat.").wait_for()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == f'<script src="{service}/static/embed.js" data-box="varningar" data-kommun="Kramfors" data-lang="sv" async></script>'
+    assert serious_violations(page) == []
+
+    page.goto(service + "/staff/varningar")
+    page.get_by_role("link", name=WARNING_TITLE).first.click()
+    page.get_by_role("link", name="Gör ett inlägg för sociala medier (bild och text)").click()
+    page.get_by_role("button", name="Kopiera inläggstexten").click()
+    page.get_by_role("status").filter(has_text="Kopierat.").wait_for()
+    post = page.evaluate("navigator.clipboard.readText()")
+    assert post.startswith(f"Varning: {WARNING_TITLE} (Kramfors)") and "112" in post and "116 006" in post
+    page.wait_for_function("() => [...document.querySelectorAll('figure img')].every(i => i.complete)")
+    sizes = page.evaluate("() => [...document.querySelectorAll('figure img')].map(i => [i.naturalWidth, i.naturalHeight])")
+    assert sizes == [[1080, 1080], [1200, 630]]
+    assert serious_violations(page) == []
+    page.screenshot(path=str(artifacts / "social-post.png"), full_page=True)
     context.close()
