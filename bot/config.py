@@ -64,8 +64,9 @@ class WebConfig:
     # link (the join address and QR code on the big screen, feeds, messages) is built from it, never
     # from a request's Host header.
     public_url: str = ""
-    # Origins (scheme://host[:port]) whose pages may show the resident pages in a frame; the staff
-    # pages may never be framed.
+    # Origins (scheme://host[:port]) whose pages may embed the warnings and ask boxes (bot.web.embed:
+    # CORS and frame-ancestors) and show the resident pages in a frame; empty refuses embedding.
+    # The staff pages may never be framed.
     embed_origins: tuple[str, ...] = ()
 
     @property

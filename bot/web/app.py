@@ -13,12 +13,14 @@ from bot.storage.taught import list_taught
 from bot.web.api import setup_api_routes
 from bot.storage.questions import purge_question_text
 from bot.web.background import periodic
+from bot.web.embed import setup_embed_routes
 from bot.web.headers import setup_headers
 from bot.web.keys import SERVICES
 from bot.web.sessions import setup_session_routes
 from bot.web.public import setup_public_routes
 from bot.web.tips import setup_tip_routes
 from bot.web.staff_views import setup_staff_routes
+from bot.web.staff_posts import setup_staff_post_routes
 from bot.web.staff_warnings import setup_staff_warning_routes
 from bot.web.templating import setup_templates
 from bot.web.warnings import setup_warning_routes
@@ -42,6 +44,8 @@ def create_app(services: Services, *, telegram: bool | None = None) -> web.Appli
     setup_tip_routes(app)
     setup_staff_routes(app)
     setup_staff_warning_routes(app)
+    setup_embed_routes(app)
+    setup_staff_post_routes(app)
     app.cleanup_ctx.append(periodic("knowledge-watcher", KNOWLEDGE_POLL_SECONDS, _reload_changed_knowledge, wait_first=True))
     app.cleanup_ctx.append(periodic("purge-question-text", PURGE_INTERVAL_SECONDS, _purge_old_question_text))
     app.cleanup_ctx.append(periodic("warning-scheduler", WARNING_TICK_SECONDS, _start_due_warnings))

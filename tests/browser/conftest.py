@@ -6,6 +6,7 @@ Chromium). Screenshots go to test-artifacts/ (git-ignored).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -32,16 +33,15 @@ def live_folder(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("live")
 
 
-@pytest.fixture(scope="session")
-def live_server(live_folder) -> str:
-    """Base URL of a running `fraudbot serve` over a fresh database (no Telegram)."""
-    folder = live_folder
+@contextlib.contextmanager
+def running_serve(folder: Path, *args: str):
+    """`fraudbot serve` (with extra `args`) on a free port over `folder`/fraudbot.db: its base URL."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("FRAUDBOT_")}
     env["FRAUDBOT_DB"] = str(folder / "fraudbot.db")
     log = open(folder / "serve.log", "wb")
     process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        [sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1", "--port", str(port), *args],
         cwd=Path(__file__).resolve().parents[2], env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
@@ -66,6 +66,13 @@ def live_server(live_folder) -> str:
             process.kill()
             process.wait()
         log.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(live_folder) -> str:
+    """Base URL of a running `fraudbot serve` over a fresh database (no Telegram)."""
+    with running_serve(live_folder) as base:
+        yield base
 
 
 @pytest.fixture
