@@ -15,7 +15,7 @@ NEW_PASSWORD = "ett nytt långt lösenord"
 PUBLIC_PAGES = ["/", "/amnen", "/amnen/bank-impersonation", "/integritet", "/varningar", "/staff/login"]
 STAFF_PAGES = ["/staff", "/staff/kunskap?fraga=n%C3%A5gon+ringde+fr%C3%A5n+banken", "/staff/obesvarade",
                "/staff/rapporterade", "/staff/sessioner", "/staff/logg", "/staff/rapport", "/staff/konton",
-               "/staff/losenord", "/staff/varningar"]
+               "/staff/losenord", "/staff/varningar", "/staff/inbaddning"]
 
 
 def serious_violations(page) -> list[str]:
