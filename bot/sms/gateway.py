@@ -14,6 +14,7 @@ Another gateway is another class with the same two methods; the core never sees 
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -71,14 +72,15 @@ class Elks46Gateway:
                  timeout: float = 15.0):
         self.session = session
         self.base_url = base_url.rstrip("/")
-        self.auth = aiohttp.BasicAuth(user, password)
+        # the header by hand: aiohttp.BasicAuth is deprecated and its replacement is not in every 3.x
+        self.headers = {"Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()}
         self.sender = sender
         self.timeout = aiohttp.ClientTimeout(total=timeout)
 
     async def send(self, to: str, text: str) -> str:
         data = {"from": self.sender, "to": to, "message": text}
         try:
-            async with self.session.post(f"{self.base_url}/sms", data=data, auth=self.auth, timeout=self.timeout) as resp:
+            async with self.session.post(f"{self.base_url}/sms", data=data, headers=self.headers, timeout=self.timeout) as resp:
                 body = await resp.text()
                 _raise_for(resp, body)
                 try:
@@ -93,7 +95,7 @@ class Elks46Gateway:
         found: list[SentSms] = []
         try:
             while True:
-                async with self.session.get(f"{self.base_url}/sms", params=params, auth=self.auth, timeout=self.timeout) as resp:
+                async with self.session.get(f"{self.base_url}/sms", params=params, headers=self.headers, timeout=self.timeout) as resp:
                     body = await resp.text()
                     _raise_for(resp, body)
                     page = await resp.json(content_type=None)

@@ -1,6 +1,7 @@
 """Every sentence the SMS channel says itself (answers and checks come from the core).
 
-Plain GSM-7 text, short: each one fits one segment with the municipality filled in.
+Plain GSM-7 text, short: at most two segments each with the municipality filled in (the consent
+question needs the room to say what is kept and how to stop).
 """
 
 from __future__ import annotations
