@@ -48,7 +48,8 @@ def fit(head: list[str], wanted: list[str], footer: list[str], max_segments: int
     dropped, so the first step always shows. If even head and footer are too long, the head is cut.
     """
     def text(lines: list[str]) -> str:
-        return to_gsm7("\n".join(line.strip() for line in lines if line.strip()))
+        plain = (to_gsm7(line).strip() for line in lines)  # a dropped emoji leaves no leading space
+        return "\n".join(line for line in plain if line)
 
     def fits(lines: list[str]) -> bool:
         return count_segments(text(lines)) <= max_segments
