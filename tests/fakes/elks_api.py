@@ -51,8 +51,9 @@ def _parts(message: str) -> int:
 
 
 class FakeElks:
-    def __init__(self, *, per_second: int = 100, user: str = USER, password: str = PASSWORD):
+    def __init__(self, *, per_second: int = 100, user: str = USER, password: str = PASSWORD, latency: float = 0.0):
         self.per_second = per_second
+        self.latency = latency  # seconds between taking an SMS and answering: the window a crash can fall into
         self.user, self.password = user, password
         self.sent: list[RecordedSms] = []
         self.requests = 0
@@ -162,6 +163,8 @@ class FakeElks:
         if str(form.get("dryrun", "")).lower() == "yes":
             return web.json_response({**sms, "estimated_cost": COST_PER_PART * parts})
         self.sent.append(RecordedSms(sms["id"], sms["from"], to, message, parts, sms["created"], time.monotonic()))
+        if self.latency:
+            await asyncio.sleep(self.latency)
         return web.json_response({**sms, "cost": COST_PER_PART * parts})
 
     async def _history(self, request: web.Request) -> web.Response:
