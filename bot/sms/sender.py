@@ -41,6 +41,7 @@ AUTH_PAUSE_SECONDS = 60.0
 MAX_BACKOFF_SECONDS = 300.0
 QUEUE_WINDOW = timedelta(hours=24)  # warnings started longer ago than this are not sent by SMS any more
 RECOVERY_MARGIN = timedelta(seconds=5)  # clocks of ours and the gateway's may differ a little
+PURGE_EVERY = timedelta(hours=1)  # unconfirmed requests to subscribe are forgotten after a day
 
 
 class Pacer:
@@ -85,8 +86,14 @@ class SmsOutbox:
 
     async def run(self, poll_seconds: float = 1.0) -> None:
         await self.recover()
+        last_purge = None
         while True:
             try:
+                now = self.clock()
+                if last_purge is None or now - last_purge >= PURGE_EVERY:
+                    last_purge = now
+                    if forgotten := await self.db.run(store.purge_pending, now):
+                        log.info("forgot %d numbers that never confirmed a subscription", forgotten)
                 await self.queue_started_warnings()
                 worked = await self.send_due()
             except Exception:  # a busy database or a bug: log it and keep delivering

@@ -170,3 +170,12 @@ def record_usage(db: sqlite_utils.Database, kind: str, segments: int, now: datet
 def segments_since(db: sqlite_utils.Database, since: datetime) -> dict[str, int]:
     """Segments sent since `since`, by kind ('reply', 'warning')."""
     return {k: n for k, n in db.execute("SELECT kind, SUM(segments) FROM sms_usage WHERE sent_at >= ? GROUP BY kind", (_iso(since),))}
+
+
+def monthly_cost_estimate(db: sqlite_utils.Database, price_per_segment: float, now: datetime | None = None) -> dict:
+    """Segments sent in the last 30 days (replies and warnings) × the price of one, with the subscribers."""
+    now = now or datetime.now(timezone.utc)
+    by_kind = segments_since(db, now - timedelta(days=30))
+    segments = sum(by_kind.values())
+    return {"segments": segments, "replies": by_kind.get("reply", 0), "warnings": by_kind.get("warning", 0),
+            "cost": round(segments * price_per_segment, 2), "price": price_per_segment, "subscribers": subscriber_count(db)}

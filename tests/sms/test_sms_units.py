@@ -77,3 +77,23 @@ def test_fit_keeps_head_first_step_and_footer_within_the_budget():
     lines = text.splitlines()
     assert lines[0] == head[0] and lines[1].startswith("- Klicka inte") and lines[1].endswith("...")
     assert lines[-2:] == footer
+
+
+def test_sms_settings_are_checked(tmp_path):
+    from bot.config import ConfigError, load_config
+
+    config = tmp_path / "c.yaml"
+    config.write_text("sms:\n  provider: 46elks\n  api_user: u\n  number: '0701234567'\n  webhook_secret: short\n")
+    with pytest.raises(ConfigError) as problems:
+        load_config(config, {})
+    text = str(problems.value)
+    assert "sms.api_user / sms.api_password" in text and "sms.number" in text and "sms.webhook_secret" in text
+    config.write_text("sms:\n  provider: 46elks\n  api_user: u\n  number: '+46766860000'\n"
+                      "  webhook_secret: a-long-enough-secret-1234\n")
+    loaded = load_config(config, {"FRAUDBOT_SMS_API_PASSWORD": "hemligt"})
+    assert loaded.sms.enabled and loaded.sms.api_password.reveal() == "hemligt"
+    assert "hemligt" not in repr(loaded) and "a-long-enough" not in repr(loaded)
+    assert not load_config(None, {}).sms.enabled  # off by default
+    with pytest.raises(ConfigError, match="sms.provider"):
+        config.write_text("sms:\n  provider: twilio\n")
+        load_config(config, {})
