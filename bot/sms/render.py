@@ -42,7 +42,7 @@ def warning_sms(heading: str, body: str, where: str, footer: str, max_segments: 
 
 
 def fit(head: list[str], wanted: list[str], footer: list[str], max_segments: int, shorten: bool = True) -> str:
-    """`head`, as many of `wanted` (in order) as fit, then `footer`, within `max_segments`.
+    """`head`, the leading lines of `wanted` that fit, then `footer`, within `max_segments`.
 
     When the first wanted line does not fit whole it is cut at a word (with "...") rather than
     dropped, so the first step always shows. If even head and footer are too long, the head is cut.
@@ -58,10 +58,12 @@ def fit(head: list[str], wanted: list[str], footer: list[str], max_segments: int
     for i, line in enumerate(wanted):
         if fits([*head, *chosen, line, *footer]):
             chosen.append(line)
-        elif shorten and i == 0:
+            continue
+        if shorten and i == 0:
             cut = _cut_to_fit(line, lambda candidate: fits([*head, candidate, *footer]))
             if cut:
                 chosen.append(cut)
+        break  # in order or not at all: a later, shorter line (a sign) must not pass for a step
     if fits([*head, *chosen, *footer]):
         return text([*head, *chosen, *footer])
     # the fixed parts alone are too long (a very long title): cut the head, keep the numbers
