@@ -16,6 +16,7 @@ from bot.core.answering.assistant import Asker
 from bot.core.answering.reply import ANSWER, labels
 from bot.core.checking.links import find_links
 from bot.core.residents.pseudonym import user_key
+from bot.core.residents.rate_limit import LIMITED, QUIET, SlidingWindowLimiter
 from bot.core.residents.redact import without_lone_surrogates
 from bot.core.residents.service import MUNICIPALITIES
 from bot.services import Services
@@ -29,6 +30,9 @@ log = logging.getLogger(__name__)
 CHANNEL = "sms"
 LONG_PASTE = 200  # characters; a longer text is a forwarded message to check
 MAX_TEXT = 2000
+# Every reply costs money: a number gets this many answers per window; then one polite "wait", then
+# silence (a script, not a person). STOPP and RADERA are carried out whatever the count.
+REPLIES_PER_WINDOW, WINDOW_SECONDS = 6, 600.0
 
 
 def looks_forwarded(text: str) -> bool:
@@ -39,19 +43,30 @@ def looks_forwarded(text: str) -> bool:
 class SmsConversation:
     """Turns one incoming SMS into the reply text (or none)."""
 
-    def __init__(self, services: Services, clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)):
+    def __init__(self, services: Services, clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+                 limiter: SlidingWindowLimiter | None = None):
         self.services = services
         self.clock = clock
+        self.limiter = limiter or SlidingWindowLimiter(REPLIES_PER_WINDOW, WINDOW_SECONDS)
 
     def asker(self, phone: str, municipality: str | None = None) -> Asker:
         return Asker(CHANNEL, user_key(self.services.hash_key, CHANNEL, phone), municipality)
 
     async def reply_to(self, phone: str, text: str) -> str:
+        """The reply to send; "" for none (a number flooding the service)."""
         text = without_lone_surrogates(text or "")[:MAX_TEXT]
         db = self.services.db
+        state = self.limiter.check(self.asker(phone).user_key)
         subscriber = await db.read(store.get_subscriber, phone)
         lang = subscriber["lang"] if subscriber else self.services.config.default_language
         command = parse_command(text)
+        if command is not None and command.kind in (STOP, ERASE):  # always carried out
+            reply = await self._command(phone, command.kind, command.argument, lang, subscriber)
+            return "" if state == QUIET else reply
+        if state == QUIET:
+            return ""
+        if state == LIMITED:
+            return sms_text(lang, "slow_down")
         if command is not None:
             return await self._command(phone, command.kind, command.argument, lang, subscriber)
         municipality = subscriber["municipality"] if subscriber and subscriber["state"] == store.ACTIVE else None

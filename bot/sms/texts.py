@@ -20,6 +20,7 @@ TEXTS = {
         "or": "eller",
         "clarify_choices": "Menar du",
         "write_more": "Skriv gärna lite mer om vad som hänt.",
+        "slow_down": "Du har skickat många sms på kort tid. Vänta en stund och skriv igen. Händer det just nu? Ring 112.",
     },
     "en": {
         "ask_consent": "Do you want fraud warnings for {municipality} by SMS? Reply JA. We keep your number, the "
@@ -34,6 +35,7 @@ TEXTS = {
         "or": "or",
         "clarify_choices": "Do you mean",
         "write_more": "Please write a little more about what happened.",
+        "slow_down": "You have sent many texts in a short time. Please wait a while and write again. Happening now? Call 112.",
     },
 }
 

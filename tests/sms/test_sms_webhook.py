@@ -56,6 +56,9 @@ async def test_urgent_situation_leads_with_112(sms_client, elks):
 
 
 async def test_consent_flow_then_stopp_in_any_spelling(sms_client, elks):
+    from bot.core.residents.rate_limit import SlidingWindowLimiter
+
+    sms_client.channel.conversation.limiter = SlidingWindowLimiter(100)  # this test writes more than a person would
     reply = await ask(sms_client, elks, PHONE, "VARNING KRAMFORS")
     assert "JA" in reply and "STOPP" in reply and "nummer" in reply  # asks, says what is kept and how to stop
     assert count_segments(reply) <= 2
@@ -132,3 +135,21 @@ async def test_a_retried_webhook_is_answered_once(sms_client, elks):
 async def test_replies_are_counted_for_the_cost_estimate(sms_client, elks):
     reply = await ask(sms_client, elks, PHONE, PARCEL_SMS)
     assert _rows(sms_client, "SELECT kind, segments FROM sms_usage") == [("reply", count_segments(reply))]
+
+
+async def test_a_flooding_number_is_slowed_then_ignored_but_stopp_still_works(sms_client, elks):
+    from bot.sms.inbound import REPLIES_PER_WINDOW
+
+    await ask(sms_client, elks, PHONE, "VARNING KRAMFORS")
+    await ask(sms_client, elks, PHONE, "JA")
+    for _ in range(REPLIES_PER_WINDOW - 2):
+        assert "Betala inte" in await ask(sms_client, elks, PHONE, "Vad är en bluffaktura?")
+    for _ in range(REPLIES_PER_WINDOW):  # one polite "wait" per message up to twice the limit
+        assert "Vänta en stund" in await ask(sms_client, elks, PHONE, "Vad är en bluffaktura?")
+    before = len(elks.to(PHONE))
+    assert await elks.send_incoming(sms_client.webhook, PHONE, "Vad är en bluffaktura?") == 204
+    await sms_client.channel.flush()
+    assert len(elks.to(PHONE)) == before  # past twice the limit: no reply, no cost
+    assert await elks.send_incoming(sms_client.webhook, PHONE, "STOPP") == 204
+    await sms_client.channel.flush()
+    assert _rows(sms_client, "SELECT COUNT(*) FROM sms_subscribers") == [(0,)]  # STOPP is carried out all the same
