@@ -65,8 +65,11 @@ class Pacer:
 
 
 def render_warning(alert: Alert, lang: str) -> str:
-    text = alert_text(alert, lang)
-    return warning_sms(text.heading, text.body, text.where, text.footer)
+    """A warning as an SMS; a withdrawal notice leads with the core's "withdrawn" line (an SMS
+    cannot be edited, so the notice is a new one to those who got the warning)."""
+    text = alert_text(alert, lang, marker="withdrawn" if alert.withdrawal_of else "")
+    heading = f"{text.marker}\n{text.heading}" if text.marker else text.heading
+    return warning_sms(heading, text.body, text.where, text.footer)
 
 
 class SmsOutbox:
@@ -139,9 +142,11 @@ class SmsOutbox:
         queued = 0
         for alert_id in await self.db.read(store.alerts_to_queue, now - QUEUE_WINDOW):
             alert = await self._alert(alert_id)
-            if alert.is_expired(now):
+            if alert.withdrawal_of:  # to those who got the withdrawn warning
+                rows = await self.db.read(store.recipients_of, alert.withdrawal_of)
+            elif alert.is_expired(now):
                 rows = []
-            else:
+            else:  # a correction goes to the same audience as a new warning
                 rows = [(s["phone"], s["lang"]) for s in await self.db.read(store.active_subscribers)
                         if wants(alert, s["municipality"], ())]
             queued += await self.db.run(store.queue_broadcast, alert_id, rows, now)

@@ -87,11 +87,18 @@ def subscriber_count(db: sqlite_utils.Database) -> int:
 # --- broadcasts -----------------------------------------------------------------------------------
 
 def alerts_to_queue(db: sqlite_utils.Database, since: datetime) -> list[int]:
-    """Warnings started (sending or sent) since `since` that are not yet queued for SMS."""
+    """Warnings, corrections and withdrawal notices started (sending or sent) since `since` that are
+    not yet queued for SMS; a warning withdrawn before it was queued is left out."""
     return [r[0] for r in db.execute(
-        "SELECT id FROM alerts WHERE state IN ('sending', 'sent') AND withdrawn = 0 AND withdrawal_of IS NULL"
-        " AND correction_of IS NULL AND updated_at >= ? AND id NOT IN (SELECT alert_id FROM sms_broadcasts) ORDER BY id",
+        "SELECT id FROM alerts WHERE state IN ('sending', 'sent') AND withdrawn = 0"
+        " AND updated_at >= ? AND id NOT IN (SELECT alert_id FROM sms_broadcasts) ORDER BY id",
         (_iso(since),))]
+
+
+def recipients_of(db: sqlite_utils.Database, alert_id: int) -> list[tuple[str, str]]:
+    """(phone, lang) of every number a warning was sent to and that still subscribes."""
+    return db.execute("SELECT o.phone, o.lang FROM sms_outbox o JOIN sms_subscribers s ON s.phone = o.phone"
+                      " WHERE o.alert_id = ? AND o.state = 'sent' AND s.state = 'active' ORDER BY o.id", (alert_id,)).fetchall()
 
 
 def queue_broadcast(db: sqlite_utils.Database, alert_id: int, rows: list[tuple[str, str]], now: datetime) -> int:
@@ -122,6 +129,9 @@ def claim(db: sqlite_utils.Database, now: datetime, limit: int) -> list[dict]:
     """Mark up to `limit` due rows as being sent (with the moment, for recovery) and return them."""
     with db.conn:
         db.conn.execute("BEGIN IMMEDIATE")
+        # a warning withdrawn while its SMS were going out: the rest are not sent
+        db.conn.execute("UPDATE sms_outbox SET state = 'cancelled' WHERE state = 'queued'"
+                        " AND alert_id IN (SELECT id FROM alerts WHERE withdrawn = 1)")
         rows = db.conn.execute(f"SELECT {_ROW} FROM sms_outbox WHERE state = 'queued' AND (not_before IS NULL OR not_before <= ?)"
                                " ORDER BY id LIMIT ?", (_iso(now), limit)).fetchall()
         db.conn.executemany("UPDATE sms_outbox SET state = 'sending', claimed_at = ? WHERE id = ?", [(_iso(now), r[0]) for r in rows])

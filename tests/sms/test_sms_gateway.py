@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import time
+from datetime import datetime, timezone
 
 import aiohttp
 import pytest
@@ -39,9 +40,9 @@ async def test_send_returns_the_id_and_history_finds_it(session, elks):
     gw = gateway(session, elks)
     message_id = await gw.send("+46701234567", "Hej från Bedrägerikollen")
     assert message_id.startswith("s") and elks.sent[0].id == message_id and elks.sent[0].sender == NUMBER
-    found = await gw.sent_to("+46701234567", __import__("datetime").datetime(2000, 1, 1))
+    found = await gw.sent_to("+46701234567", datetime(2000, 1, 1))
     assert [m.id for m in found] == [message_id]
-    assert await gw.sent_to("+46709999999", __import__("datetime").datetime(2000, 1, 1)) == []
+    assert await gw.sent_to("+46709999999", datetime(2000, 1, 1)) == []
 
 
 async def test_typed_errors(session, elks):
@@ -123,7 +124,7 @@ async def test_recovery_after_a_crash_asks_the_gateway(tmp_path, session, elks):
     outbox = SmsOutbox(db, gw, Pacer(20))
     try:
         await outbox.queue_started_warnings()
-        claimed = await db.run(sms_store.claim, __import__("datetime").datetime.now(__import__("datetime").timezone.utc), 3)
+        claimed = await db.run(sms_store.claim, datetime.now(timezone.utc), 3)
         await gw.send(claimed[0]["phone"], render_warning(alert, "sv"))  # on the wire when the process died
         await _run_until(SmsOutbox(db, gw, Pacer(20)),
                          lambda: asyncio.sleep(0, result=_states(tmp_path / "fraudbot.db") == {"sent": 5}))
@@ -143,3 +144,47 @@ async def test_reply_sender_waits_out_429(tmp_path, session, elks):
         assert elks.requests == 3 and len(elks.sent) == 1
     finally:
         db.close()
+
+
+async def test_withdrawal_goes_to_those_who_got_the_warning(tmp_path, session, elks):
+    """An SMS cannot be edited: a withdrawn warning's recipients get the withdrawal notice instead."""
+    from bot.core.alerts import workflow
+    from bot.core.alerts.dispatch import finish_sent
+    from bot.core.staff import accounts as staff_core
+
+    raw = open_database(tmp_path / "fraudbot.db")
+    phones = [f"+4670300{n:04d}" for n in range(3)]
+    add_sms_subscribers(raw, phones)
+    alert = start_warning(raw)
+    db = AsyncDatabase(raw)
+    gw = gateway(session, elks)
+    try:
+        await _run_until(SmsOutbox(db, gw, Pacer(20)), lambda: asyncio.sleep(0, result=_states(tmp_path / "fraudbot.db") == {"sent": 3}))
+        add_sms_subscribers(raw, ["+46703009999"])  # subscribed after the warning: gets no withdrawal of it
+        finish_sent(raw)
+        editor, _ = staff_core.create_staff(raw, "eva", "editor")
+        approver, _ = staff_core.create_staff(raw, "per", "approver")
+        notice = workflow.withdraw(raw, editor, alert.id, text="Det var ett övningsmeddelande.")
+        workflow.approve(raw, approver, notice.id)
+        await _run_until(SmsOutbox(db, gw, Pacer(20)), lambda: asyncio.sleep(0, result=_states(tmp_path / "fraudbot.db") == {"sent": 6}))
+    finally:
+        db.close()
+    for phone in phones:
+        first, second = (m.message for m in elks.to(phone))
+        assert first.startswith("BRÅDSKANDE VARNING")
+        assert second.startswith("ÅTERKALLAD") and "övningsmeddelande" in second
+    assert elks.to("+46703009999") == []
+
+
+async def test_rows_of_a_warning_withdrawn_mid_broadcast_are_not_sent(tmp_path, session, elks):
+    raw = open_database(tmp_path / "fraudbot.db")
+    add_sms_subscribers(raw, ["+46703100001", "+46703100002"])
+    alert = start_warning(raw)
+    db = AsyncDatabase(raw)
+    try:
+        await SmsOutbox(db, gateway(session, elks), Pacer(20)).queue_started_warnings()
+        raw.execute("UPDATE alerts SET withdrawn = 1 WHERE id = ?", (alert.id,))
+        assert await db.run(sms_store.claim, datetime.now(timezone.utc), 10) == []
+    finally:
+        db.close()
+    assert _states(tmp_path / "fraudbot.db") == {"cancelled": 2}
