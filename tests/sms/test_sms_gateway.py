@@ -81,6 +81,19 @@ def _states(db_path):
         return dict(conn.execute("SELECT state, COUNT(*) FROM sms_outbox GROUP BY state").fetchall())
 
 
+def _setup(tmp_path, session, elks, phones):
+    """A database with `phones` subscribed in Kramfors and a started warning for them."""
+    raw = open_database(tmp_path / "fraudbot.db")
+    add_sms_subscribers(raw, phones)
+    alert = start_warning(raw)
+    return raw, alert, AsyncDatabase(raw), gateway(session, elks)
+
+
+async def _send_until(db, gw, tmp_path, states: dict) -> None:
+    """Run a fresh outbox (as after a start) until the rows are in `states`."""
+    await _run_until(SmsOutbox(db, gw, Pacer(20)), lambda: asyncio.sleep(0, result=_states(tmp_path / "fraudbot.db") == states))
+
+
 async def test_outbox_retries_429_and_5xx_and_drops_an_invalid_number(tmp_path, session, elks):
     raw = open_database(tmp_path / "fraudbot.db")
     good = [f"+4670100{n:04d}" for n in range(10)]
@@ -115,19 +128,14 @@ async def test_warning_sms_is_gsm7_within_three_segments_and_ends_in_the_numbers
 
 async def test_recovery_after_a_crash_asks_the_gateway(tmp_path, session, elks):
     """Rows left "sending": one had reached the gateway (not sent again), the others go again."""
-    raw = open_database(tmp_path / "fraudbot.db")
     phones = [f"+4670200{n:04d}" for n in range(5)]
-    add_sms_subscribers(raw, phones)
-    alert = start_warning(raw)
-    db = AsyncDatabase(raw)
-    gw = gateway(session, elks)
+    raw, alert, db, gw = _setup(tmp_path, session, elks, phones)
     outbox = SmsOutbox(db, gw, Pacer(20))
     try:
         await outbox.queue_started_warnings()
         claimed = await db.run(sms_store.claim, datetime.now(timezone.utc), 3)
         await gw.send(claimed[0]["phone"], render_warning(alert, "sv"))  # on the wire when the process died
-        await _run_until(SmsOutbox(db, gw, Pacer(20)),
-                         lambda: asyncio.sleep(0, result=_states(tmp_path / "fraudbot.db") == {"sent": 5}))
+        await _send_until(db, gw, tmp_path, {"sent": 5})
     finally:
         db.close()
     assert sorted(m.to for m in elks.sent) == phones  # each exactly once
@@ -152,21 +160,17 @@ async def test_withdrawal_goes_to_those_who_got_the_warning(tmp_path, session, e
     from bot.core.alerts.dispatch import finish_sent
     from bot.core.staff import accounts as staff_core
 
-    raw = open_database(tmp_path / "fraudbot.db")
     phones = [f"+4670300{n:04d}" for n in range(3)]
-    add_sms_subscribers(raw, phones)
-    alert = start_warning(raw)
-    db = AsyncDatabase(raw)
-    gw = gateway(session, elks)
+    raw, alert, db, gw = _setup(tmp_path, session, elks, phones)
     try:
-        await _run_until(SmsOutbox(db, gw, Pacer(20)), lambda: asyncio.sleep(0, result=_states(tmp_path / "fraudbot.db") == {"sent": 3}))
+        await _send_until(db, gw, tmp_path, {"sent": 3})
         add_sms_subscribers(raw, ["+46703009999"])  # subscribed after the warning: gets no withdrawal of it
         finish_sent(raw)
         editor, _ = staff_core.create_staff(raw, "eva", "editor")
         approver, _ = staff_core.create_staff(raw, "per", "approver")
         notice = workflow.withdraw(raw, editor, alert.id, text="Det var ett övningsmeddelande.")
         workflow.approve(raw, approver, notice.id)
-        await _run_until(SmsOutbox(db, gw, Pacer(20)), lambda: asyncio.sleep(0, result=_states(tmp_path / "fraudbot.db") == {"sent": 6}))
+        await _send_until(db, gw, tmp_path, {"sent": 6})
     finally:
         db.close()
     for phone in phones:
@@ -177,12 +181,9 @@ async def test_withdrawal_goes_to_those_who_got_the_warning(tmp_path, session, e
 
 
 async def test_rows_of_a_warning_withdrawn_mid_broadcast_are_not_sent(tmp_path, session, elks):
-    raw = open_database(tmp_path / "fraudbot.db")
-    add_sms_subscribers(raw, ["+46703100001", "+46703100002"])
-    alert = start_warning(raw)
-    db = AsyncDatabase(raw)
+    raw, alert, db, gw = _setup(tmp_path, session, elks, ["+46703100001", "+46703100002"])
     try:
-        await SmsOutbox(db, gateway(session, elks), Pacer(20)).queue_started_warnings()
+        await SmsOutbox(db, gw, Pacer(20)).queue_started_warnings()
         raw.execute("UPDATE alerts SET withdrawn = 1 WHERE id = ?", (alert.id,))
         assert await db.run(sms_store.claim, datetime.now(timezone.utc), 10) == []
     finally:
