@@ -86,6 +86,7 @@ class SmsOutbox:
         self._room = asyncio.Semaphore(concurrency)
         self._tasks: set[asyncio.Task] = set()
         self._alerts: dict[int, Alert] = {}
+        self._waiting: list[int] = []  # claimed rows not yet handed to the gateway
 
     async def run(self, poll_seconds: float = 1.0) -> None:
         await self.recover()
@@ -156,9 +157,11 @@ class SmsOutbox:
     async def send_due(self) -> int:
         """Claim due rows and send them, each in its paced slot; returns how many were claimed."""
         rows = await self.db.run(store.claim, self.clock(), self.batch)
+        self._waiting = [row["id"] for row in rows]
         for row in rows:
             await self._room.acquire()
             await self.pacer.slot()
+            self._waiting.remove(row["id"])
             task = asyncio.create_task(self._send(row))
             self._tasks.add(task)
             task.add_done_callback(self._done)
@@ -169,8 +172,13 @@ class SmsOutbox:
         self._room.release()
 
     async def drain(self) -> None:
+        """After the worker is cancelled: finish the sends under way and put back the rows claimed
+        but not yet handed over (never sent, so no need to ask the gateway about them on the next start)."""
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        if self._waiting:
+            waiting, self._waiting = self._waiting, []
+            await self.db.run(store.requeue, waiting)
 
     async def _alert(self, alert_id: int) -> Alert:
         alert = self._alerts.get(alert_id)

@@ -189,3 +189,22 @@ async def test_rows_of_a_warning_withdrawn_mid_broadcast_are_not_sent(tmp_path, 
     finally:
         db.close()
     assert _states(tmp_path / "fraudbot.db") == {"cancelled": 2}
+
+
+async def test_a_clean_stop_puts_back_the_rows_not_yet_sent(tmp_path, session, elks):
+    phones = [f"+4670400{n:04d}" for n in range(30)]
+    raw, alert, db, gw = _setup(tmp_path, session, elks, phones)
+    outbox = SmsOutbox(db, gw, Pacer(10))  # slow enough to stop mid-batch
+    try:
+        task = asyncio.create_task(outbox.run(poll_seconds=0.05))
+        while len(elks.sent) < 3:
+            await asyncio.sleep(0.01)
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        await outbox.drain()
+        states = _states(tmp_path / "fraudbot.db")
+        assert "sending" not in states and states["sent"] == len(elks.sent) and states["queued"] == 30 - len(elks.sent)
+        await _send_until(db, gw, tmp_path, {"sent": 30})
+    finally:
+        db.close()
+    assert sorted(m.to for m in elks.sent) == phones
