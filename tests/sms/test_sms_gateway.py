@@ -208,3 +208,11 @@ async def test_a_clean_stop_puts_back_the_rows_not_yet_sent(tmp_path, session, e
     finally:
         db.close()
     assert sorted(m.to for m in elks.sent) == phones
+
+
+async def test_the_fake_enforces_its_rate_limit(session):
+    async with FakeElks(per_second=5) as limited:
+        gw = gateway(session, limited)
+        results = await asyncio.gather(*(gw.send(f"+4670500{n:04d}", "hej") for n in range(8)), return_exceptions=True)
+    assert sum(isinstance(r, str) for r in results) == 5 and len(limited.sent) == 5
+    assert sum(isinstance(r, RateLimited) for r in results) == 3 == limited.rate_limited
