@@ -61,14 +61,14 @@ class SmsConversation:
         lang = subscriber["lang"] if subscriber else self.services.config.default_language
         command = parse_command(text)
         if command is not None and command.kind in (STOP, ERASE):  # always carried out
-            reply = await self._command(phone, command.kind, command.argument, lang, subscriber)
+            reply = await self._command(phone, command.kind, command.argument, lang)
             return "" if state == QUIET else reply
         if state == QUIET:
             return ""
         if state == LIMITED:
             return sms_text(lang, "slow_down")
         if command is not None:
-            return await self._command(phone, command.kind, command.argument, lang, subscriber)
+            return await self._command(phone, command.kind, command.argument, lang)
         municipality = subscriber["municipality"] if subscriber and subscriber["state"] == store.ACTIVE else None
         if not text.strip():
             return to_gsm7(labels(lang)["empty"])
@@ -82,7 +82,7 @@ class SmsConversation:
                 return reply_sms(checked)
         return reply_sms(view)
 
-    async def _command(self, phone: str, kind: str, argument: str, lang: str, subscriber: dict | None) -> str:
+    async def _command(self, phone: str, kind: str, argument: str, lang: str) -> str:
         db = self.services.db
         choices = choice_list(lang, MUNICIPALITIES)
         if kind == STOP:

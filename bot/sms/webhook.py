@@ -33,7 +33,7 @@ SEEN_IDS = 1000  # incoming message ids remembered against the gateway's retries
 class SmsChannel:
     """What the webhook and the sender share while the app runs."""
 
-    def __init__(self, conversation: SmsConversation, replies: ReplySender, outbox: SmsOutbox):
+    def __init__(self, conversation: SmsConversation, replies: ReplySender | None = None, outbox: SmsOutbox | None = None):
         self.conversation = conversation
         self.replies = replies
         self.outbox = outbox
@@ -110,6 +110,6 @@ def setup_sms(app: web.Application) -> None:
     services = app[SERVICES]
     if not services.config.sms.enabled:
         return
-    app[SMS_CHANNEL] = SmsChannel(SmsConversation(services), None, None)  # sender parts come with sms_context
+    app[SMS_CHANNEL] = SmsChannel(SmsConversation(services))  # the sending parts come with sms_context
     app.router.add_post("/sms/incoming/{secret}", incoming_sms)
     app.cleanup_ctx.append(sms_context)
