@@ -122,6 +122,23 @@ class AlertsConfig:
 
 
 @dataclass(frozen=True)
+class SmsConfig:
+    provider: str = ""  # "" (off) | "46elks"
+    api_user: str = ""
+    api_password: Secret = field(default_factory=lambda: Secret(""))
+    number: str = ""  # the service's number in E.164 (+46...), the sender of every SMS
+    # Part of the webhook's path (/sms/incoming/<secret>): only the gateway knows the address.
+    webhook_secret: Secret = field(default_factory=lambda: Secret(""))
+    price_per_segment: float = 0.35  # in the account's currency, for the dashboard's cost estimate
+    rate_per_second: float = 5.0  # outgoing SMS per second, under the gateway's limit
+    base_url: str = "https://api.46elks.com/a1"
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.provider)
+
+
+@dataclass(frozen=True)
 class Config:
     storage: StorageConfig = field(default_factory=StorageConfig)
     web: WebConfig = field(default_factory=WebConfig)
@@ -129,6 +146,7 @@ class Config:
     telegram: TelegramConfig = field(default_factory=TelegramConfig)
     privacy: PrivacyConfig = field(default_factory=PrivacyConfig)
     alerts: AlertsConfig = field(default_factory=AlertsConfig)
+    sms: SmsConfig = field(default_factory=SmsConfig)
     default_language: str = "sv"
     log_level: str = "INFO"
     source: str = "defaults"  # where the settings came from, for the start-up banner
@@ -143,6 +161,7 @@ _SECTIONS = {
     "telegram": TelegramConfig,
     "privacy": PrivacyConfig,
     "alerts": AlertsConfig,
+    "sms": SmsConfig,
 }
 _TOP_LEVEL = {"default_language", "log_level"}
 _ENV = {
@@ -151,6 +170,7 @@ _ENV = {
     "FRAUDBOT_TELEGRAM_BASE_URL": ("telegram", "base_url"),
     "FRAUDBOT_WEBHOOK_SECRET": ("telegram", "webhook_secret"),
     "FRAUDBOT_HASH_KEY": ("privacy", "hash_key"),
+    "FRAUDBOT_SMS_API_PASSWORD": ("sms", "api_password"),
 }
 _ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?$")
 _CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
@@ -311,12 +331,32 @@ def _check_semantics(s: dict[str, Any], problems: list[str]) -> None:
         problems.append("alerts.messages_per_second: expected a number above 0")
     if alerts.retry_hours <= 0:
         problems.append("alerts.retry_hours: expected a number above 0")
+    _check_sms(s["sms"], problems)
     try:
         from zoneinfo import ZoneInfo
 
         ZoneInfo(alerts.timezone)
     except Exception:
         problems.append(f"alerts.timezone: expected an IANA time zone such as Europe/Stockholm, got {alerts.timezone!r}")
+
+
+def _check_sms(sms: SmsConfig, problems: list[str]) -> None:
+    if sms.provider not in ("", "46elks"):
+        problems.append(f"sms.provider: expected 46elks or empty (off), got {sms.provider!r}")
+    if sms.rate_per_second <= 0:
+        problems.append("sms.rate_per_second: expected a number above 0")
+    if sms.price_per_segment < 0:
+        problems.append("sms.price_per_segment: expected 0 or more")
+    if not sms.base_url.startswith(("http://", "https://")):
+        problems.append(f"sms.base_url: expected an http(s) URL such as https://api.46elks.com/a1, got {sms.base_url!r}")
+    if not sms.enabled:
+        return
+    if not sms.api_user or not sms.api_password:
+        problems.append("sms.api_user / sms.api_password: the gateway needs both (the password from FRAUDBOT_SMS_API_PASSWORD)")
+    if not re.fullmatch(r"\+\d{7,15}", sms.number):
+        problems.append(f"sms.number: expected the service's number in E.164 form such as +46766861004, got {sms.number!r}")
+    if len(sms.webhook_secret.reveal()) < 16 or not re.fullmatch(r"[A-Za-z0-9_-]+", sms.webhook_secret.reveal()):
+        problems.append("sms.webhook_secret: expected at least 16 characters A-Z a-z 0-9 _ - (it is part of the webhook's address)")
 
 
 def resolve_content_dir(path: Path) -> Path:

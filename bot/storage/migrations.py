@@ -287,6 +287,42 @@ def _009_welfare_tips(db: sqlite_utils.Database) -> None:
     )""")
 
 
+def _010_sms(db: sqlite_utils.Database) -> None:
+    # SMS subscribers: the phone number is kept only here, only while they subscribe, with the day
+    # they confirmed with "JA". A pending row (asked, not yet confirmed) is purged after a day.
+    db.execute("""CREATE TABLE sms_subscribers (
+        phone TEXT PRIMARY KEY,
+        municipality TEXT NOT NULL,
+        lang TEXT NOT NULL DEFAULT 'sv',
+        state TEXT NOT NULL,
+        asked_at TEXT NOT NULL,
+        consent_at TEXT
+    )""")
+    # The SMS outbox: one row per warning and number, so a subscriber is served once whatever
+    # restarts. When a number stops or is erased its finished rows lose the number.
+    db.execute("""CREATE TABLE sms_outbox (
+        id INTEGER PRIMARY KEY,
+        alert_id INTEGER NOT NULL REFERENCES alerts(id),
+        phone TEXT,
+        lang TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT 'queued',
+        attempts INTEGER NOT NULL DEFAULT 0,
+        not_before TEXT,
+        claimed_at TEXT,
+        sent_at TEXT,
+        gateway_id TEXT,
+        segments INTEGER,
+        last_error TEXT,
+        first_error_at TEXT,
+        UNIQUE (alert_id, phone)
+    )""")
+    db.execute("CREATE INDEX sms_outbox_state ON sms_outbox(state, not_before)")
+    db.execute("CREATE TABLE sms_broadcasts (alert_id INTEGER PRIMARY KEY REFERENCES alerts(id), queued_at TEXT NOT NULL, recipients INTEGER NOT NULL)")
+    # What was sent, for the cost estimate: segments and when, never to whom.
+    db.execute("CREATE TABLE sms_usage (id INTEGER PRIMARY KEY, sent_at TEXT NOT NULL, kind TEXT NOT NULL, segments INTEGER NOT NULL)")
+    db.execute("CREATE INDEX sms_usage_sent_at ON sms_usage(sent_at)")
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[sqlite_utils.Database], None]]] = [
     (1, "core tables: settings, questions, residents, subscriptions, feedback, reported scams", _001_core),
     (2, "staff accounts, audit log, warnings, delivery outbox, reactions", _002_staff_and_warnings),
@@ -297,4 +333,5 @@ MIGRATIONS: list[tuple[int, str, Callable[[sqlite_utils.Database], None]]] = [
     (7, "withdrawals as drafts; delivery and reaction counts kept when a resident is erased", _007_withdrawals_and_kept_counts),
     (8, "questions staff taught the answer model", _008_taught_questions),
     (9, "anonymous tips about welfare crime", _009_welfare_tips),
+    (10, "SMS: subscribers with consent, outbox, sent segments for the cost estimate", _010_sms),
 ]

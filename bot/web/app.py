@@ -24,6 +24,7 @@ from bot.web.staff_posts import setup_staff_post_routes
 from bot.web.staff_warnings import setup_staff_warning_routes
 from bot.web.templating import setup_templates
 from bot.web.warnings import setup_warning_routes
+from bot.sms.webhook import setup_sms
 
 log = logging.getLogger(__name__)
 KNOWLEDGE_POLL_SECONDS = 5.0
@@ -46,6 +47,7 @@ def create_app(services: Services, *, telegram: bool | None = None) -> web.Appli
     setup_staff_warning_routes(app)
     setup_embed_routes(app)
     setup_staff_post_routes(app)
+    setup_sms(app)  # the SMS webhook and sender, when sms.provider is set
     app.cleanup_ctx.append(periodic("knowledge-watcher", KNOWLEDGE_POLL_SECONDS, _reload_changed_knowledge, wait_first=True))
     app.cleanup_ctx.append(periodic("purge-question-text", PURGE_INTERVAL_SECONDS, _purge_old_question_text))
     app.cleanup_ctx.append(periodic("warning-scheduler", WARNING_TICK_SECONDS, _start_due_warnings))

@@ -19,6 +19,7 @@ from bot.core.sessions.loader import validate_scenarios
 from bot.core.reporting.report import build_report, report_csv
 from bot.storage import statistics as stats
 from bot.storage.sessions import list_results
+from bot.storage.sms import monthly_cost_estimate
 from bot.web import staff_admin, staff_knowledge, staff_tips
 from bot.web.auth import require_role, setup_auth, staff_context
 from bot.web.keys import SERVICES
@@ -34,7 +35,9 @@ async def overview(request: web.Request) -> web.Response:
     services = request.app[SERVICES]
     data = await services.db.run(build_overview, None, ZoneInfo(services.config.alerts.timezone))
     titles = {t.id: t.text("sv").title for t in services.store.kb.topics.values()}
-    return render(request, "staff/overview.html", staff_context(request, o=data, titles=titles))
+    sms = services.config.sms
+    sms_cost = await services.db.read(monthly_cost_estimate, sms.price_per_segment) if sms.enabled else None
+    return render(request, "staff/overview.html", staff_context(request, o=data, titles=titles, sms_cost=sms_cost))
 
 
 @require_role("viewer")
