@@ -12,28 +12,22 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.core.knowledge.model import KnowledgeBase
 from bot.core.sessions.engine import SessionState, Summary, StepTally
 from bot.core.sessions.model import CONFIDENCE_SCALE, Option, Refresher, Scenario, Step
+from bot.core.words import Texts, t
 from bot.telegram.keyboards import pack
 
 PREFIX = "ses"
 NEW, PRACTICE, VOTE, CONFIDENCE, REVEAL, NEXT, FOLLOW_UP, REFRESHER = "new", "ova", "v", "c", "r", "n", "f", "q"
 LETTERS = "ABCD"
 KIND_ICONS = {"sms": "📱", "call": "☎️", "door": "🚪", "ad": "📰", "chat": "💬", "email": "✉️", "letter": "📄"}
-CONFIDENCE_HINT = "1 = inte alls säker, 5 = helt säker"
-
-REFUSALS = {
-    "not_facilitator": "Bara ledaren – den som startade sessionen – kan göra det.",
-    "not_owner": "Bara den som skrev /session kan välja scenario.",
-    "revealed": "Svaret är redan visat. Din röst räknas inte längre.",
-    "wrong_step": "Den frågan är inte öppen längre.",
-    "not_revealed": "Visa svaret först.",
-    "finished": "Sessionen är avslutad.",
-    "bad_option": "Det svaret finns inte.",
-    "unknown_session": "Sessionen finns inte längre.",
-    "unknown_scenario": "Scenariot finns inte längre.",
-    "stale": "Den här knappen gäller inte längre.",
-}
+REFUSALS = Texts("session.refused")  # from bot/locale/sv/LC_MESSAGES/fraudbot.po
 CONTINUE_WORDS = ("fortsätt", "fortsatt", "continue")  # /session fortsätt reposts the current step
-NO_SESSION = "Ingen session pågår här just nu. Starta en med /session."
+
+
+def __getattr__(name: str) -> str:
+    # Module constants that are texts, read from the catalogue when used (never at import).
+    if name == "NO_SESSION":
+        return t("sv", "session.no_session")
+    raise AttributeError(name)
 
 
 def data(*parts: str | int) -> str:
@@ -67,7 +61,7 @@ def intro(scenario: Scenario, code: str, *, group: bool) -> str:
 
 def confidence_question(scenario: Scenario, state: SessionState, moment: str, *, group: bool) -> tuple[str, InlineKeyboardMarkup]:
     question = scenario.confidence_question if moment == "b" else scenario.confidence_after
-    text = f"<b>{escape(question)}</b>\n{CONFIDENCE_HINT}"
+    text = f"<b>{escape(question)}</b>\n{t('sv', 'session.confidence_hint')}"
     rows = [[InlineKeyboardButton(str(n), callback_data=data(CONFIDENCE, state.code, moment, n)) for n in CONFIDENCE_SCALE]]
     if group:
         label = "Starta ▶ (ledaren)" if moment == "b" else "Avsluta och visa sammanfattning ▶ (ledaren)"
@@ -166,7 +160,7 @@ def summary_message(scenario: Scenario, summary: Summary, kb: KnowledgeBase, cod
     if scenario.refresher is not None:
         lines.append("Vill du ha en kort repetitionsfråga om 2 och 6 veckor? Tryck på knappen (jag skickar den i en privat chatt).")
         markup = InlineKeyboardMarkup([[InlineKeyboardButton("Ja, påminn mig om 2 och 6 veckor", callback_data=data(FOLLOW_UP, code))]])
-    lines += ["", "Händer det just nu? Ring 112. Polisen: 114 14. Stöd: Brottsofferjouren 116 006."]
+    lines += ["", t("sv", "session.numbers")]
     return "\n".join(lines), markup
 
 
@@ -182,7 +176,7 @@ def refresher_message(scenario: Scenario, refresher: Refresher, round_: int) -> 
 def refresher_feedback(refresher: Refresher, option: int) -> str:
     """The answer to a refresher: `refresher` is the question of the round that was answered."""
     head = _verdict(refresher.options, option, right="Rätt!")
-    return f"{head}\n{escape(refresher.options[option].feedback)}\n\nHänder det just nu? Ring 112. Polisen: 114 14."
+    return f"{head}\n{escape(refresher.options[option].feedback)}\n\n{t('sv', 'session.numbers_short')}"
 
 
 def facilitator_notes(scenario: Scenario, code: str) -> str:
