@@ -19,6 +19,7 @@ from bot.services import build_services
 from bot.storage import alerts as alert_store
 from bot.web.app import create_app
 from tests.fakes import TEST_TOKEN, FakeTelegram
+from tests.made_up_region import MADE_UP_REGION
 
 ROOT = Path(__file__).resolve().parents[1]
 # Ours -> theirs, in every knowledge file of the copy (texts, sources, contact lines).
@@ -29,20 +30,6 @@ RENAMES = {
     "114 14": "123 45", "116 006": "116 999",
 }
 OURS = ("Härnösand", "Kramfors", "Sollefteå", "Ångermanland", "114 14", "116 006", "11414", "116006")
-REGION = """kind: region
-police_area: Norra Kustlandet
-municipalities:
-  - name: Norrvik
-    domain: norrvik.example
-  - name: Sjöby
-    domain: sjoby.example
-numbers:
-  emergency: "112"
-  police: "123 45"
-  support: "116 999"
-timezone: Europe/Helsinki
-example_group: Sjöby hembygdsförening
-"""
 
 
 def made_up_region(tmp_path: Path) -> Path:
@@ -56,7 +43,7 @@ def made_up_region(tmp_path: Path) -> Path:
             text = text.replace(ours, theirs)
         path.write_text(text, encoding="utf-8")
     region = tmp_path / "norrvik.yaml"
-    region.write_text(REGION, encoding="utf-8")
+    region.write_text(MADE_UP_REGION, encoding="utf-8")
     settings = tmp_path / "config.yaml"
     settings.write_text(f"knowledge:\n  path: {knowledge}\nregion:\n  path: {region}\n", encoding="utf-8")
     return settings

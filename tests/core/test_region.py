@@ -11,6 +11,7 @@ import pytest
 from bot.config import ConfigError, load_config
 from bot.core import region as regions
 from bot.core.region import MUNICIPALITIES, RegionError, load_region, use_region
+from tests.made_up_region import MADE_UP_REGION
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = ROOT / "knowledge" / "_region.yaml"
@@ -93,17 +94,4 @@ def test_nothing_in_bot_names_a_municipality_a_phone_number_or_a_time_zone():
 
 
 def _region_text() -> str:
-    return """kind: region
-police_area: Norra Kustlandet
-municipalities:
-  - name: Norrvik
-    domain: norrvik.example
-  - name: Sjöby
-    domain: sjoby.example
-numbers:
-  emergency: "112"
-  police: "123 45"
-  support: "116 999"
-timezone: Europe/Helsinki
-example_group: Sjöby hembygdsförening
-"""
+    return MADE_UP_REGION
