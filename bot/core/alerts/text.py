@@ -38,12 +38,13 @@ def refusal_text(code: str, problems: list[tuple[str, dict]], lang: str = "sv") 
 
     A form's problems each say what to fix; any other refusal has one fixed text per code.
     """
-    errors, texts = section(lang, "staff.error"), section(lang, "staff.problem")
     if code == "invalid" and problems:
-        return " ".join(_problem(texts, errors, c, details) for c, details in problems)
+        return " ".join(problem_text(c, details, lang) for c, details in problems)
+    errors = section(lang, "staff.error")
     return errors.get(code) or errors["invalid"]
 
 
-def _problem(texts: dict[str, str], errors: dict[str, str], code: str, details: dict) -> str:
-    template = texts.get(code) or errors.get(code) or code
+def problem_text(code: str, details: dict, lang: str = "sv") -> str:
+    """One problem of a warning's form (or a refusal's code) in words, its details filled in."""
+    template = section(lang, "staff.problem").get(code) or section(lang, "staff.error").get(code) or code
     return template.format(**{k: ", ".join(v) if isinstance(v, (list, tuple)) else v for k, v in details.items()})
