@@ -11,9 +11,9 @@ from dataclasses import dataclass, replace
 from bot.core.knowledge.model import KnowledgeBase
 from bot.core.matching.matcher import ANSWER, CLARIFY, FOLLOWUP, LANGUAGE, MatchResult
 from bot.core.checking import CheckResult
-from bot.core.words import Section as Section_
+from bot.core import words
 
-LABELS = Section_("reply")  # {lang: {name: text}} from bot/locale/<lang>/LC_MESSAGES/fraudbot.po
+LABELS = words.Section("reply")  # {lang: {name: text}} from bot/locale/<lang>/LC_MESSAGES/fraudbot.po
 
 
 @dataclass(frozen=True)
