@@ -81,6 +81,13 @@ def test_every_refusal_of_the_warning_rules_has_a_text_for_staff(shipped):
         assert not missing, f"{lang}: refusals without a text: {missing}"
 
 
+def test_every_refusal_of_the_account_rules_has_a_text_for_staff(shipped):
+    codes = set(re.findall(r"StaffError\(.*?, \"(\w+)\"\)", (BOT / "core" / "staff" / "accounts.py").read_text(encoding="utf-8")))
+    assert {"password", "username", "exists"} <= codes
+    for lang, texts in words.load_catalogues(words.LOCALE_DIR).items():
+        assert not sorted(c for c in codes if f"staff.account.{c}" not in texts), lang
+
+
 def test_refusals_reach_swedish_staff_in_swedish(shipped):
     own = refusal_text("own_warning", [])
     assert "godkännare" in own and "approver" not in own
