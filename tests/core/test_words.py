@@ -150,3 +150,14 @@ def test_an_alert_for_everyone_names_the_region(shipped):
     text = alert_text(alert, "sv")
     assert text.where == words.t("sv", "alert.all") and "{" not in text.where
     assert text.heading == "⚠️ Varning: Falska poliser"
+
+
+def test_dates_come_in_every_language_babel_knows():
+    from datetime import date
+
+    from bot.core.content.local_time import format_date
+
+    assert format_date(date(2026, 12, 1)) == "1 december 2026"
+    assert format_date(date(2026, 12, 1), lang="en") == "1 December 2026"
+    assert format_date(date(2026, 3, 1), lang="de") == "1 März 2026"
+    assert format_date(date(2026, 3, 1), lang="zz") == "1 mars 2026"  # unknown: Swedish, the source language

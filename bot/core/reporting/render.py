@@ -16,12 +16,12 @@ from pathlib import Path
 
 import jinja2
 
-from bot.core.content.local_time import MONTHS
+from bot.core.content.local_time import month_names
 from bot.core.reporting.report import FIGURE_ROWS, YearReport, report_csv
 from bot.core.words import t
 
 TEMPLATE = Path(__file__).parent / "report_template.html"
-MONTH_NAMES = MONTHS["sv"]
+MONTH_NAMES = month_names("sv")
 SHORT_MONTHS = tuple(m[:3] for m in MONTH_NAMES)
 COLOURS = {"answered": "#0a4d8c", "clarify": "#7aa6d6", "unanswered": "#8a1c00", "before": "#8c8c8c", "after": "#0a4d8c"}
 
