@@ -117,7 +117,8 @@ class AlertsConfig:
     messages_per_second: float = 30.0
     quiet_start: time = time(21, 0)
     quiet_end: time = time(8, 0)
-    timezone: str = "Europe/Stockholm"
+    # Empty: the region file's time zone (region.path). Set it only to override the region's.
+    timezone: str = ""
     retry_hours: float = 6.0  # a warning meeting network errors or 5xx keeps trying this long
 
 
@@ -139,6 +140,13 @@ class SmsConfig:
 
 
 @dataclass(frozen=True)
+class RegionConfig:
+    # The region file: municipalities, police area, the numbers answers end with, the time zone.
+    # A relative path is looked for in the working directory, then beside the package.
+    path: Path = Path("knowledge/_region.yaml")
+
+
+@dataclass(frozen=True)
 class Config:
     storage: StorageConfig = field(default_factory=StorageConfig)
     web: WebConfig = field(default_factory=WebConfig)
@@ -147,6 +155,7 @@ class Config:
     privacy: PrivacyConfig = field(default_factory=PrivacyConfig)
     alerts: AlertsConfig = field(default_factory=AlertsConfig)
     sms: SmsConfig = field(default_factory=SmsConfig)
+    region: RegionConfig = field(default_factory=RegionConfig)
     default_language: str = "sv"
     log_level: str = "INFO"
     source: str = "defaults"  # where the settings came from, for the start-up banner
@@ -162,6 +171,7 @@ _SECTIONS = {
     "privacy": PrivacyConfig,
     "alerts": AlertsConfig,
     "sms": SmsConfig,
+    "region": RegionConfig,
 }
 _TOP_LEVEL = {"default_language", "log_level"}
 _ENV = {
@@ -305,7 +315,7 @@ def _check_semantics(s: dict[str, Any], problems: list[str]) -> None:
         problems.append(f"web.public_url: expected the site's address such as https://bedragerikollen.se, got {web.public_url!r}")
     for origin in web.embed_origins:
         if not _ORIGIN.match(origin):
-            problems.append(f"web.embed_origins: expected origins such as https://www.kramfors.se (no path), got {origin!r}")
+            problems.append(f"web.embed_origins: expected origins such as https://www.example.se (no path), got {origin!r}")
     tg: TelegramConfig = s["telegram"]
     if tg.mode not in {"polling", "webhook"}:
         problems.append(f"telegram.mode: expected polling or webhook, got {tg.mode!r}")
@@ -332,12 +342,27 @@ def _check_semantics(s: dict[str, Any], problems: list[str]) -> None:
     if alerts.retry_hours <= 0:
         problems.append("alerts.retry_hours: expected a number above 0")
     _check_sms(s["sms"], problems)
-    try:
-        from zoneinfo import ZoneInfo
+    if alerts.timezone:
+        try:
+            from zoneinfo import ZoneInfo
 
-        ZoneInfo(alerts.timezone)
-    except Exception:
-        problems.append(f"alerts.timezone: expected an IANA time zone such as Europe/Stockholm, got {alerts.timezone!r}")
+            ZoneInfo(alerts.timezone)
+        except Exception:
+            problems.append(f"alerts.timezone: expected an IANA time zone name (Area/City), got {alerts.timezone!r}")
+    else:
+        _region_timezone(s, problems)
+
+
+def _region_timezone(s: dict[str, Any], problems: list[str]) -> None:
+    """Fill an empty `alerts.timezone` from the region file, so the region decides the local time."""
+    from bot.core.region import RegionError, load_region
+
+    try:
+        region = load_region(resolve_content_dir(s["region"].path))
+    except RegionError as exc:
+        problems.extend(f"region.path: {problem}" for problem in exc.problems)
+        return
+    s["alerts"] = dataclasses.replace(s["alerts"], timezone=region.timezone)
 
 
 def _check_sms(sms: SmsConfig, problems: list[str]) -> None:

@@ -11,6 +11,7 @@ from bot.core.answering.assistant import Assistant
 from bot.core.answering.conversation import ConversationMemory
 from bot.core.knowledge.store import KnowledgeStore
 from bot.core.matching.models import Taught
+from bot.core.region import load_region, use_region
 from bot.storage.db import AsyncDatabase, open_database
 from bot.storage.settings import get_or_create_secret
 from bot.storage.taught import list_taught
@@ -36,8 +37,9 @@ def taught_questions(rows: list[dict]) -> tuple[Taught, ...]:
 def build_services(config: Config) -> Services:
     """Open the database, load the knowledge base and train (or load) the answer models.
 
-    Raises KnowledgeError if the knowledge base is unusable, TrainingError if the models cannot be trained.
+    Raises RegionError if the region file is unusable, KnowledgeError if the knowledge base is unusable, TrainingError if the models cannot be trained.
     """
+    use_region(load_region(resolve_content_dir(config.region.path)))  # raises RegionError naming file, line, field
     raw_db = open_database(config.storage.path)
     cache = Path(config.knowledge.model_cache).expanduser() if config.knowledge.model_cache else None
     store = KnowledgeStore(resolve_content_dir(config.knowledge.path), taught_questions(list_taught(raw_db)), cache)

@@ -16,7 +16,6 @@ from bot.core.alerts import workflow
 from bot.core.alerts.dispatch import QuietHours, clock_words, planned_start
 from bot.core.alerts.model import SENT, SEVERITIES, DeliveryStatus
 from bot.core.alerts.scheduler import quiet_hours
-from bot.core.residents.service import MUNICIPALITIES
 from bot.storage import alerts as store
 from bot.storage.db import open_database
 
@@ -31,9 +30,9 @@ def _when(value: str | None, name: str) -> datetime | None:
     except ValueError:
         raise click.BadParameter(f"expected an ISO date and time such as 2026-12-01T09:00, got {value!r}", param_hint=name)
     if moment.tzinfo is None:
-        from zoneinfo import ZoneInfo
+        from bot.core.region import current
 
-        moment = moment.replace(tzinfo=ZoneInfo("Europe/Stockholm"))
+        moment = moment.replace(tzinfo=current().zone)
     return moment.astimezone(timezone.utc)
 
 
@@ -58,7 +57,7 @@ def alert() -> None:
 @click.option("--title-en", help="Title in English (optional).")
 @click.option("--text-en", help="Text in English (optional).")
 @click.option("--severity", type=click.Choice(SEVERITIES), default="warning", show_default=True)
-@click.option("--municipality", "municipalities", multiple=True, type=click.Choice(MUNICIPALITIES), help="Repeat for several; none means all.")
+@click.option("--municipality", "municipalities", multiple=True, help="A municipality of the region file (region.path); repeat for several; none means all.")
 @click.option("--topic", "topics", multiple=True, help="Related knowledge topic id; repeat for several.")
 @click.option("--expires", help="Expiry time, ISO (local time if no zone).")
 @click.option("--at", "scheduled", help="Send no earlier than this time, ISO (local time if no zone).")

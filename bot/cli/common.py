@@ -12,6 +12,7 @@ from bot.config import Config, ConfigError, load_config, resolve_content_dir
 from bot.core.knowledge.loader import KnowledgeError
 from bot.core.knowledge.store import KnowledgeStore
 from bot.core.matching.training import TrainingError
+from bot.core.region import RegionError, load_region, use_region
 
 config_option = click.option(
     "--config",
@@ -25,12 +26,17 @@ config_option = click.option(
 def get_config(config_path: Path | None) -> Config:
     """Settings from the file and the environment, or exit 2 naming every bad setting."""
     try:
-        return load_config(config_path, os.environ)
+        config = load_config(config_path, os.environ)
+        use_region(load_region(resolve_content_dir(config.region.path)))
+        return config
     except ConfigError as exc:
-        click.echo("Bad settings – nothing was started:", err=True)
-        for line in exc.problems:
-            click.echo(f"  {line}", err=True)
-        sys.exit(2)
+        problems = exc.problems
+    except RegionError as exc:
+        problems = [f"region.path: {problem}" for problem in exc.problems]
+    click.echo("Bad settings – nothing was started:", err=True)
+    for line in problems:
+        click.echo(f"  {line}", err=True)
+    sys.exit(2)
 
 
 def knowledge_dir(config: Config, override: Path | None = None) -> Path:

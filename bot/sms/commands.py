@@ -29,7 +29,7 @@ class Command:
 
 
 def fold_command(text: str) -> list[str]:
-    """Lower-case words without accents or punctuation: "Stopp." -> ["stopp"], "SOLLEFTEÅ" -> ["solleftea"]."""
+    """Lower-case words without accents or punctuation: "Stopp." -> ["stopp"], "SJÖBY" -> ["sjoby"]."""
     plain = "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
     return re.findall(r"[a-z0-9]+", plain)
 
@@ -58,7 +58,7 @@ def parse_command(text: str) -> Command | None:
 
 
 def match_municipality(argument: str, municipalities: tuple[str, ...]) -> str | None:
-    """The municipality meant by `argument` ("kramfors", "Solleftea", "harnosand", "kramfros")."""
+    """The municipality meant by `argument` ("sjoby", "Sjoby", "SJÖBY", "sjöbby": accents, case and small typos forgiven)."""
     if not argument:
         return None
     folded = {" ".join(fold_command(m)): m for m in municipalities}

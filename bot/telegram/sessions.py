@@ -111,7 +111,7 @@ async def session_button(update: Update, context: Context) -> None:
                 raise Refused("stale" if handler is None else "unknown_session")
             await handler(update, context, guided, state, args[1:])
     except Refused as refused:
-        await outgoing.answer(query, msg.REFUSALS.get(refused.reason, "Det går inte just nu."))
+        await outgoing.answer(query, msg.REFUSALS.get(refused.reason, msg.REFUSALS["other"]))
     except (IndexError, ValueError, KeyError):
         await outgoing.answer(query, msg.REFUSALS["stale"])
 

@@ -14,7 +14,7 @@ from bot.core.alerts import workflow
 from bot.core.alerts.dispatch import clock_words, planned_start
 from bot.core.alerts.model import SEVERITIES, Alert
 from bot.core.alerts.scheduler import quiet_hours
-from bot.core.alerts.text import SEVERITY_LABEL, alert_text
+from bot.core.alerts.text import SEVERITY_LABEL, alert_text, refusal_text
 from bot.core.residents.service import MUNICIPALITIES
 from bot.storage import alerts as alert_store
 from bot.storage import staff as staff_store
@@ -157,7 +157,7 @@ async def _submit(update: Update, context: Context, draft: dict) -> None:
         alert = await db.run(workflow.create, member, title=draft["title"], text=draft["text"],
                              severity=draft.get("severity", "warning"), municipalities=tuple(draft["municipalities"]))
     except workflow.AlertError as exc:
-        await _say(update, context, f"Kunde inte skapa varningen: {exc}")
+        await _say(update, context, f"Kunde inte skapa varningen: {refusal_text(exc.code, exc.problems)}")
         return
     context.chat_data.alert_draft = None
     message = update.callback_query.message
@@ -187,7 +187,7 @@ async def approve_button(update: Update, context: Context) -> None:
     try:
         alert = await services.db.run(workflow.approve, member, alert_id)
     except workflow.AlertError as exc:
-        await outgoing.answer(query, str(exc)[:190], alert=True)
+        await outgoing.answer(query, refusal_text(exc.code, exc.problems)[:190], alert=True)
         return
     await outgoing.answer(query, "Godkänd")
     quiet = quiet_hours(services.config.alerts)

@@ -1,164 +1,40 @@
-"""Fixed texts of the Telegram bot, in Swedish and English."""
+"""Fixed texts of the Telegram bot: the `telegram.` and `command.` parts of the message catalogues."""
 
 from __future__ import annotations
 
-TEXTS: dict[str, dict[str, str]] = {
-    "sv": {
-        "greeting": "Hej och välkommen till Bedrägerikollen! 👋\nJag hjälper dig att känna igen bedrägerier – från polisen i Södra Ångermanland och kommunerna Härnösand, Kramfors och Sollefteå.",
-        "can_do": "Så här kan jag hjälpa dig:\n• Berätta med egna ord om ett samtal, sms, mejl eller besök som känns konstigt.\n• Klistra in ett meddelande så letar jag efter varningstecken (/kolla).\n• Få varningar om bedrägerier i din kommun (/prenumerera).",
-        "privacy_title": "Om dina uppgifter",
-        "ask_municipality": "Vilken kommun bor du i? Då kan jag skicka varningar som gäller just dig.",
-        "other_municipality": "Annan kommun",
-        "offer_subscribe": "Vill du få varningar när nya bedrägerier dyker upp i {municipality}? Du kan sluta när du vill med /avsluta.",
-        "yes_subscribe": "Ja, skicka varningar",
-        "no_thanks": "Nej tack",
-        "subscribed": "Tack! Du får nu varningar för {municipality}. Ändra med /installningar, sluta med /avsluta.",
-        "not_subscribed": "Okej, inga varningar. Du kan ändra dig när som helst med /prenumerera.",
-        "municipality_set": "Du har valt {municipality}.",
-        "help": "Skriv din fråga med egna ord, t.ex. \"Någon ringde och sa att han var från banken\".\n\n/kolla – kolla ett meddelande du fått\n/amnen – läs om olika bedrägerier\n/varningar – aktuella varningar\n/prenumerera – få varningar för din kommun\n/installningar – kommun, språk och hur ofta\n/avsluta – sluta få varningar\n/anmal – så anmäler du, och berätta för oss vad du fått\n/glom – radera allt om dig\n\nHänder det just nu? Lägg på, öppna inte dörren och ring 112.",
-        "check_prompt": "Klistra in meddelandet du vill att jag tittar på (sms, mejl eller chatt).",
-        "report_intro": "Så anmäler du ett bedrägeri eller försök:",
-        "report_prompt": "Vill du berätta för oss vad du fått? Skicka meddelandet eller beskriv samtalet i ditt nästa meddelande. Vi sparar det utan personliga nummer så att polisen och kommunen ser vad som går runt.\n\nObs! Det här är inte en polisanmälan.",
-        "report_thanks": "Tack för att du berättar! Det hjälper oss att varna andra.",
-        "tip_prompt": "Misstänker du fusk med bidrag, ersättningar, hemtjänst, assistans eller falska anställningar? Beskriv vad du har sett, var och sedan när, i ditt nästa meddelande. Tipset är anonymt: vi sparar bara texten (utan personnummer, telefonnummer, namn och adresser), kommunen och dagen – aldrig vem du är. Skriv inte ditt eget namn.",
-        "tip_thanks": "Tack! Tipset är sparat anonymt. Personalen skickar det vidare till rätt myndighet.",
-        "tip_too_short": "Skriv lite mer om vad du har sett, så att tipset går att följa upp. Skicka /tipsa igen när du vill.",
-        "report_looks_like": "Det liknar: {title}.",
-        "report_not_police": "Det här är inte en polisanmälan. Anmäl till polisen på 114 14 eller polisen.se.",
-        "choose_category": "Välj ett område:",
-        "choose_topic": "Välj ett ämne:",
-        "none_of_these": "Inget av dessa",
-        "none_reply": "Okej. Skriv gärna frågan med andra ord, eller välj bland ämnena med /amnen.",
-        "happened": "Om det redan har hänt",
-        "useful": "👍 Bra svar",
-        "not_useful": "👎 Hjälpte inte",
-        "thanks_feedback": "Tack för ditt svar!",
-        "not_text": "Jag kan bara läsa text. Skriv din fråga, eller klistra in meddelandet som text.",
-        "empty": "Skriv din fråga med egna ord, så svarar jag.",
-        "slow_down": "Du skickar många meddelanden just nu. Vänta en minut så svarar jag igen. Händer det just nu? Ring 112.",
-        "no_warnings": "Just nu finns inga aktuella varningar.",
-        "warnings_title": "Aktuella varningar",
-        "settings": "Dina inställningar:\nKommun: {municipality}\nSpråk: svenska\nVarningar: {subscription}",
-        "settings_none": "ingen prenumeration",
-        "settings_immediate": "direkt",
-        "settings_digest": "en gång i veckan",
-        "settings_topics_all": "alla ämnen",
-        "btn_municipality": "Byt kommun",
-        "btn_language": "In English",
-        "btn_immediate": "Varningar direkt",
-        "btn_digest": "Veckosammanfattning",
-        "btn_topics": "Välj ämnen",
-        "btn_all_topics": "Alla ämnen",
-        "topics_prompt": "Vilka slags varningar vill du ha? Tryck för att välja eller välja bort.",
-        "saved": "Sparat.",
-        "unsubscribed": "Du får inte längre några varningar. Välkommen tillbaka med /prenumerera.",
-        "not_subscribed_yet": "Du har ingen prenumeration. Starta en med /prenumerera.",
-        "erase_confirm": "Vill du radera allt vi har sparat om dig: prenumeration, inställningar, frågor och svar? Det går inte att ångra.",
-        "erase_yes": "Ja, radera allt",
-        "erase_no": "Nej, avbryt",
-        "erased": "Klart. Allt om dig är raderat. Du kan börja om med /start när du vill.",
-        "erase_cancelled": "Inget raderades.",
-        "group_hint": "I grupper svarar jag bara på kommandon och när någon nämner mig.",
-        "language_set": "Jag svarar på svenska nu.",
-        "stale_button": "Den här knappen gäller inte längre.",
-        "something_wrong": "Något gick fel hos oss. Försök igen om en stund. Händer det just nu? Ring 112.",
-    },
-    "en": {
-        "greeting": "Hello and welcome to Bedrägerikollen! 👋\nI help you recognise fraud – from the police in Södra Ångermanland and the municipalities of Härnösand, Kramfors and Sollefteå.",
-        "can_do": "This is how I can help:\n• Tell me in your own words about a call, text, e-mail or visit that feels wrong.\n• Paste a message and I will look for warning signs (/kolla).\n• Get warnings about fraud in your municipality (/prenumerera).",
-        "privacy_title": "About your data",
-        "ask_municipality": "Which municipality do you live in? Then I can send warnings that concern you.",
-        "other_municipality": "Other",
-        "offer_subscribe": "Would you like warnings when new frauds appear in {municipality}? You can stop any time with /avsluta.",
-        "yes_subscribe": "Yes, send warnings",
-        "no_thanks": "No thanks",
-        "subscribed": "Thank you! You will now get warnings for {municipality}. Change with /installningar, stop with /avsluta.",
-        "not_subscribed": "OK, no warnings. You can change your mind any time with /prenumerera.",
-        "municipality_set": "You chose {municipality}.",
-        "help": "Write your question in your own words, e.g. \"Someone called saying he was from my bank\".\n\n/kolla – check a message you received\n/amnen – read about different frauds\n/varningar – current warnings\n/prenumerera – get warnings for your municipality\n/installningar – municipality, language and how often\n/avsluta – stop warnings\n/anmal – how to report, and tell us what you received\n/glom – erase everything about you\n\nIs it happening right now? Hang up, don't open the door and call 112.",
-        "check_prompt": "Paste the message you want me to look at (text, e-mail or chat).",
-        "report_intro": "How to report a fraud or an attempt:",
-        "report_prompt": "Would you like to tell us what you received? Send the message or describe the call in your next message. We store it without personal numbers so the police and the municipality can see what is going around.\n\nNote: this is not a police report.",
-        "report_thanks": "Thank you for telling us! It helps us warn others.",
-        "tip_prompt": "Do you suspect cheating with benefits, allowances, home care, personal assistance or fake employment? Describe what you have seen, where and since when, in your next message. The tip is anonymous: we keep only the text (without personal identity numbers, phone numbers, names and addresses), the municipality and the day – never who you are. Do not write your own name.",
-        "tip_thanks": "Thank you! The tip is kept anonymously. Staff will pass it on to the right authority.",
-        "tip_too_short": "Please write a little more about what you have seen, so the tip can be followed up. Send /tipsa again when you like.",
-        "report_looks_like": "It looks like: {title}.",
-        "report_not_police": "This is not a police report. Report to the police on 114 14 or at polisen.se.",
-        "choose_category": "Choose an area:",
-        "choose_topic": "Choose a topic:",
-        "none_of_these": "None of these",
-        "none_reply": "OK. Please try asking in other words, or pick a topic with /amnen.",
-        "happened": "If it has already happened",
-        "useful": "👍 Helpful",
-        "not_useful": "👎 Not helpful",
-        "thanks_feedback": "Thank you for your feedback!",
-        "not_text": "I can only read text. Write your question, or paste the message as text.",
-        "empty": "Write your question in your own words and I will answer.",
-        "slow_down": "You are sending a lot of messages right now. Wait a minute and I will answer again. Is it happening right now? Call 112.",
-        "no_warnings": "There are no current warnings right now.",
-        "warnings_title": "Current warnings",
-        "settings": "Your settings:\nMunicipality: {municipality}\nLanguage: English\nWarnings: {subscription}",
-        "settings_none": "no subscription",
-        "settings_immediate": "immediately",
-        "settings_digest": "once a week",
-        "settings_topics_all": "all topics",
-        "btn_municipality": "Change municipality",
-        "btn_language": "På svenska",
-        "btn_immediate": "Warnings immediately",
-        "btn_digest": "Weekly digest",
-        "btn_topics": "Choose topics",
-        "btn_all_topics": "All topics",
-        "topics_prompt": "Which kinds of warnings do you want? Tap to choose or unchoose.",
-        "saved": "Saved.",
-        "unsubscribed": "You will no longer get warnings. Welcome back with /prenumerera.",
-        "not_subscribed_yet": "You have no subscription. Start one with /prenumerera.",
-        "erase_confirm": "Do you want to erase everything we have stored about you: subscription, settings, questions and feedback? This cannot be undone.",
-        "erase_yes": "Yes, erase everything",
-        "erase_no": "No, cancel",
-        "erased": "Done. Everything about you has been erased. You can start again with /start whenever you like.",
-        "erase_cancelled": "Nothing was erased.",
-        "group_hint": "In groups I only answer commands and when someone mentions me.",
-        "language_set": "I will answer in English now.",
-        "stale_button": "This button no longer applies.",
-        "something_wrong": "Something went wrong on our side. Please try again shortly. Is it happening now? Call 112.",
-    },
-}
+from collections.abc import Iterator, Mapping
 
-COMMANDS = {
-    "sv": [
-        ("start", "Börja här"),
-        ("hjalp", "Hjälp och alla kommandon"),
-        ("amnen", "Läs om olika bedrägerier"),
-        ("kolla", "Kolla ett meddelande du fått"),
-        ("varningar", "Aktuella varningar"),
-        ("prenumerera", "Få varningar för din kommun"),
-        ("installningar", "Kommun, språk och hur ofta"),
-        ("avsluta", "Sluta få varningar"),
-        ("anmal", "Så anmäler du – och berätta vad du fått"),
-        ("tipsa", "Tipsa anonymt om välfärdsbrott"),
-        ("glom", "Radera allt om dig"),
-        ("session", "Gruppsession med scenarier (i en grupp)"),
-        ("ova", "Öva själv på ett scenario"),
-    ],
-    "en": [
-        ("start", "Start here"),
-        ("hjalp", "Help and all commands"),
-        ("amnen", "Read about different frauds"),
-        ("kolla", "Check a message you received"),
-        ("varningar", "Current warnings"),
-        ("prenumerera", "Get warnings for your municipality"),
-        ("installningar", "Municipality, language and how often"),
-        ("avsluta", "Stop warnings"),
-        ("anmal", "How to report – and tell us what you got"),
-        ("tipsa", "Anonymous tip about welfare fraud"),
-        ("glom", "Erase everything about you"),
-        ("session", "Guided group session (in a group)"),
-        ("ova", "Practise a scenario on your own"),
-    ],
-}
+from bot.core import words
+from bot.core.words import Section
+
+TEXTS = Section("telegram")  # {lang: {name: text}} from bot/locale/<lang>/LC_MESSAGES/fraudbot.po
+
+# The bot's commands in the order Telegram lists them; their descriptions are `command.<name>` in the catalogue.
+COMMAND_NAMES = ("start", "hjalp", "amnen", "kolla", "varningar", "prenumerera", "installningar", "avsluta", "anmal", "tipsa", "glom", "session", "ova")
+
+
+def commands(lang: str) -> list[tuple[str, str]]:
+    """(command, description) in `lang`, for Telegram's command menu."""
+    return [(name, words.t(lang, f"command.{name}")) for name in COMMAND_NAMES]
+
+
+class _Commands(Mapping[str, list[tuple[str, str]]]):
+    """{lang: [(command, description)]} for every language with a catalogue."""
+
+    def __getitem__(self, lang: str) -> list[tuple[str, str]]:
+        if lang not in words.languages():
+            raise KeyError(lang)
+        return commands(lang)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(words.languages())
+
+    def __len__(self) -> int:
+        return len(words.languages())
+
+
+COMMANDS = _Commands()
 
 
 def t(lang: str, key: str, **values: str) -> str:
-    text = TEXTS.get(lang, TEXTS["sv"])[key]
-    return text.format(**values) if values else text
+    return words.t(lang, f"telegram.{key}", **values)

@@ -6,12 +6,12 @@ import re
 
 from markupsafe import Markup, escape
 
-# In the contact lines (knowledge/_contacts.yaml) every number is one to call: 112, 114 14, 116 006.
+# In the contact lines (knowledge/_contacts.yaml) every number is one to call (the region's emergency, police and support numbers).
 _NUMBER = re.compile(r"(?<![\w.,/])\+?\d{2,4}(?:[ \u00a0-]\d{2,4})*(?![\w,/]|\.\d)")
 
 
 def phone_links(text: str) -> Markup:
-    """`text` HTML-escaped, with each phone number a link (`tel:11414`) whose spaces do not break."""
+    """`text` HTML-escaped, with each phone number a link (`tel:` and its digits) whose spaces do not break."""
     parts: list[str] = []
     last = 0
     for match in _NUMBER.finditer(text or ""):

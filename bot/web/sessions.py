@@ -31,6 +31,7 @@ from bot.web.keys import SERVICES
 from bot.web.public import display_classes
 from bot.web.staff_facilitators import local_today, setup_facilitator_code_routes
 from bot.web.session_view import session_view
+from bot.core.words import Texts
 from bot.web.templating import render
 
 log = logging.getLogger(__name__)
@@ -38,18 +39,7 @@ GUIDED = web.AppKey("guided_sessions", GuidedSessions)
 CSRF_COOKIE, PARTICIPANT_COOKIE, LEAD_COOKIE = "fb_csrf", "fb_part", "fb_lead_"
 IDLE_HOURS = 12
 PURGE_INTERVAL_SECONDS = 900.0
-REFUSALS = {
-    "not_facilitator": "Bara ledaren kan göra det.",
-    "revealed": "Svaret är redan visat. Ditt svar räknas inte längre.",
-    "wrong_step": "Den frågan är inte öppen längre.",
-    "not_revealed": "Visa svaret först.",
-    "finished": "Sessionen är avslutad.",
-    "bad_option": "Det svaret finns inte.",
-    "unknown_session": "Det finns ingen pågående session med den koden.",
-    "unknown_scenario": "Det scenariot finns inte.",
-    "bad_code": "Ledarkoden stämmer inte eller gäller inte längre. Kontrollera den, eller lämna fältet tomt för ett övningspass.",
-    "code_attempts": "Många fel ledarkoder från den här adressen. Vänta en kvart och försök igen.",
-}
+REFUSALS = Texts("web_session.refused")  # from bot/locale/sv/LC_MESSAGES/fraudbot.po
 # Wrong facilitator codes: a few typos are fine, guessing is not (10 tries per address per 15 minutes).
 CODE_ATTEMPTS = web.AppKey("facilitator_code_attempts", SlidingWindowLimiter)
 
@@ -257,7 +247,7 @@ def _wants_json(request: web.Request) -> bool:
 
 
 def _refused(request: web.Request, refused: Refused, back: str, *, status: int) -> web.Response:
-    message = REFUSALS.get(refused.reason, "Det går inte just nu.")
+    message = REFUSALS.get(refused.reason, REFUSALS["other"])
     if _wants_json(request):
         return web.json_response({"error": refused.reason, "message": message}, status=status)
     if back.startswith("/delta/"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from bot.core.staff import accounts as staff_core
+from bot.core.words import Texts
 from bot.storage import web_sessions as sessions
 from bot.storage.staff import ROLES, get_staff, list_staff
 from bot.web.auth import current_session, require_role, staff_context
@@ -35,7 +36,7 @@ async def add_account(request: web.Request) -> web.Response:
         member, password = await request.app[SERVICES].db.run(
             staff_core.create_staff, username, role, display_name=name, actor=session.member.username)
     except staff_core.StaffError as exc:
-        return await _accounts(request, status=400, error=_swedish(str(exc)))
+        return await _accounts(request, status=400, error=_swedish(exc))
     return await _accounts(request, new_member=member, one_time_password=password)
 
 
@@ -118,7 +119,7 @@ async def change_password(request: web.Request) -> web.StreamResponse:
         try:
             await db.run(staff_core.change_password, session.member, new)
         except staff_core.StaffError as exc:
-            error = _swedish(str(exc))
+            error = _swedish(exc)
     if error:
         return await _own_page(request, error=error, status=400)
     # Whoever may have learnt the old password is logged out everywhere else.
@@ -126,20 +127,9 @@ async def change_password(request: web.Request) -> web.StreamResponse:
     raise web.HTTPSeeOther("/staff?ok=losenord")
 
 
-_MESSAGES = {
-    "the password must be at least 10 characters": "Lösenordet måste ha minst 10 tecken.",
-    "the username must be 1–64 characters without spaces": "Användarnamnet ska vara 1–64 tecken utan mellanslag.",
-}
-
-
-def _swedish(message: str) -> str:
-    if message in _MESSAGES:
-        return _MESSAGES[message]
-    if message.startswith("there is already a staff member called"):
-        return "Det finns redan ett konto med det användarnamnet."
-    if message.startswith("the role must be"):
-        return "Välj en av rollerna."
-    return message
+def _swedish(exc: staff_core.StaffError) -> str:
+    """The refusal in Swedish, from the catalogue (`staff.account.<code>`)."""
+    return Texts("staff.account").get(exc.code) or str(exc)
 
 
 def setup_routes(app: web.Application) -> None:

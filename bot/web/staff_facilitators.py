@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 
 from bot.core.sessions.facilitator_codes import FacilitatorCodes
+from bot.core.words import t
 from bot.storage import audit
 from bot.web.auth import current_session, require_role, staff_context
 from bot.web.keys import SERVICES
@@ -56,7 +57,7 @@ async def issue_code(request: web.Request) -> web.Response:
     try:
         code_id, code = await request.app[FACILITATOR_CODES].issue(label, session.member.username, expires)
     except ValueError:
-        return await _page(request, status=400, error="Skriv vem koden är till, till exempel ”PRO Härnösand”.")
+        return await _page(request, status=400, error=t("sv", "site.facilitator_missing"))
     await request.app[SERVICES].db.run(audit.record, session.member.username, "facilitator_code.issue", "facilitator_code",
                                        code_id, label=" ".join(label.split()), expires=expires_text or None)
     return await _page(request, new_code={"label": " ".join(label.split()), "code": code})

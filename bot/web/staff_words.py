@@ -4,6 +4,8 @@ messages that `?ok=` and `?fel=` may name (a message never comes from the addres
 from __future__ import annotations
 
 from bot.core.knowledge.taxonomy import CATEGORIES
+from bot.core.alerts.text import problem_text  # noqa: F401  (the views' name for it)
+from bot.core.words import Texts
 
 ROLES = {"viewer": "läsare", "editor": "redaktör", "approver": "godkännare", "admin": "administratör"}
 STATES = {
@@ -80,42 +82,8 @@ NOTICES = {
     "vidare": "Sparat vart tipset skickades.",
     "borttagen": "Frågan är borttagen ur det boten lär sig av. Boten tränas om inom en halv minut.",
 }
-ERRORS = {
-    "role": "Din roll räcker inte till det här.",
-    "not_found": "Den varningen finns inte.",
-    "own_warning": "Du skrev den här själv. En annan godkännare måste godkänna den (fyra ögon).",
-    "not_awaiting": "Den här varningen väntar inte på godkännande.",
-    "expired": "Varningen har redan gått ut och kan inte godkännas.",
-    "replaced_already": "Den tidigare varningen är redan rättad eller återkallad; det här utkastet behövs inte längre.",
-    "changed": "Någon ändrade varningen samtidigt. Titta igen och försök på nytt.",
-    "not_cancellable": "Den kan inte avbrytas längre. Skriv en rättelse eller en återkallelse i stället.",
-    "not_sent": "Bara en varning som har skickats kan rättas eller återkallas. Avbryt den i stället.",
-    "already_withdrawn": "Den här varningen är redan rättad eller återkallad.",
-    "pending_replacement": "Det finns redan en rättelse eller återkallelse av den här varningen som väntar på godkännande.",
-    "not_draft": "Varningen är inte ett utkast.",
-    "no_linked_staff": "Ingen i personalen har kopplat Telegram än, så testet har ingen mottagare. "
-                       "Koppla ditt eget konto under Mitt konto.",
-    "telegram_off": "Telegram är inte påslaget i tjänsten, så inget kan skickas dit än.",
-    "invalid": "Formuläret har fel. Rätta det som står nedan.",
-    "kontrollera": "Bekräfta att texten inte innehåller personuppgifter innan boten får lära sig den.",
-}
-PROBLEMS = {
-    "title_length": "Rubriken ska ha 1–{max} tecken.",
-    "text_length": "Texten ska ha 1–{max} tecken.",
-    "english_length": "Den engelska rubriken och texten får inte vara längre än de svenska får vara.",
-    "severity": "Välj hur allvarlig varningen är.",
-    "municipality": "Okänd kommun: {names}.",
-    "topic": "Okänt ämne: {ids}.",
-    "expiry_passed": "Tiden för ”Gäller till” har redan passerat.",
-    "expires_before_send": "Varningen skulle sluta gälla innan den skickas.",
-    "english_pair": "Skriv både engelsk rubrik och engelsk text, eller ingen av dem.",
-    "time_format": "Tiden gick inte att läsa. Välj datum och klockslag i fältet.",
-}
-
-
-def problem_text(code: str, details: dict) -> str:
-    template = PROBLEMS.get(code) or ERRORS.get(code) or code
-    return template.format(**{k: ", ".join(v) if isinstance(v, list) else v for k, v in details.items()})
+ERRORS = Texts("staff.error")  # from bot/locale/sv/LC_MESSAGES/fraudbot.po, like every refusal staff read
+PROBLEMS = Texts("staff.problem")
 
 
 def flash(query) -> tuple[str, str]:

@@ -10,8 +10,10 @@ from zoneinfo import ZoneInfo
 import jinja2
 from aiohttp import web
 
+from bot.core import words
 from bot.core.content.local_time import format_date, format_datetime
 from bot.web.keys import SERVICES
+from bot.web.phone_links import phone_links
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
@@ -34,7 +36,9 @@ def setup_templates(app: web.Application) -> None:
     env.filters["local_date"] = lambda at, lang="sv": format_date(at, zone, lang) if at else ""
     env.filters["local_datetime"] = lambda at, lang="sv": format_datetime(at, zone, lang) if at else ""
     env.filters["xml_safe"] = lambda text: _NOT_XML.sub("", str(text))
-    env.filters["unquote"] = lambda url: unquote(str(url))  # shown as people type it: ?kommun=Härnösand
+    env.globals["t"] = words.t  # {{ t(lang, "site.footer") }}: the message catalogues, region filled in
+    env.filters["phone_links"] = phone_links
+    env.filters["unquote"] = lambda url: unquote(str(url))  # shown as people type it: ?kommun=Åby
     app[JINJA] = env
     resource = app.router.add_static("/static", STATIC, name="static", append_version=True)
     # /static/site.css?v=<hash of the file>: a changed file gets a new address, so browsers may

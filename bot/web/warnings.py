@@ -18,42 +18,10 @@ from bot.storage import alerts as store
 from bot.web.keys import SERVICES
 from bot.web.public import page_context as public_context
 from bot.web.public import page_lang
+from bot.core.words import Section
 from bot.web.templating import render
 
-WORDS = {
-    "sv": {
-        "title": "Aktuella varningar", "choose": "Visa varningar för", "show": "Visa", "all": "Alla kommuner",
-        "none": "Just nu finns inga aktuella varningar.", "none_for": "Just nu finns inga aktuella varningar för {}.",
-        "applies": "Gäller", "published": "Publicerad", "valid_until": "Gäller till", "withdrawn": "Återkallad",
-        "corrected": "Rättelse av en tidigare varning", "feed_title": "Bedrägerikollen – varningar", "for": "för",
-        "subscribe": "Få varningarna direkt i Telegram: skriv /prenumerera till Bedrägerikollen.",
-        "webmasters": "För webbredaktörer: visa varningarna på er webbplats",
-        "webmasters_lead": "Varningarna finns som flöden som uppdateras så fort en varning publiceras, rättas eller "
-                           "återkallas. Välj adressen för er kommun.",
-        "atom_help": "Atom-flöde: för webbplatsens nyhets- eller RSS-modul och för nyhetsläsare. Varje varning har "
-                     "rubrik, text, publiceringstid och kommuner.",
-        "json_help": "JSON: för den som bygger en egen visning. Varje varning har bland annat title (rubrik), text, "
-                     "severity (info, warning eller urgent = brådskande), published (tid), municipalities (kommuner) "
-                     "och url. Lägg till lang=en i adressen för engelska.",
-        "who": "Kommun", "atom": "Atom-flöde", "json": "JSON",
-    },
-    "en": {
-        "title": "Current warnings", "choose": "Show warnings for", "show": "Show", "all": "All municipalities",
-        "none": "There are no current warnings right now.", "none_for": "There are no current warnings for {} right now.",
-        "applies": "Applies to", "published": "Published", "valid_until": "Valid until", "withdrawn": "Withdrawn",
-        "corrected": "Correction of an earlier warning", "feed_title": "Bedrägerikollen – warnings", "for": "for",
-        "subscribe": "Get the warnings straight away in Telegram: send /prenumerera to Bedrägerikollen.",
-        "webmasters": "For web editors: show the warnings on your website",
-        "webmasters_lead": "The warnings are available as feeds that update as soon as a warning is published, "
-                           "corrected or withdrawn. Choose the address for your municipality.",
-        "atom_help": "Atom feed: for your website's news or RSS module and for feed readers. Each warning has a "
-                      "title, text, time of publication and municipalities.",
-        "json_help": "JSON: for building your own display. Each warning has, among others, title, text, severity "
-                     "(info, warning or urgent), published (time), municipalities and url. Add lang=en to the "
-                     "address for English.",
-        "who": "Municipality", "atom": "Atom feed", "json": "JSON",
-    },
-}
+WORDS = Section("warnings")  # {lang: {name: text}} from bot/locale/<lang>/LC_MESSAGES/fraudbot.po
 
 
 async def _current(request: web.Request) -> tuple[str | None, list[Alert]]:

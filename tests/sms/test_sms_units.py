@@ -8,7 +8,7 @@ from bot.core.residents.service import MUNICIPALITIES
 from bot.sms.commands import CONFIRM, ERASE, STOP, SUBSCRIBE, match_municipality, parse_command
 from bot.sms.render import fit
 from bot.sms.segments import count_segments, encoding_of, to_gsm7
-from bot.sms.texts import TEXTS, sms_text
+from bot.sms.texts import sms_keys, sms_text
 
 
 @pytest.mark.parametrize("text, segments", [
@@ -60,10 +60,10 @@ def test_other_commands():
     assert match_municipality("stockholm", MUNICIPALITIES) is None
 
 
-@pytest.mark.parametrize("lang", sorted(TEXTS))
+@pytest.mark.parametrize("lang", ["sv", "en"])
 def test_own_texts_are_gsm7_and_short(lang):
-    assert TEXTS[lang].keys() == TEXTS["sv"].keys()
-    for key in TEXTS[lang]:
+    assert sms_keys(lang) == sms_keys("sv") and "ask_consent" in sms_keys(lang)
+    for key in sms_keys(lang):
         text = sms_text(lang, key, municipality="Sollefteå", choices="Härnösand, Kramfors eller Sollefteå")
         assert encoding_of(text) == "gsm7", (lang, key)
         assert count_segments(text) <= 2, (lang, key)

@@ -150,9 +150,10 @@ async def test_staff_write_in_telegram_and_only_another_approver_can_approve(run
     await wait_until(lambda: "väntar nu på godkännande" in tg.message(501, preview.message_id)["text"], timeout=10)
     (alert,) = alert_store.list_alerts(raw)
     assert alert.state == "awaiting_approval" and alert.municipalities == ("Härnösand",)
-    # the author cannot approve (even with the button)
+    # the author cannot approve (even with the button), and is told so in Swedish
     tg.callback(501, to_approver.message_id, f"aa:{alert.id}", user_id=501)
-    await tg.wait_for_call("answerCallbackQuery", lambda c: "four-eyes" in (c.params.get("text") or ""))
+    (refusal,) = await tg.wait_for_call("answerCallbackQuery", lambda c: "fyra ögon" in (c.params.get("text") or ""))
+    assert "approver" not in refusal.params["text"] and "En annan godkännare" in refusal.params["text"]
     assert alert_store.get_alert(raw, alert.id).state == "awaiting_approval"
     tg.callback(502, to_approver.message_id, f"aa:{alert.id}", user_id=502)
     await wait_until(lambda: alert_store.get_alert(raw, alert.id).state in ("approved", "sending", "sent"), timeout=10)

@@ -63,7 +63,7 @@ class CardText:
     label: str  # "BRÅDSKANDE VARNING"
     title: str
     body: str
-    where: str  # "Kramfors" or all three municipalities
+    where: str  # one municipality, or all of them
     address: str  # the service's public address, without https://
     call_now: str  # "Pågår det just nu? Ring 112."
     lang: str = "sv"

@@ -1,28 +1,16 @@
-"""The words of a warning as residents read it, independent of the channel."""
+"""The words of a warning as residents read it, and of a refusal as staff read it, independent of the channel."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from bot.core.alerts.model import Alert
+from bot.core.words import Section, section
 
-SEVERITY_LABEL = {
-    "sv": {"info": "Information", "warning": "Varning", "urgent": "BRÅDSKANDE VARNING"},
-    "en": {"info": "Information", "warning": "Warning", "urgent": "URGENT WARNING"},
-}
+# {lang: {name: text}} from the `severity.` and `alert.` parts of bot/locale/<lang>/LC_MESSAGES/fraudbot.po
+SEVERITY_LABEL = Section("severity")
 ICON = {"info": "ℹ️", "warning": "⚠️", "urgent": "🚨"}
-WORDS = {
-    "sv": {"all": "Härnösand, Kramfors och Sollefteå", "test": "TEST – skickas bara till personal, inte till invånare",
-           "withdrawn": "ÅTERKALLAD – den här varningen gäller inte längre.",
-           "corrected": "RÄTTAD – se det nya meddelandet med rätt uppgifter.",
-           "digest": "Veckans varningar", "footer": "Händer det just nu? Ring 112. Anmäl till polisen på 114 14.",
-           "got_it": "Jag fick också detta", "thanks": "Tack"},
-    "en": {"all": "Härnösand, Kramfors and Sollefteå", "test": "TEST – sent to staff only, not to residents",
-           "withdrawn": "WITHDRAWN – this warning no longer applies.",
-           "corrected": "CORRECTED – see the new message with the right details.",
-           "digest": "This week's warnings", "footer": "Is it happening right now? Call 112. Report to the police on 114 14.",
-           "got_it": "I got this too", "thanks": "Thanks"},
-}
+WORDS = Section("alert")
 
 
 @dataclass(frozen=True)
@@ -35,11 +23,28 @@ class AlertText:
 
 
 def alert_text(alert: Alert, lang: str, *, marker: str = "") -> AlertText:
-    words = WORDS.get(lang, WORDS["sv"])
+    words = WORDS.get(lang) or WORDS["sv"]
     where = ", ".join(alert.municipalities) if alert.municipalities else words["all"]
-    heading = f"{ICON[alert.severity]} {SEVERITY_LABEL[lang if lang in SEVERITY_LABEL else 'sv'][alert.severity]}: {alert.title(lang)}"
+    heading = f"{ICON[alert.severity]} {(SEVERITY_LABEL.get(lang) or SEVERITY_LABEL['sv'])[alert.severity]}: {alert.title(lang)}"
     return AlertText(heading, alert.text(lang), where, words["footer"], words.get(marker, ""))
 
 
 def words(lang: str) -> dict[str, str]:
-    return WORDS.get(lang, WORDS["sv"])
+    return WORDS.get(lang) or WORDS["sv"]
+
+
+def refusal_text(code: str, problems: list[tuple[str, dict]], lang: str = "sv") -> str:
+    """Why a warning action was refused, in the staff member's language (an AlertError's code and problems).
+
+    A form's problems each say what to fix; any other refusal has one fixed text per code.
+    """
+    if code == "invalid" and problems:
+        return " ".join(problem_text(c, details, lang) for c, details in problems)
+    errors = section(lang, "staff.error")
+    return errors.get(code) or errors["invalid"]
+
+
+def problem_text(code: str, details: dict, lang: str = "sv") -> str:
+    """One problem of a warning's form (or a refusal's code) in words, its details filled in."""
+    template = section(lang, "staff.problem").get(code) or section(lang, "staff.error").get(code) or code
+    return template.format(**{k: ", ".join(v) if isinstance(v, (list, tuple)) else v for k, v in details.items()})

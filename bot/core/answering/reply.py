@@ -11,57 +11,9 @@ from dataclasses import dataclass, replace
 from bot.core.knowledge.model import KnowledgeBase
 from bot.core.matching.matcher import ANSWER, CLARIFY, FOLLOWUP, LANGUAGE, MatchResult
 from bot.core.checking import CheckResult
+from bot.core import words
 
-LABELS = {
-    "sv": {
-        "signs": "Så känner du igen det",
-        "what_to_do": "Gör så här nu",
-        "if_it_happened": "Om det redan har hänt",
-        "report": "Anmäl",
-        "clarify": "Det du beskriver passar in på några olika bedrägerier. Vilket stämmer bäst?",
-        "not_that": "Förlåt att jag missförstod. Passar något av detta bättre?",
-        "did_right": "Ja, du gjorde rätt.",
-        "did_right_why": "Bedragare vill att du ska göra något snabbt, innan du hinner tänka. När du avbröt hann de inte lura dig. Anmäl gärna försöket – det hjälper polisen att se vad som pågår.",
-        "other_language": "Jag förstår inte ditt språk ännu",
-        "local_figures": "Siffror från uppföljningen",
-        "local_no_figures": "Inga siffror från uppföljningen är publicerade än. De visas här när polisen och kommunerna har publicerat dem.",
-        "local_published": "Uppföljningen publiceras",
-        "local_contacts": "Kontakta oss lokalt",
-        "none": "Inget av dessa",
-        "check_high": "Det här ser ut som ett bedrägeri.",
-        "check_medium": "Det här meddelandet har varningstecken.",
-        "check_low": "Inga tydliga varningstecken.",
-        "signals": "Det här hittade jag",
-        "noticed": "Värt att lägga märke till",
-        "related": "Läs mer",
-        "not_right": "Inte rätt? Välj ett annat ämne",
-        "empty": "Skriv din fråga med egna ord, till exempel: \"Någon ringde och sa att han var från banken\". Du kan också klistra in ett sms eller mejl som du vill att jag tittar på.",
-    },
-    "en": {
-        "signs": "How to recognise it",
-        "what_to_do": "What to do now",
-        "if_it_happened": "If it has already happened",
-        "report": "Report it",
-        "clarify": "What you describe fits a few different scams. Which one is closest?",
-        "not_that": "Sorry I misunderstood. Does one of these fit better?",
-        "did_right": "Yes, you did the right thing.",
-        "did_right_why": "Scammers want you to act fast, before you have time to think. By stopping, you did not let them trick you. Please report the attempt – it helps the police see what is going on.",
-        "other_language": "I don't understand your language yet",
-        "local_figures": "Figures from the follow-up",
-        "local_no_figures": "No follow-up figures are published yet. They will show here once the police and the municipalities publish them.",
-        "local_published": "Where the follow-up is published",
-        "local_contacts": "Local contacts",
-        "none": "None of these",
-        "check_high": "This looks like fraud.",
-        "check_medium": "This message has warning signs.",
-        "check_low": "No clear warning signs.",
-        "signals": "What I found",
-        "noticed": "Worth noticing",
-        "related": "Read more",
-        "not_right": "Not right? Choose another topic",
-        "empty": "Write your question in your own words, for example: \"Someone called saying he was from my bank\". You can also paste a text message or e-mail for me to look at.",
-    },
-}
+LABELS = words.Section("reply")  # {lang: {name: text}} from bot/locale/<lang>/LC_MESSAGES/fraudbot.po
 
 
 @dataclass(frozen=True)
@@ -90,7 +42,7 @@ class ReplyView:
 
 
 def labels(lang: str) -> dict[str, str]:
-    return LABELS.get(lang, LABELS["sv"])
+    return LABELS.get(lang) or LABELS["sv"]
 
 
 def compose_answer(result: MatchResult, kb: KnowledgeBase) -> ReplyView:

@@ -6,15 +6,23 @@ time zone (`alerts.timezone`).
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-MONTHS = {
-    "sv": ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
-           "november", "december"),
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December"),
-}
+from babel import UnknownLocaleError
+from babel.dates import get_month_names
+
+
+@functools.lru_cache(maxsize=16)
+def month_names(lang: str) -> tuple[str, ...]:
+    """January to December in `lang`, from Babel's CLDR data (Swedish for a language it does not know),
+    so a new language of the catalogues gets its dates without a list of its own."""
+    try:
+        names = get_month_names("wide", locale=lang)
+    except (UnknownLocaleError, ValueError):
+        names = get_month_names("wide", locale="sv")
+    return tuple(str(names[m]) for m in range(1, 13))
 
 
 def local(at: datetime | str, zone: ZoneInfo) -> datetime:
@@ -27,7 +35,7 @@ def format_date(day: date | datetime | str, zone: ZoneInfo | None = None, lang: 
     """'1 december 2026' (or '1 December 2026'); a datetime is first moved to `zone`."""
     if isinstance(day, (str, datetime)):
         day = local(day, zone).date() if zone else (datetime.fromisoformat(day) if isinstance(day, str) else day).date()
-    months = MONTHS.get(lang, MONTHS["sv"])
+    months = month_names(lang)
     return f"{day.day} {months[day.month - 1]} {day.year}"
 
 
@@ -40,4 +48,4 @@ def format_datetime(at: datetime | str, zone: ZoneInfo, lang: str = "sv") -> str
 
 
 def format_month(month: int, lang: str = "sv") -> str:
-    return MONTHS.get(lang, MONTHS["sv"])[month - 1]
+    return month_names(lang)[month - 1]

@@ -19,6 +19,7 @@ from pathlib import Path
 from bot.core.content.fields import FieldReader, display_path, is_url, open_document
 from bot.core.content.yaml_lines import Problem
 from bot.core.knowledge.source import Source
+from bot.core.region import current as current_region
 
 LOCAL_WORK_FILE = "_local_work.yaml"
 LANGUAGE_CARDS_FILE = "_language_cards.yaml"
@@ -121,7 +122,7 @@ def _cards(data: dict, r: FieldReader) -> dict[str, LanguageCard]:
             r.problem((*path, "direction"), f"expected ltr or rtl, got {direction!r}")
         r.day(item, "reviewed", path)
         text = r.text(item, "text", path, max_len=1200)
-        for number in ("112", "114 14", "116 006"):
+        for number in current_region().numbers.values():  # the region's emergency, police and support numbers
             if text and number not in text:
                 r.problem((*path, "text"), f"must give the number {number}")
         cards[lang] = LanguageCard(lang, r.text(item, "name", path, max_len=40), direction or "ltr", text,

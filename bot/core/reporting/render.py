@@ -16,11 +16,12 @@ from pathlib import Path
 
 import jinja2
 
-from bot.core.content.local_time import MONTHS
+from bot.core.content.local_time import month_names
 from bot.core.reporting.report import FIGURE_ROWS, YearReport, report_csv
+from bot.core.words import t
 
 TEMPLATE = Path(__file__).parent / "report_template.html"
-MONTH_NAMES = MONTHS["sv"]
+MONTH_NAMES = month_names("sv")
 SHORT_MONTHS = tuple(m[:3] for m in MONTH_NAMES)
 COLOURS = {"answered": "#0a4d8c", "clarify": "#7aa6d6", "unanswered": "#8a1c00", "before": "#8c8c8c", "after": "#0a4d8c"}
 
@@ -149,7 +150,7 @@ def render_report_html(report: YearReport) -> str:
     csv_text = report_csv(report)
     charts = {name: jinja2.utils.markupsafe.Markup(draw(report)) for name, draw in CHARTS.items()}
     html = template.render(
-        r=report, months=MONTH_NAMES, charts=charts, figure_rows=FIGURE_ROWS,
+        r=report, made_by=t("sv", "site.report_by"), months=MONTH_NAMES, charts=charts, figure_rows=FIGURE_ROWS,
         csv_data=base64.b64encode(csv_text.encode("utf-8")).decode("ascii"),
     )
     return re.sub(r"\n\s*\n", "\n", html)

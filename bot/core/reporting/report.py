@@ -20,6 +20,7 @@ import sqlite_utils
 
 from bot.core.knowledge.model import KnowledgeBase
 from bot.core.content.local_time import format_datetime
+from bot.core.region import current as current_region
 from bot.core.residents.service import MUNICIPALITIES
 from bot.core.sessions.summary import ScenarioSummary, summarise_sessions
 from bot.core.sessions.summary import _mean  # mean of a 1–5 histogram, as the sessions page computes it
@@ -33,7 +34,6 @@ THEME_MIN_QUESTIONS = 3
 THEME_MIN_PEOPLE = 3
 THEME_LIMIT = 15
 UNKNOWN_PLACE = "okänd"  # questions from the web and reports without a municipality
-DEFAULT_ZONE = ZoneInfo("Europe/Stockholm")
 _PLACEHOLDER = re.compile(r"\[[^\]]*\]")
 _WORD = re.compile(r"[^\W\d_]{4,}")
 
@@ -186,8 +186,9 @@ def place_rows(db: sqlite_utils.Database, year: int, zone: ZoneInfo) -> list[Pla
 
 
 def build_report(db: sqlite_utils.Database, year: int, kb: KnowledgeBase, scenarios: dict | None = None,
-                 now: datetime | None = None, zone: ZoneInfo = DEFAULT_ZONE) -> YearReport:
-    """Gather the year's numbers (calendar year in local time); `scenarios` names the sessions."""
+                 now: datetime | None = None, zone: ZoneInfo | None = None) -> YearReport:
+    """Gather the year's numbers (calendar year in local time: `zone`, by default the region's); `scenarios` names the sessions."""
+    zone = zone or current_region().zone
     start, end = year_bounds(year, zone)
     topics = [(t, kb.topics[t].text("sv").title if t in kb.topics else t, n) for t, n in stats.top_topics(db, start, end, limit=None)]
     scams: Counter[str] = Counter(row["method"] or "okänd" for row in stats.reported_scams_between(db, start, end))

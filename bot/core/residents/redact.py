@@ -61,7 +61,7 @@ _ADDRESS_RULES: tuple[re.Pattern[str], ...] = (
 # Swedish postcodes (100 00–989 99) when they look like one: followed by a town or after "postnummer".
 _POSTCODE = re.compile(r"(?<![\d-])[1-9]\d{2}[ \u00a0]?\d{2}(?![\d-])(?=[ \t,]+[A-ZÅÄÖ][a-zåäö]{2,})")
 _POSTCODE_NAMED = re.compile(r"(?i:\b(?:postnummer|postnr|post\s*code|postcode|zip)\.?[:\s]+)(?P<value>\d{3}[ \u00a0]?\d{2})\b")
-# A phone number read out before a capitalised word is not a postcode: "ring 114 14 Polisen …".
+# A phone number read out before a capitalised word is not a postcode: "ring 114 00 Polisen …".
 _PHONE_CUE = re.compile(r"(?i:(?:ring|ringa|ringer|ringde|call|nummer|numret|number|tel|telefon)\W{0,3})$")
 # Swedish registration plates: three letters (no I, Q, V, Å, Ä, Ö) and three digits or two and a letter.
 _PLATE = re.compile(r"\b[A-HJ-PR-UW-Z]{3}[ ]?\d{2}[A-HJ-PR-UW-Z\d]\b")
@@ -77,7 +77,7 @@ def redact_personal_data(text: str) -> str:
     such as "Mvh Anna Svensson") become [namn]; street addresses (…gatan/vägen/gränd … and a number)
     [adress]; postcodes [postnummer]; car registration numbers [regnummer]; personnummer, phone,
     card and account numbers and e-mail addresses their own labels. Emergency and service numbers
-    such as 112, 114 14 and 116 006 are kept: they are short. Any other run of seven or more digits
+    (the region's three to six digits) are kept: they are short. Any other run of seven or more digits
     is replaced too, to be safe. Lone UTF-16 surrogates (which SQLite cannot store) become U+FFFD.
     """
     if not text:

@@ -10,7 +10,7 @@ from bot.core.residents.redact import redact_personal_data
 from bot.storage import residents as store
 from bot.storage.db import AsyncDatabase
 
-MUNICIPALITIES = ("Härnösand", "Kramfors", "Sollefteå")
+from bot.core.region import MUNICIPALITIES  # noqa: E402,F401  the region file's, read at each use
 OTHER = "other"
 MAX_REPORT_CHARS = 2000
 

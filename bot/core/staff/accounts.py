@@ -49,7 +49,12 @@ def _dummy_hash() -> str:
 
 
 class StaffError(Exception):
-    """A staff action that cannot be done; the message says why, for the person doing it."""
+    """A staff action that cannot be done; the message says why (in English, for the CLI's operator),
+    `code` names the rule so a page can say it in the staff member's language (`staff.account.<code>`)."""
+
+    def __init__(self, message: str, code: str = ""):
+        super().__init__(message)
+        self.code = code
 
 
 @dataclass(frozen=True)
@@ -67,11 +72,11 @@ def create_staff(db: sqlite_utils.Database, username: str, role: str, *, display
     """Add a staff member with a one-time password (returned once, stored only as a hash)."""
     username = username.strip()
     if not username or len(username) > 64 or any(c.isspace() for c in username):
-        raise StaffError("the username must be 1–64 characters without spaces")
+        raise StaffError("the username must be 1–64 characters without spaces", "username")
     if role not in ROLES:
-        raise StaffError(f"the role must be one of {', '.join(ROLES)}")
+        raise StaffError(f"the role must be one of {', '.join(ROLES)}", "role")
     if store.find_staff(db, username):
-        raise StaffError(f"there is already a staff member called {username!r}")
+        raise StaffError(f"there is already a staff member called {username!r}", "exists")
     password = new_password()
     member = store.add_staff(db, username, display_name or username, role, _hasher().hash(password), must_change_password=True)
     audit.record(db, actor, "staff.add", "staff", member.id, username=username, role=role)
@@ -139,7 +144,7 @@ def _hasher_verify(hashed: str, password: str) -> bool:
 
 def change_password(db: sqlite_utils.Database, member: StaffMember, new: str) -> None:
     if len(new) < 10:
-        raise StaffError("the password must be at least 10 characters")
+        raise StaffError("the password must be at least 10 characters", "password")
     store.set_password_hash(db, member.id, _hasher().hash(new), must_change=False)
     audit.record(db, member.username, "staff.change_password", "staff", member.id)
 
@@ -184,7 +189,7 @@ def _code_hash(code: str) -> str:
 def _existing(db: sqlite_utils.Database, username: str) -> StaffMember:
     member = store.find_staff(db, username)
     if member is None:
-        raise StaffError(f"no staff member called {username!r}")
+        raise StaffError(f"no staff member called {username!r}", "not_found")
     return member
 
 

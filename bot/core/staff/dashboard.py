@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 import sqlite_utils
 
 from bot.storage import statistics as stats
+from bot.core.region import current as current_region
 
-LOCAL = ZoneInfo("Europe/Stockholm")
 UNANSWERED_WINDOW_DAYS = 30
 
 
@@ -31,15 +31,15 @@ class Overview:
     open_unanswered: int
 
 
-def local_day_start(now: datetime, zone: ZoneInfo = LOCAL) -> datetime:
+def local_day_start(now: datetime, zone: ZoneInfo | None = None) -> datetime:
     """Midnight today in local time, as a UTC time (staff think in local days)."""
-    local = now.astimezone(zone)
+    local = now.astimezone(zone or current_region().zone)
     return local.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(timezone.utc)
 
 
-def iso_week(at: datetime, zone: ZoneInfo = LOCAL) -> str:
+def iso_week(at: datetime, zone: ZoneInfo | None = None) -> str:
     """The ISO week `at` falls in, in local time: '2026-W49' for 1 December 2026."""
-    year, week, _ = at.astimezone(zone).isocalendar()
+    year, week, _ = at.astimezone(zone or current_region().zone).isocalendar()
     return f"{year}-W{week:02d}"
 
 
@@ -49,10 +49,10 @@ def week_label(week: str) -> str:
     return f"vecka {int(number)}, {year}"
 
 
-def build_overview(db: sqlite_utils.Database, now: datetime | None = None, zone: ZoneInfo = LOCAL) -> Overview:
+def build_overview(db: sqlite_utils.Database, now: datetime | None = None, zone: ZoneInfo | None = None) -> Overview:
     now = now or datetime.now(timezone.utc)
     today = local_day_start(now, zone)
-    week = today - timedelta(days=today.astimezone(zone).weekday())
+    week = today - timedelta(days=today.astimezone(zone or current_region().zone).weekday())
     month_ago = now - timedelta(days=UNANSWERED_WINDOW_DAYS)
     statuses = stats.status_counts(db, month_ago, now + timedelta(seconds=1))
     total = sum(statuses.values())
@@ -76,7 +76,7 @@ class Wave:
     weekly_before: float  # average over the earlier weeks of the window
 
 
-def reported_by_week(db: sqlite_utils.Database, since: datetime, zone: ZoneInfo = LOCAL) -> list[dict]:
+def reported_by_week(db: sqlite_utils.Database, since: datetime, zone: ZoneInfo | None = None) -> list[dict]:
     """What residents passed on since `since`, counted by local ISO week, method and municipality.
 
     Rows are {week: '2026-W49', label: 'vecka 49, 2026', method, municipality, n}, newest week first.
@@ -91,7 +91,7 @@ def reported_by_week(db: sqlite_utils.Database, since: datetime, zone: ZoneInfo 
     return rows
 
 
-def rising_methods(weekly: list[dict], now: datetime, weeks: int, *, zone: ZoneInfo = LOCAL, at_least: int = 3,
+def rising_methods(weekly: list[dict], now: datetime, weeks: int, *, zone: ZoneInfo | None = None, at_least: int = 3,
                    factor: float = 2.0) -> list[Wave]:
     """Methods residents report clearly more this week than before: a wave worth a warning.
 

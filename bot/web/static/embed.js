@@ -1,5 +1,5 @@
 /* Bedrägerikollen on a municipality's website: the current warnings or an "ask" box, where this tag stands.
-   <script src="https://…/static/embed.js" data-box="varningar|fraga" data-kommun="Kramfors" data-lang="sv" async></script>
+   <script src="https://…/static/embed.js" data-box="varningar|fraga" data-kommun="Sjöby" data-lang="sv" async></script>
    No framework and no cookies. The box lives in a shadow root, so the page's CSS cannot break it; it
    takes the page's font and these CSS custom properties (set them on the page, e.g. on :root):
    --fraudbot-accent, --fraudbot-accent-text, --fraudbot-background, --fraudbot-text, --fraudbot-radius,
