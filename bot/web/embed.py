@@ -28,6 +28,7 @@ from bot.web.public import answer_sections
 from bot.web.staff_embed import setup_staff_embed_routes
 from bot.web.templating import render
 from bot.web.warnings import warnings_json
+from bot.core import region as regions
 
 EMBED_API = "/embed/api/"
 PREFLIGHT_MAX_AGE = "600"
@@ -121,6 +122,7 @@ async def embed_page(request: web.Request) -> web.Response:
     municipality = request.query.get("kommun")
     return render(request, "embed/frame.html", {
         "box": box, "lang": "en" if request.query.get("lang") == "en" else "sv",
+        "emergency": regions.current().numbers["emergency"],
         "municipality": municipality if municipality in MUNICIPALITIES else ""})
 
 

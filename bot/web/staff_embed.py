@@ -10,6 +10,7 @@ from bot.core.residents.service import MUNICIPALITIES
 from bot.web.auth import require_role, staff_context
 from bot.web.keys import SERVICES
 from bot.web.templating import render
+from bot.core import region as regions
 
 BOXES = ("varningar", "fraga")  # the current warnings; ask the bot
 CSS_VARIABLES = (
@@ -27,6 +28,7 @@ def snippets(base: str, municipality: str | None, lang: str) -> dict[str, str]:
     out = {}
     for name in BOXES:
         data = f' data-box="{name}"' + (f' data-kommun="{municipality}"' if municipality else "") + f' data-lang="{lang}"'
+        data += f' data-nodnummer="{regions.current().numbers["emergency"]}"'  # embed.js names no number itself
         query = urlencode({k: v for k, v in (("kommun", municipality), ("lang", lang)) if v})
         height = 480 if name == "varningar" else 560
         title = {("varningar", "sv"): "Aktuella varningar från Bedrägerikollen", ("varningar", "en"): "Current warnings from Bedrägerikollen",

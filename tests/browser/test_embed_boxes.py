@@ -167,7 +167,7 @@ def test_staff_copy_the_embed_code_and_the_social_post(chromium, embedding, arti
     page.get_by_role("button", name="Kopiera script-taggen").first.click()
     page.get_by_role("status").filter(has_text="Kopierat.").wait_for()
     copied = page.evaluate("navigator.clipboard.readText()")
-    assert copied == f'<script src="{service}/static/embed.js" data-box="varningar" data-kommun="Kramfors" data-lang="sv" async></script>'
+    assert copied == f'<script src="{service}/static/embed.js" data-box="varningar" data-kommun="Kramfors" data-lang="sv" data-nodnummer="112" async></script>'
     assert serious_violations(page) == []
 
     page.goto(service + "/staff/varningar")

@@ -123,7 +123,7 @@ async def test_the_dashboard_shows_the_code_per_municipality_and_language(client
     await login(client, "vera")
     html = await (await client.get("/staff/inbaddning?kommun=Sollefte%C3%A5&lang=en")).text()
     assert ('&lt;script src=&#34;https://bedragerikollen.example.se/static/embed.js&#34; data-box=&#34;varningar&#34; '
-            'data-kommun=&#34;Sollefteå&#34; data-lang=&#34;en&#34; async&gt;&lt;/script&gt;') in html
+            'data-kommun=&#34;Sollefteå&#34; data-lang=&#34;en&#34; data-nodnummer=&#34;112&#34; async&gt;&lt;/script&gt;') in html
     assert "https://bedragerikollen.example.se/embed/fraga?kommun=Sollefte%C3%A5&amp;lang=en" in html
     assert html.count('data-copy="') == 4 and "--fraudbot-accent" in html and ALLOWED in html
     assert 'href="/staff/inbaddning" aria-current="page"' in html

@@ -12,6 +12,7 @@ from bot.core.knowledge.model import LANGS, ContactText, Contacts, KnowledgeBase
 from bot.core.knowledge.taxonomy import CATEGORIES, TOPIC_IDS
 from bot.core.content.text import normalise
 from bot.core.content.yaml_lines import Problem
+from bot.core import region as regions
 
 CONTACTS_FILE = "_contacts.yaml"
 AUTHORITIES_FILE = "_authority_domains.yaml"
@@ -168,9 +169,10 @@ def _read_contacts(path: Path, display: str, problems: list[Problem]) -> Contact
             urgent_actions={s: r.text(actions, s, (lang, "urgent_actions"), max_len=200) for s in SITUATIONS},
             other_language=r.text(block, "other_language", (lang,), max_len=400),
         )
+        emergency = regions.current().numbers["emergency"]
         for situation, action in texts[lang].urgent_actions.items():
-            if action and "112" not in action:
-                r.problem((lang, "urgent_actions", situation), "must end with calling 112")
+            if action and emergency not in action:
+                r.problem((lang, "urgent_actions", situation), f"must end with calling {emergency} (the region's emergency number)")
     problems.extend(r.problems)
     if r.problems:
         return None

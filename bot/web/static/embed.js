@@ -1,5 +1,5 @@
 /* Bedrägerikollen on a municipality's website: the current warnings or an "ask" box, where this tag stands.
-   <script src="https://…/static/embed.js" data-box="varningar|fraga" data-kommun="Sjöby" data-lang="sv" async></script>
+   <script src="https://…/static/embed.js" data-box="varningar|fraga" data-kommun="Sjöby" data-lang="sv" data-nodnummer="…" async></script>
    No framework and no cookies. The box lives in a shadow root, so the page's CSS cannot break it; it
    takes the page's font and these CSS custom properties (set them on the page, e.g. on :root):
    --fraudbot-accent, --fraudbot-accent-text, --fraudbot-background, --fraudbot-text, --fraudbot-radius,
@@ -14,6 +14,8 @@
   var box = script.getAttribute("data-box") === "fraga" ? "fraga" : "varningar";
   var lang = script.getAttribute("data-lang") === "en" ? "en" : "sv";
   var kommun = script.getAttribute("data-kommun") || "";
+  // The region's emergency number comes with the tag (the dashboard's snippet has it): this file names none.
+  var emergency = (script.getAttribute("data-nodnummer") || "").replace(/[^0-9 ]/g, "");
   var T = {
     sv: {
       warnings: "Aktuella varningar", warningsFor: "Aktuella varningar för ", none: "Just nu finns inga aktuella varningar.",
@@ -21,9 +23,9 @@
       ask: "Fråga Bedrägerikollen", label: "Skriv din fråga eller klistra in meddelandet du fått",
       hint: "Skriv inte ditt personnummer, kortnummer eller koder.", send: "Fråga", thinking: "Jag letar efter ett svar …",
       more: "Läs mer på Bedrägerikollen", empty: "Skriv din fråga först.", slow: "Många frågor just nu. Vänta en minut och försök igen.",
-      failed: "Det gick inte att få ett svar just nu. Ring 112 om det händer nu.",
+      failed: "Det gick inte att få ett svar just nu." + (emergency ? " Händer det nu? Ring " + emergency + "." : ""),
       notHere: "Den här rutan är inte tillgänglig på den här webbplatsen. Gå till Bedrägerikollen:",
-      offline: "Bedrägerikollen går inte att nå just nu. Försök igen senare. Händer det nu? Ring 112."
+      offline: "Bedrägerikollen går inte att nå just nu. Försök igen senare." + (emergency ? " Händer det nu? Ring " + emergency + "." : "")
     },
     en: {
       warnings: "Current warnings", warningsFor: "Current warnings for ", none: "There are no current warnings right now.",
@@ -31,9 +33,9 @@
       ask: "Ask Bedrägerikollen", label: "Write your question or paste the message you got",
       hint: "Do not write your personal identity number, card number or codes.", send: "Ask", thinking: "Looking for an answer …",
       more: "Read more on Bedrägerikollen", empty: "Write your question first.", slow: "Many questions right now. Wait a minute and try again.",
-      failed: "Could not get an answer right now. Call 112 if it is happening now.",
+      failed: "Could not get an answer right now." + (emergency ? " Is it happening now? Call " + emergency + "." : ""),
       notHere: "This box is not available on this website. Go to Bedrägerikollen:",
-      offline: "Bedrägerikollen cannot be reached right now. Try again later. Is it happening now? Call 112."
+      offline: "Bedrägerikollen cannot be reached right now. Try again later." + (emergency ? " Is it happening now? Call " + emergency + "." : "")
     }
   }[lang];
 
