@@ -189,9 +189,12 @@ async def topic_page(request: web.Request) -> web.Response:
 async def privacy_page(request: web.Request) -> web.Response:
     """The privacy notice: what is stored, why, for how long, and how to erase it."""
     lang = page_lang(request)
-    days = request.app[SERVICES].config.privacy.retention_days
+    config = request.app[SERVICES].config
+    days = config.privacy.retention_days
+    sms_notice = privacy_notice(lang, days, channel="sms") if config.sms.enabled else []
     return render(request, "public/privacy.html", page_context(
-        request, lang, notice=privacy_notice(lang, days, channel="web"), telegram_notice=privacy_notice(lang, days), days=days))
+        request, lang, notice=privacy_notice(lang, days, channel="web"), telegram_notice=privacy_notice(lang, days),
+        sms_notice=sms_notice, days=days))
 
 
 def _back(form) -> str:

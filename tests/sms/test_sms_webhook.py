@@ -153,3 +153,16 @@ async def test_a_flooding_number_is_slowed_then_ignored_but_stopp_still_works(sm
     assert await elks.send_incoming(sms_client.webhook, PHONE, "STOPP") == 204
     await sms_client.channel.flush()
     assert _rows(sms_client, "SELECT COUNT(*) FROM sms_subscribers") == [(0,)]  # STOPP is carried out all the same
+
+
+async def test_the_privacy_page_says_what_sms_stores_when_sms_is_on(sms_client):
+    html = await (await sms_client.get("/integritet")).text()
+    assert "<h2>Med sms</h2>" in html and "STOPP" in html and "RADERA" in html
+
+
+async def test_the_privacy_page_has_no_sms_part_when_sms_is_off(tmp_path):
+    from tests.web.conftest import running_app
+
+    async with running_app(tmp_path) as client:
+        html = await (await client.get("/integritet")).text()
+        assert "I Telegram-boten" in html and "Med sms" not in html

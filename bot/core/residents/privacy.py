@@ -17,10 +17,12 @@ REMOVED = {
 def privacy_notice(lang: str, retention_days: int, channel: str = "telegram") -> list[str]:
     """Short paragraphs: what is stored, why, for how long, and how to erase it.
 
-    `channel` is "telegram" or "web": they store different things and are erased differently.
+    `channel` is "telegram", "web" or "sms": they store different things and are erased differently.
     """
     if channel == "web":
         return _web_notice(lang, retention_days)
+    if channel == "sms":
+        return _sms_notice(lang, retention_days)
     if lang == "en":
         return [
             f"We store your questions to improve the answers and to count what people ask about. Before a question is stored we remove {REMOVED['en']}. We cannot recognise every name, so please leave names and addresses out.",
@@ -53,4 +55,18 @@ def _web_notice(lang: str, retention_days: int) -> list[str]:
         f"Texten i dina frågor raderas efter {retention_days} dagar; bara antal sparas. Meddelanden du ber oss kolla sparas inte.",
         "Webbplatsen sätter inga spårningskakor. Den kommer ihåg ditt val av visning (större text, hög kontrast) och, om du väljer en, din kommun för varningar, i kakor på din egen enhet.",
         "Knappen ”Radera mina frågor” på frågesidan raderar direkt texten i frågorna som ställts i det här webbläsarfönstret och tar bort kopplingen till koden. När fönstret är stängt kan vi inte längre se vilka frågor som var dina; de raderas då efter tiden ovan.",
+    ]
+
+
+def _sms_notice(lang: str, retention_days: int) -> list[str]:
+    if lang == "en":
+        return [
+            f"Questions you send by SMS are stored like questions in Telegram: {REMOVED['en']} are removed first, and instead of your phone number we store a code made from it with a secret key, which cannot be turned back into the number. The text is deleted after {retention_days} days; only counts are kept. Messages you ask us to check are not saved.",
+            "Your phone number is stored only if you subscribe to warnings by SMS and confirm with JA: then we keep the number, the municipality and the day you said yes, until you send STOPP, which deletes the number at once.",
+            "Sending RADERA deletes everything about your number: the subscription and the questions stored under its code.",
+        ]
+    return [
+        f"Frågor du skickar med sms sparas som frågor i Telegram: först tar vi bort {REMOVED['sv']}, och i stället för ditt telefonnummer sparar vi en kod som görs av numret med en hemlig nyckel och inte går att vända tillbaka till numret. Texten raderas efter {retention_days} dagar; bara antal sparas. Meddelanden du ber oss kolla sparas inte.",
+        "Ditt telefonnummer sparas bara om du prenumererar på varningar med sms och bekräftar med JA: då sparar vi numret, kommunen och dagen du sa ja, tills du skickar STOPP, som raderar numret direkt.",
+        "Skickar du RADERA raderas allt om ditt nummer: prenumerationen och frågorna som sparats under dess kod.",
     ]
