@@ -93,8 +93,8 @@ def mark_questions_handled(db: sqlite_utils.Database, ids: list[int]) -> int:
 
 
 def question_text(db: sqlite_utils.Database, question_id: int) -> tuple[str, str] | None:
-    row = db.execute("SELECT text, lang FROM questions WHERE id = ?", (question_id,)).fetchone()
-    return (row[0], row[1]) if row and row[0] else None
+    row = next(db.query("SELECT text, lang FROM questions WHERE id = ?", (question_id,)), None)
+    return (row["text"], row["lang"]) if row and row["text"] else None
 
 
 # --- residents ---------------------------------------------------------------------------------

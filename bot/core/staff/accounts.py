@@ -1,6 +1,6 @@
 """Staff accounts: creating them, passwords (argon2), login throttling and linking Telegram.
 
-Functions take a sqlite-utils `Database`; async callers run them through `AsyncDatabase.run`.
+Functions take a sqlite-utils `Database`; async callers run each through `AsyncDatabase.write`, which makes it one transaction.
 """
 
 from __future__ import annotations
