@@ -69,8 +69,7 @@ async def reset_account(request: web.Request) -> web.Response:
     session = await current_session(request)
     member = await _target(request)
     db = request.app[SERVICES].db
-    password = await db.write(staff_core.reset_password, member.username, session.member.username)
-    await db.write(sessions.delete_staff_sessions, member.id)
+    password = await db.write(staff_core.reset_password, member.username, session.member.username)  # ends every session
     return await _accounts(request, new_member=member, one_time_password=password)
 
 
