@@ -162,8 +162,9 @@ def recover_in_flight(db: sqlite_utils.Database) -> int:
 
 def give_back(db: sqlite_utils.Database, row_ids: list[int]) -> int:
     """Rows a stopping worker had claimed go back to the queue."""
-    return db.conn.executemany("UPDATE outbox SET state = 'queued' WHERE id = ? AND state = 'sending'",
-                               [(i,) for i in row_ids]).rowcount
+    with db.atomic():
+        return db.conn.executemany("UPDATE outbox SET state = 'queued' WHERE id = ? AND state = 'sending'",
+                                   [(i,) for i in row_ids]).rowcount
 
 
 _ROW = "id, alert_id, chat_id, kind, lang, chat_type, message_id, attempts, priority, parts_sent, first_error_at"

@@ -322,11 +322,18 @@ def migrations(steps: list[Step] = STEPS) -> Migrations:
     return migration_set
 
 
+_NEWER = ("the database records schema step {}, which this version does not know: a newer fraudbot made it"
+          " (there is no downgrade: restore the backup taken before the upgrade)")
+
+
 def migrate(db: sqlite_utils.Database, steps: list[Step] = STEPS) -> list[str]:
     """Apply every step not yet recorded; returns the names of those applied now."""
     migration_set = migrations(steps)
     _adopt_old_record(db, steps, migration_set)
     done = {m.name for m in migration_set.applied(db)}
+    unknown = sorted(done - {step_name(step) for _, _, step in steps})
+    if unknown:
+        raise RuntimeError(_NEWER.format(", ".join(unknown)))
     migration_set.apply(db)
     return [m.name for m in migration_set.applied(db) if m.name not in done]
 
@@ -343,8 +350,7 @@ def _adopt_old_record(db: sqlite_utils.Database, steps: list[Step], migration_se
         for row in db.query("SELECT version, applied_at FROM schema_migrations ORDER BY version"):
             name = names.get(row["version"])
             if name is None:
-                raise RuntimeError(f"the database records schema step {row['version']}, which this version does not"
-                                   " know: it was made by a newer fraudbot (no downgrade)")
+                raise RuntimeError(_NEWER.format(row["version"]))
             if name not in recorded:
                 db[Migrations.migrations_table].insert(
                     {"migration_set": MIGRATION_SET, "name": name, "applied_at": row["applied_at"] or ""})

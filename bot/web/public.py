@@ -84,7 +84,7 @@ async def _chat_context(request: web.Request, lang: str, token: str, **extra) ->
 
 async def _urgent_warnings(request: web.Request, lang: str, municipality: str | None) -> list[dict]:
     """Urgent warnings in force for the chosen municipality (for every municipality when none is chosen)."""
-    alerts = await request.app[SERVICES].db.write(alert_store.public_alerts, datetime.now(timezone.utc))
+    alerts = await request.app[SERVICES].db.read(alert_store.public_alerts, datetime.now(timezone.utc))
     found = []
     for alert in alerts:
         if alert.urgent and (municipality is None or alert.targets(municipality)):

@@ -13,7 +13,7 @@ from bot.web.templating import render
 
 
 async def _accounts(request: web.Request, *, status: int = 200, **extra) -> web.Response:
-    members = await request.app[SERVICES].db.write(list_staff)
+    members = await request.app[SERVICES].db.read(list_staff)
     return render(request, "staff/accounts.html", staff_context(
         request, members=members, roles=ROLES, **extra), status=status)
 

@@ -96,7 +96,7 @@ def _digest(fields: dict) -> str:
 async def _page(request: web.Request, *, form: dict | None = None, problems: list[str] | None = None,
                 preview: dict | None = None, status: int = 200) -> web.Response:
     services = request.app[SERVICES]
-    alerts = await services.db.write(store.list_alerts, None, 100)
+    alerts = await services.db.read(store.list_alerts, None, 100)
     return render(request, "staff/warnings.html", staff_context(
         request, alerts=alerts, severities=SEVERITIES, municipalities=MUNICIPALITIES, topic_groups=_topic_groups(request),
         titles=_topic_titles(request), form=form or {}, problems=problems or [], preview=preview), status=status)
@@ -125,7 +125,7 @@ async def warnings_create(request: web.Request) -> web.StreamResponse:
     if form.get("steg") != SAVE or form.get("digest") != digest:
         draft = Alert(id=0, **checked, state=DRAFT, created_by=member.id, approved_by=None, created_at=now,
                       sent_at=None, correction_of=None, withdrawn=False)
-        reach = await services.db.write(workflow.reach, draft)
+        reach = await services.db.read(workflow.reach, draft)
         changed = form.get("steg") == SAVE  # saved after editing the previewed text: look again first
         return await _page(request, form=values, preview={
             "sv": _preview_html(draft, "sv"), "en": _preview_html(draft, "en") if draft.title_en else None,
@@ -157,21 +157,21 @@ async def _detail(request: web.Request, alert_id: int, *, problems: list[str] | 
                   status_code: int = 200) -> web.Response:
     services = request.app[SERVICES]
     db = services.db
-    alert = await db.write(store.get_alert, alert_id)
+    alert = await db.read(store.get_alert, alert_id)
     if alert is None:
         raise web.HTTPNotFound(text="Ingen sådan varning.")
     now = datetime.now(timezone.utc)
-    status = await db.write(workflow.status, alert_id, services.config.alerts.messages_per_second)
-    replaced = await db.write(store.get_alert, alert.replaces) if alert.replaces else None
-    pending = await db.write(store.open_replacement, alert_id)
+    status = await db.read(workflow.status, alert_id, services.config.alerts.messages_per_second)
+    replaced = await db.read(store.get_alert, alert.replaces) if alert.replaces else None
+    pending = await db.read(store.open_replacement, alert_id)
     waiting = alert.state in WAITING
-    reach = await db.write(workflow.reach, alert) if waiting and not alert.withdrawal_of else None
-    edits = len(await db.write(store.sent_messages, replaced.id)) if replaced and waiting else None
+    reach = await db.read(workflow.reach, alert) if waiting and not alert.withdrawal_of else None
+    edits = len(await db.read(store.sent_messages, replaced.id)) if replaced and waiting else None
     return render(request, "staff/warning.html", staff_context(
         request, alert=alert, status=status, eta=_eta_text(status.eta_seconds),
-        history=await db.write(audit.entries, object_type="alert", object_id=alert_id),
-        reactions=await db.write(workflow.reactions, alert_id),
-        names={m.id: m.username for m in await db.write(list_staff)}, titles=_topic_titles(request),
+        history=await db.read(audit.entries, object_type="alert", object_id=alert_id),
+        reactions=await db.read(workflow.reactions, alert_id),
+        names={m.id: m.username for m in await db.read(list_staff)}, titles=_topic_titles(request),
         preview=_preview_html(alert, "sv"), preview_en=_preview_html(alert, "en") if alert.title_en else None,
         replaced=replaced, pending=pending, reach=reach, edits=edits, waiting=waiting,
         sends_when=_sends_when(request, alert, now) if alert.state in (APPROVED, SCHEDULED) else "",
@@ -191,7 +191,7 @@ async def warning_status(request: web.Request) -> web.Response:
     """Delivery progress as JSON for the live progress bar."""
     services = request.app[SERVICES]
     try:
-        status = await services.db.write(workflow.status, _alert_id(request), services.config.alerts.messages_per_second)
+        status = await services.db.read(workflow.status, _alert_id(request), services.config.alerts.messages_per_second)
     except workflow.AlertError:
         raise web.HTTPNotFound() from None
     return web.json_response({**status.as_dict(), "eta_text": _eta_text(status.eta_seconds)})

@@ -113,10 +113,18 @@ def test_an_old_database_halfway_up_gets_only_the_steps_it_lacks(tmp_path):
     assert [row["username"] for row in db.query("SELECT username FROM staff")] == ["anna"]
 
 
-def test_a_database_from_a_newer_version_is_refused(tmp_path):
+def test_an_old_format_database_from_a_newer_version_is_refused(tmp_path):
     path = tmp_path / "old.db"
     old = old_format_database(path, up_to=9)
     old.execute("INSERT INTO schema_migrations (version, name) VALUES (99, 'from the future')")
     old.conn.close()
     with pytest.raises(RuntimeError, match="newer fraudbot"):
         open_database(path)
+
+
+def test_a_database_a_newer_version_migrated_is_refused(tmp_path):
+    db = open_database(tmp_path / "f.db")
+    db["_sqlite_migrations"].insert({"migration_set": "fraudbot", "name": "042_from_the_future", "applied_at": "2027"})
+    db.conn.close()
+    with pytest.raises(RuntimeError, match="042_from_the_future.*newer fraudbot"):
+        open_database(tmp_path / "f.db")
