@@ -25,9 +25,7 @@ def _hour(at: datetime) -> str:
 
 
 def _rows(db: sqlite_utils.Database, sql: str, args: tuple = ()) -> list[dict]:
-    cur = db.execute(sql, args)
-    cols = [c[0] for c in cur.description]
-    return [dict(zip(cols, row)) for row in cur.fetchall()]
+    return list(db.query(sql, args))
 
 
 # --- questions ---------------------------------------------------------------------------------
