@@ -52,10 +52,10 @@ def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Databa
     try:
         with db.atomic():
             yield db
+        db.commit()
     except BaseException:
-        db.rollback()
+        db.rollback()  # a no-op when the error already ended the transaction
         raise
-    db.commit()
 
 
 def backup_database(source: Path | str, target: Path | str) -> int:

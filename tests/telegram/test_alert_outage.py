@@ -22,13 +22,12 @@ OUTAGE_SECONDS = 60
 
 
 def subscribe_many(db, chats):
-    with db.conn:
-        db.conn.execute("BEGIN")
-        for chat in chats:
-            db.conn.execute("INSERT INTO residents (chat_id, user_key, lang, municipality, created_at)"
-                            " VALUES (?, ?, 'sv', 'Kramfors', '2026-01-01')", (chat, f"k{chat}"))
-            db.conn.execute("INSERT INTO subscriptions (chat_id, municipality, lang, consented_at)"
-                            " VALUES (?, 'Kramfors', 'sv', '2026-01-01')", (chat,))
+    """Run through AsyncDatabase.write: one transaction for all of them."""
+    for chat in chats:
+        db.execute("INSERT INTO residents (chat_id, user_key, lang, municipality, created_at)"
+                   " VALUES (?, ?, 'sv', 'Kramfors', '2026-01-01')", (chat, f"k{chat}"))
+        db.execute("INSERT INTO subscriptions (chat_id, municipality, lang, consented_at)"
+                   " VALUES (?, 'Kramfors', 'sv', '2026-01-01')", (chat,))
 
 
 @pytest.mark.slow
