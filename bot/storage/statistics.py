@@ -32,11 +32,11 @@ def _rows(db: sqlite_utils.Database, sql: str, args: tuple = ()) -> list[dict]:
 
 
 def count_questions(db: sqlite_utils.Database, since: datetime, until: datetime | None = None) -> int:
-    sql, args = "SELECT COUNT(*) FROM questions WHERE asked_at >= ?", [_iso(since)]
+    sql, args = "SELECT COUNT(*) AS n FROM questions WHERE asked_at >= ?", [_iso(since)]
     if until:
         sql += " AND asked_at < ?"
         args.append(_iso(until))
-    return db.execute(sql, args).fetchone()[0]
+    return next(db.query(sql, args))["n"]
 
 
 def status_counts(db: sqlite_utils.Database, since: datetime, until: datetime) -> dict[str, int]:
@@ -149,7 +149,7 @@ def alerts_in_flight(db: sqlite_utils.Database) -> dict[str, int]:
 
 
 def outbox_waiting(db: sqlite_utils.Database) -> int:
-    return db.execute("SELECT COUNT(*) FROM outbox WHERE state IN ('queued', 'sending')").fetchone()[0]
+    return db["outbox"].count_where("state IN ('queued', 'sending')")
 
 
 def alerts_sent_per_municipality(db: sqlite_utils.Database, since: datetime, until: datetime,
@@ -168,9 +168,8 @@ def alerts_sent_per_municipality(db: sqlite_utils.Database, since: datetime, unt
 
 def count_alerts_sent(db: sqlite_utils.Database, since: datetime, until: datetime) -> int:
     """Warnings sent in the period, corrections and withdrawal notices not counted again."""
-    return db.execute("SELECT COUNT(*) FROM alerts WHERE sent_at >= ? AND sent_at < ? AND correction_of IS NULL"
-                      " AND withdrawal_of IS NULL",
-                      (_iso(since), _iso(until))).fetchone()[0]
+    return db["alerts"].count_where("sent_at >= ? AND sent_at < ? AND correction_of IS NULL AND withdrawal_of IS NULL",
+                                    (_iso(since), _iso(until)))
 
 
 def deliveries_per_municipality(db: sqlite_utils.Database, since: datetime, until: datetime) -> dict[str, int]:
