@@ -16,6 +16,7 @@ import signal
 import sys
 
 from bot.core.alerts import workflow
+from bot.storage import alerts as store
 from bot.storage import staff as store_staff
 from bot.storage.db import AsyncDatabase, open_database
 
@@ -34,8 +35,8 @@ def main(path: str, action: str, kill_at: int, mode: str) -> None:
                 os.kill(os.getpid(), signal.SIGKILL)
 
     anna, bo = store_staff.find_staff(db, "anna"), store_staff.find_staff(db, "bo")
-    old = next(a for a in workflow.store.list_alerts(db) if a.state == "sent" and not a.withdrawn)
-    pending = workflow.store.open_replacement(db, old.id)
+    old = next(a for a in store.list_alerts(db) if a.state == "sent" and not a.withdrawn)
+    pending = store.open_replacement(db, old.id)
     calls = {
         "correct": (workflow.correct, anna, old.id), "withdraw": (workflow.withdraw, anna, old.id),
         "approve": (workflow.approve, bo, pending.id if pending else 0),
