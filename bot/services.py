@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pathlib import Path
 
@@ -23,7 +23,7 @@ class Services:
     store: KnowledgeStore
     db: AsyncDatabase
     assistant: Assistant
-    hash_key: str
+    hash_key: str = field(repr=False)  # the pseudonym key: never in a repr, a log or a traceback
 
     def close(self) -> None:
         self.db.close()

@@ -42,8 +42,8 @@ def _acting(config_path, actor: str):
     return db, _run(lambda: staff_core.get_member(db, actor))
 
 
-def _run(action):
-    return or_exit(action, (workflow.AlertError, staff_core.StaffError))
+def _run(action, db=None):
+    return or_exit(action, (workflow.AlertError, staff_core.StaffError), db)
 
 
 @click.group()
@@ -68,7 +68,7 @@ def create(title, text, title_en, text_en, severity, municipalities, topics, exp
     db, member = _acting(config_path, actor)
     new = _run(lambda: workflow.create(db, member, title=title, text=text, title_en=title_en, text_en=text_en,
                                        severity=severity, municipalities=tuple(municipalities), topics=tuple(topics),
-                                       expires_at=_when(expires, "--expires"), scheduled_at=_when(scheduled, "--at")))
+                                       expires_at=_when(expires, "--expires"), scheduled_at=_when(scheduled, "--at")), db)
     click.echo(new.id)
 
 
@@ -80,7 +80,7 @@ def approve(alert_id: int, actor: str, config_path) -> None:
     """Approve a warning written by someone else (four-eyes rule)."""
     config = get_config(config_path)
     db, member = _acting(config_path, actor)
-    approved = _run(lambda: workflow.approve(db, member, alert_id))
+    approved = _run(lambda: workflow.approve(db, member, alert_id), db)
     quiet = quiet_hours(config.alerts)
     start = planned_start(approved, quiet)
     when = "it goes out now" if start is None else f"it goes out {_when_words(start, quiet)}"
@@ -105,7 +105,7 @@ def list_command(states, config_path) -> None:
 def send_test(alert_id: int, actor: str, config_path) -> None:
     """Send a copy marked TEST to staff with linked Telegram accounts only."""
     db, member = _acting(config_path, actor)
-    n = _run(lambda: workflow.send_test(db, member, alert_id))
+    n = _run(lambda: workflow.send_test(db, member, alert_id), db)
     click.echo(f"Test copy queued for {n} staff member(s)." if n else "No staff member has linked Telegram yet (fraudbot staff link-code).")
 
 
@@ -116,7 +116,7 @@ def send_test(alert_id: int, actor: str, config_path) -> None:
 def cancel(alert_id: int, actor: str, config_path) -> None:
     """Cancel a warning that has not started sending."""
     db, member = _acting(config_path, actor)
-    _run(lambda: workflow.cancel(db, member, alert_id))
+    _run(lambda: workflow.cancel(db, member, alert_id), db)
     click.echo(f"Warning {alert_id} is cancelled.")
 
 
@@ -130,7 +130,7 @@ def correct(alert_id: int, title: str, text: str, actor: str, config_path) -> No
     """Write a correction of a sent warning; once another approver approves it (alert approve ID),
     delivered copies are marked corrected and the new text goes out. Prints the correction's id."""
     db, member = _acting(config_path, actor)
-    new = _run(lambda: workflow.correct(db, member, alert_id, title=title, text=text))
+    new = _run(lambda: workflow.correct(db, member, alert_id, title=title, text=text), db)
     click.echo(new.id)
 
 
@@ -144,7 +144,7 @@ def withdraw(alert_id: int, text: str, actor: str, config_path) -> None:
     """Write a withdrawal of a sent warning; once another approver approves it (alert approve ID),
     delivered copies are edited to say so. Prints the withdrawal's id."""
     db, member = _acting(config_path, actor)
-    draft = _run(lambda: workflow.withdraw(db, member, alert_id, text=text))
+    draft = _run(lambda: workflow.withdraw(db, member, alert_id, text=text), db)
     click.echo(draft.id)
 
 

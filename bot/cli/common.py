@@ -7,12 +7,14 @@ import sys
 from pathlib import Path
 
 import click
+import sqlite_utils
 
 from bot.config import Config, ConfigError, load_config, resolve_content_dir
 from bot.core.knowledge.loader import KnowledgeError
 from bot.core.knowledge.store import KnowledgeStore
 from bot.core.matching.training import TrainingError
 from bot.core.region import RegionError, load_region, use_region
+from bot.storage.db import write_transaction
 
 config_option = click.option(
     "--config",
@@ -58,10 +60,16 @@ def get_store(config: Config) -> KnowledgeStore:
         sys.exit(2)
 
 
-def or_exit(action, errors: tuple[type[Exception], ...]):
-    """Run `action()`; a rule it breaks (one of `errors`) is printed as "Error: ..." with exit 1."""
+def or_exit(action, errors: tuple[type[Exception], ...], db: sqlite_utils.Database | None = None):
+    """Run `action()`; a rule it breaks (one of `errors`) is printed as "Error: ..." with exit 1.
+
+    With `db`, the action is one transaction, as in the service: all its writes are kept, or none.
+    """
     try:
-        return action()
+        if db is None:
+            return action()
+        with write_transaction(db):
+            return action()
     except errors as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(1)

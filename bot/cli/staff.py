@@ -17,8 +17,8 @@ def staff() -> None:
     """Manage staff accounts (roles: viewer, editor, approver, admin)."""
 
 
-def _run(action):
-    return or_exit(action, (staff_core.StaffError,))
+def _run(action, db=None):
+    return or_exit(action, (staff_core.StaffError,), db)
 
 
 def _db(config_path):
@@ -33,7 +33,7 @@ def _db(config_path):
 def add(username: str, role: str, display_name: str | None, config_path: Path | None) -> None:
     """Add a staff member and print their one-time password (shown once)."""
     db = _db(config_path)
-    member, password = _run(lambda: staff_core.create_staff(db, username, role, display_name=display_name))
+    member, password = _run(lambda: staff_core.create_staff(db, username, role, display_name=display_name), db)
     click.echo(f"Added {member.username} ({member.role}). One-time password: {password}")
     click.echo("It is shown only now; it must be changed at the first login.")
 
@@ -53,7 +53,8 @@ def list_command(config_path: Path | None) -> None:
 @config_option
 def disable(username: str, config_path: Path | None) -> None:
     """Disable a staff member's account (their history stays in the audit log)."""
-    _run(lambda: staff_core.disable(_db(config_path), username))
+    db = _db(config_path)
+    _run(lambda: staff_core.disable(db, username), db)
     click.echo(f"Disabled {username}.")
 
 
@@ -61,8 +62,9 @@ def disable(username: str, config_path: Path | None) -> None:
 @click.argument("username")
 @config_option
 def reset_password(username: str, config_path: Path | None) -> None:
-    """Give a staff member a new one-time password (shown once)."""
-    password = _run(lambda: staff_core.reset_password(_db(config_path), username))
+    """Give a staff member a new one-time password (shown once); ends their web sessions and unlinks Telegram."""
+    db = _db(config_path)
+    password = _run(lambda: staff_core.reset_password(db, username), db)
     click.echo(f"New one-time password for {username}: {password}")
 
 

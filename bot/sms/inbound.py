@@ -86,11 +86,11 @@ class SmsConversation:
         db = self.services.db
         choices = choice_list(lang, MUNICIPALITIES)
         if kind == STOP:
-            stopped = await db.run(store.stop_subscription, phone)
+            stopped = await db.write(store.stop_subscription, phone)
             log.info("an SMS subscriber stopped" if stopped else "STOPP from a number that did not subscribe")
             return sms_text(lang, "stopped" if stopped else "not_subscribed")
         if kind == ERASE:
-            counts = await db.run(store.erase_number, phone, self.asker(phone).user_key)
+            counts = await db.write(store.erase_number, phone, self.asker(phone).user_key)
             self.services.assistant.forget(self.asker(phone))
             log.info("erased an SMS number: %s", {k: v for k, v in counts.items() if v})
             return sms_text(lang, "erased")
@@ -98,10 +98,10 @@ class SmsConversation:
             municipality = match_municipality(argument, MUNICIPALITIES)
             if municipality is None:
                 return sms_text(lang, "which_municipality", choices=choices)
-            state = await db.run(store.ask_to_subscribe, phone, municipality, lang, self.clock())
+            state = await db.write(store.ask_to_subscribe, phone, municipality, lang, self.clock())
             return sms_text(lang, "moved" if state == store.ACTIVE else "ask_consent", municipality=municipality)
         if kind == CONFIRM:
-            confirmed = await db.run(store.confirm_subscription, phone, self.clock())
+            confirmed = await db.write(store.confirm_subscription, phone, self.clock())
             if confirmed is None:
                 return sms_text(lang, "nothing_to_confirm", choices=choices)
             return sms_text(lang, "subscribed", municipality=confirmed["municipality"])

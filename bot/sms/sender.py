@@ -96,7 +96,7 @@ class SmsOutbox:
                 now = self.clock()
                 if last_purge is None or now - last_purge >= PURGE_EVERY:
                     last_purge = now
-                    if forgotten := await self.db.run(store.purge_pending, now):
+                    if forgotten := await self.db.write(store.purge_pending, now):
                         log.info("forgot %d numbers that never confirmed a subscription", forgotten)
                 await self.queue_started_warnings()
                 worked = await self.send_due()
@@ -108,7 +108,7 @@ class SmsOutbox:
 
     async def recover(self) -> None:
         """Settle rows left "sending" by a crash, asking the gateway what it really sent."""
-        rows = await self.db.run(store.in_flight)
+        rows = await self.db.read(store.in_flight)
         if not rows:
             return
         pause = 1.0
@@ -130,11 +130,11 @@ class SmsOutbox:
             sent = [m for m in await self.gateway.sent_to(row["phone"], since) if m.message == text]
             if sent:
                 found += 1
-                await self.db.run(store.mark_sent, row["id"], sent[0].id, count_segments(text), self.clock())
+                await self.db.write(store.mark_sent, row["id"], sent[0].id, count_segments(text), self.clock())
             else:
                 back.append(row["id"])
         if back:
-            await self.db.run(store.requeue, back)
+            await self.db.write(store.requeue, back)
         log.info("after a restart: %d SMS in doubt had reached the gateway, %d go again", found, len(back))
 
     async def queue_started_warnings(self) -> int:
@@ -150,13 +150,13 @@ class SmsOutbox:
             else:  # a correction goes to the same audience as a new warning
                 rows = [(s["phone"], s["lang"]) for s in await self.db.read(store.active_subscribers)
                         if wants(alert, s["municipality"], ())]
-            queued += await self.db.run(store.queue_broadcast, alert_id, rows, now)
+            queued += await self.db.write(store.queue_broadcast, alert_id, rows, now)
             log.info("warning %s queued for %d SMS subscribers", alert_id, len(rows))
         return queued
 
     async def send_due(self) -> int:
         """Claim due rows and send them, each in its paced slot; returns how many were claimed."""
-        rows = await self.db.run(store.claim, self.clock(), self.batch)
+        rows = await self.db.write(store.claim, self.clock(), self.batch)
         self._waiting = [row["id"] for row in rows]
         for row in rows:
             await self._room.acquire()
@@ -178,7 +178,7 @@ class SmsOutbox:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
         if self._waiting:
             waiting, self._waiting = self._waiting, []
-            await self.db.run(store.requeue, waiting)
+            await self.db.write(store.requeue, waiting)
 
     async def _alert(self, alert_id: int) -> Alert:
         alert = self._alerts.get(alert_id)
@@ -193,29 +193,29 @@ class SmsOutbox:
             message_id = await self.gateway.send(row["phone"], text)
         except RateLimited as exc:
             self.pacer.pause(exc.seconds)
-            await self.db.run(store.mark_retry, row["id"], str(exc), now + timedelta(seconds=exc.seconds), now, count_attempt=False)
+            await self.db.write(store.mark_retry, row["id"], str(exc), now + timedelta(seconds=exc.seconds), now, count_attempt=False)
         except InvalidNumber as exc:
-            await self.db.run(store.mark_final, row["id"], "invalid", str(exc))
-            await self.db.run(store.stop_subscription, row["phone"])
+            await self.db.write(store.mark_final, row["id"], "invalid", str(exc))
+            await self.db.write(store.stop_subscription, row["phone"])
         except AuthFailed as exc:
             log.error("the SMS gateway refused our credentials (%s): check sms.api_user and FRAUDBOT_SMS_API_PASSWORD", exc)
             self.pacer.pause(AUTH_PAUSE_SECONDS)
-            await self.db.run(store.mark_retry, row["id"], str(exc), now + timedelta(seconds=AUTH_PAUSE_SECONDS), now,
+            await self.db.write(store.mark_retry, row["id"], str(exc), now + timedelta(seconds=AUTH_PAUSE_SECONDS), now,
                               count_attempt=False)
         except Exception as exc:  # TemporaryFailure, or a bug: retried until the deadline
             if not isinstance(exc, TemporaryFailure):
                 log.exception("sending SMS outbox row %s failed unexpectedly", row["id"])
             await self._retry_or_fail(row, f"{type(exc).__name__}: {exc}", now)
         else:
-            await self.db.run(store.mark_sent, row["id"], message_id, count_segments(text), self.clock())
+            await self.db.write(store.mark_sent, row["id"], message_id, count_segments(text), self.clock())
 
     async def _retry_or_fail(self, row: dict, error: str, now: datetime) -> None:
         first = row["first_error_at"] or now
         if now - first >= timedelta(hours=self.retry_hours):
-            await self.db.run(store.mark_final, row["id"], "failed", f"gave up after {self.retry_hours:g} h: {error}")
+            await self.db.write(store.mark_final, row["id"], "failed", f"gave up after {self.retry_hours:g} h: {error}")
             return
         wait = min(2.0 ** row["attempts"], MAX_BACKOFF_SECONDS)
-        await self.db.run(store.mark_retry, row["id"], error, now + timedelta(seconds=wait), now)
+        await self.db.write(store.mark_retry, row["id"], error, now + timedelta(seconds=wait), now)
 
 
 class ReplySender:
@@ -246,7 +246,7 @@ class ReplySender:
                 log.warning("an SMS reply failed (%s)%s", exc, "; trying again" if delay is not None else "; giving up")
                 wait = delay
             else:
-                await self.db.run(store.record_usage, "reply", count_segments(text), self.clock())
+                await self.db.write(store.record_usage, "reply", count_segments(text), self.clock())
                 return message_id
             if delay is None:
                 return None

@@ -21,15 +21,22 @@ def _dt(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-def _alert(row) -> Alert | None:
+def _alert(row: dict | None) -> Alert | None:
     if not row:
         return None
-    return Alert(
-        id=row[0], title_sv=row[1], text_sv=row[2], title_en=row[3], text_en=row[4], severity=row[5],
-        topics=tuple(json.loads(row[6])), municipalities=tuple(json.loads(row[7])), expires_at=_dt(row[8]),
-        scheduled_at=_dt(row[9]), state=row[10], created_by=row[11], approved_by=row[12], created_at=_dt(row[13]),
-        sent_at=_dt(row[14]), correction_of=row[15], withdrawn=bool(row[16]), withdrawal_of=row[17],
-    )
+    return Alert(**{
+        **row, "topics": tuple(json.loads(row["topics"])), "municipalities": tuple(json.loads(row["municipalities"])),
+        "expires_at": _dt(row["expires_at"]), "scheduled_at": _dt(row["scheduled_at"]), "created_at": _dt(row["created_at"]),
+        "sent_at": _dt(row["sent_at"]), "withdrawn": bool(row["withdrawn"]),
+    })
+
+
+def _alerts(db: sqlite_utils.Database, where: str, params: list | tuple = ()) -> list[Alert]:
+    return [_alert(row) for row in db.query(f"SELECT {_COLUMNS} FROM alerts {where}", params)]
+
+
+def _first(db: sqlite_utils.Database, where: str, params: list | tuple = ()) -> Alert | None:
+    return next(iter(_alerts(db, where, params)), None)
 
 
 def insert_alert(db: sqlite_utils.Database, *, title_sv: str, text_sv: str, title_en: str | None, text_en: str | None,
@@ -49,17 +56,12 @@ def insert_alert(db: sqlite_utils.Database, *, title_sv: str, text_sv: str, titl
 
 
 def get_alert(db: sqlite_utils.Database, alert_id: int) -> Alert | None:
-    return _alert(db.execute(f"SELECT {_COLUMNS} FROM alerts WHERE id = ?", (alert_id,)).fetchone())
+    return _first(db, "WHERE id = ?", (alert_id,))
 
 
 def list_alerts(db: sqlite_utils.Database, states: tuple[str, ...] | None = None, limit: int = 200) -> list[Alert]:
-    sql = f"SELECT {_COLUMNS} FROM alerts"
-    args: list = []
-    if states:
-        sql += f" WHERE state IN ({','.join('?' * len(states))})"
-        args += list(states)
-    sql += " ORDER BY id DESC LIMIT ?"
-    return [_alert(r) for r in db.execute(sql, [*args, limit]).fetchall()]
+    where = f"WHERE state IN ({','.join('?' * len(states))})" if states else ""
+    return _alerts(db, where + " ORDER BY id DESC LIMIT ?", [*(states or ()), limit])
 
 
 def set_state(db: sqlite_utils.Database, alert_id: int, state: str, now: datetime, *, expected: tuple[str, ...] | None = None,
@@ -90,16 +92,14 @@ def set_expiry(db: sqlite_utils.Database, alert_id: int, expires_at: datetime | 
 
 def open_replacement(db: sqlite_utils.Database, alert_id: int) -> Alert | None:
     """A correction or withdrawal of `alert_id` that is still a draft or awaiting approval."""
-    return _alert(db.execute(
-        f"SELECT {_COLUMNS} FROM alerts WHERE (correction_of = ? OR withdrawal_of = ?)"
-        " AND state IN ('draft', 'awaiting_approval') ORDER BY id LIMIT 1", (alert_id, alert_id)).fetchone())
+    return _first(db, "WHERE (correction_of = ? OR withdrawal_of = ?) AND state IN ('draft', 'awaiting_approval')"
+                  " ORDER BY id LIMIT 1", (alert_id, alert_id))
 
 
 def approved_withdrawal(db: sqlite_utils.Database, alert_id: int) -> Alert | None:
     """The approved withdrawal of `alert_id`, whose text says publicly why it was withdrawn."""
-    return _alert(db.execute(
-        f"SELECT {_COLUMNS} FROM alerts WHERE withdrawal_of = ? AND state NOT IN ('draft', 'awaiting_approval', 'cancelled')"
-        " ORDER BY id DESC LIMIT 1", (alert_id,)).fetchone())
+    return _first(db, "WHERE withdrawal_of = ? AND state NOT IN ('draft', 'awaiting_approval', 'cancelled')"
+                  " ORDER BY id DESC LIMIT 1", (alert_id,))
 
 
 def has_correction(db: sqlite_utils.Database, alert_id: int) -> bool:
@@ -114,22 +114,14 @@ def public_alerts(db: sqlite_utils.Database, now: datetime, limit: int = 50) -> 
     An approved correction is public at once, even while its messages wait for quiet hours to end:
     the text it replaced is no longer shown. Withdrawal notices are sent rows of their own.
     """
-    rows = db.execute(
-        f"SELECT {_COLUMNS} FROM alerts WHERE (state IN ('sending', 'sent')"
-        " OR (state = 'approved' AND correction_of IS NOT NULL)) AND withdrawn = 0"
-        " AND (expires_at IS NULL OR expires_at > ?) ORDER BY COALESCE(sent_at, created_at) DESC, id DESC LIMIT ?",
-        (_iso(now), limit),
-    ).fetchall()
-    return [_alert(r) for r in rows]
+    return _alerts(db, "WHERE (state IN ('sending', 'sent') OR (state = 'approved' AND correction_of IS NOT NULL))"
+                   " AND withdrawn = 0 AND (expires_at IS NULL OR expires_at > ?)"
+                   " ORDER BY COALESCE(sent_at, created_at) DESC, id DESC LIMIT ?", (_iso(now), limit))
 
 
 def alerts_sent_between(db: sqlite_utils.Database, start: datetime, end: datetime) -> list[Alert]:
-    rows = db.execute(
-        f"SELECT {_COLUMNS} FROM alerts WHERE sent_at >= ? AND sent_at < ? AND withdrawn = 0 AND withdrawal_of IS NULL"
-        " ORDER BY sent_at",
-        (_iso(start), _iso(end)),
-    ).fetchall()
-    return [_alert(r) for r in rows]
+    return _alerts(db, "WHERE sent_at >= ? AND sent_at < ? AND withdrawn = 0 AND withdrawal_of IS NULL ORDER BY sent_at",
+                   (_iso(start), _iso(end)))
 
 
 # --- targeting ------------------------------------------------------------------------------------
@@ -141,11 +133,12 @@ def subscribers(db: sqlite_utils.Database, *, delivery: str | None = "immediate"
     if delivery:
         sql += " AND delivery = ?"
         args = (delivery,)
-    return [(r[0], r[1], r[2], tuple(json.loads(r[3])), r[4]) for r in db.execute(sql, args).fetchall()]
+    return [(r["chat_id"], r["municipality"], r["lang"], tuple(json.loads(r["topics"])), r["chat_type"])
+            for r in db.query(sql, args)]
 
 
 def staff_chats(db: sqlite_utils.Database) -> list[int]:
-    return [r[0] for r in db.execute("SELECT telegram_user_id FROM staff WHERE active = 1 AND telegram_user_id IS NOT NULL")]
+    return [r["telegram_user_id"] for r in db.query("SELECT telegram_user_id FROM staff WHERE active = 1 AND telegram_user_id IS NOT NULL")]
 
 
 # --- outbox -------------------------------------------------------------------------------------
@@ -154,8 +147,7 @@ def enqueue(db: sqlite_utils.Database, alert_id: int, rows: list[tuple[int, str,
             priority: int = 2) -> int:
     """Queue (chat_id, lang, chat_type) rows; a row already there is left alone, so this is idempotent.
     `priority` orders claiming: 0 staff, 1 urgent, 2 other warnings."""
-    with db.conn:
-        db.conn.execute("BEGIN")
+    with db.atomic():
         cur = db.conn.executemany(
             "INSERT OR IGNORE INTO outbox (alert_id, chat_id, kind, lang, chat_type, priority) VALUES (?, ?, ?, ?, ?, ?)",
             [(alert_id, chat_id, kind, lang, chat_type, priority) for chat_id, lang, chat_type in rows],
@@ -170,26 +162,26 @@ def recover_in_flight(db: sqlite_utils.Database) -> int:
 
 def give_back(db: sqlite_utils.Database, row_ids: list[int]) -> int:
     """Rows a stopping worker had claimed go back to the queue."""
-    return db.conn.executemany("UPDATE outbox SET state = 'queued' WHERE id = ? AND state = 'sending'",
-                               [(i,) for i in row_ids]).rowcount
+    with db.atomic():
+        return db.conn.executemany("UPDATE outbox SET state = 'queued' WHERE id = ? AND state = 'sending'",
+                                   [(i,) for i in row_ids]).rowcount
 
 
 _ROW = "id, alert_id, chat_id, kind, lang, chat_type, message_id, attempts, priority, parts_sent, first_error_at"
 
 
-def claim(db: sqlite_utils.Database, now: datetime, limit: int) -> list[tuple]:
-    """Mark up to `limit` due rows as being sent, most urgent first, and return them as
-    (id, alert_id, chat_id, kind, lang, chat_type, message_id, attempts, priority, parts_sent, first_error_at)."""
-    with db.conn:
-        db.conn.execute("BEGIN IMMEDIATE")
-        rows = db.conn.execute(
+def claim(db: sqlite_utils.Database, now: datetime, limit: int) -> list[dict]:
+    """Mark up to `limit` due rows as being sent, most urgent first, and return them (columns by name:
+    id, alert_id, chat_id, kind, lang, chat_type, message_id, attempts, priority, parts_sent, first_error_at)."""
+    with db.atomic():
+        rows = list(db.query(
             f"SELECT {_ROW} FROM outbox WHERE state = 'queued' AND (not_before IS NULL OR not_before <= ?)"
             " ORDER BY priority, id LIMIT ?",
             (_iso(now), limit),
-        ).fetchall()
+        ))
         if rows:
-            db.conn.executemany("UPDATE outbox SET state = 'sending' WHERE id = ?", [(r[0],) for r in rows])
-    return [(*r[:10], _dt(r[10])) for r in rows]
+            db.conn.executemany("UPDATE outbox SET state = 'sending' WHERE id = ?", [(r["id"],) for r in rows])
+    return [{**r, "first_error_at": _dt(r["first_error_at"])} for r in rows]
 
 
 def mark_sent(db: sqlite_utils.Database, row_id: int, message_id: int | None, now: datetime) -> None:
@@ -222,10 +214,10 @@ def received(db: sqlite_utils.Database, alert_id: int, chat_id: int) -> bool:
 
 def retrying(db: sqlite_utils.Database, alert_id: int, kind: str = "send") -> tuple[int, datetime | None]:
     """Rows waiting to be tried again after a network error or 5xx, and the earliest next try."""
-    count, next_try = db.execute(
-        "SELECT COUNT(*), MIN(not_before) FROM outbox WHERE alert_id = ? AND kind = ? AND state = 'queued'"
-        " AND first_error_at IS NOT NULL", (alert_id, kind)).fetchone()
-    return count, _dt(next_try)
+    row = next(db.query(
+        "SELECT COUNT(*) AS n, MIN(not_before) AS next_try FROM outbox WHERE alert_id = ? AND kind = ? AND state = 'queued'"
+        " AND first_error_at IS NOT NULL", (alert_id, kind)))
+    return row["n"], _dt(row["next_try"])
 
 
 def counts(db: sqlite_utils.Database, alert_id: int, kind: str = "send") -> dict[str, int]:
@@ -235,8 +227,9 @@ def counts(db: sqlite_utils.Database, alert_id: int, kind: str = "send") -> dict
 
 def sent_messages(db: sqlite_utils.Database, alert_id: int) -> list[tuple[int, int, str, str]]:
     """(chat_id, message_id, lang, chat_type) of every delivered copy of a warning."""
-    return db.execute("SELECT chat_id, message_id, lang, chat_type FROM outbox WHERE alert_id = ? AND kind = 'send'"
-                      " AND state = 'sent' AND message_id IS NOT NULL", (alert_id,)).fetchall()
+    return [(r["chat_id"], r["message_id"], r["lang"], r["chat_type"]) for r in db.query(
+        "SELECT chat_id, message_id, lang, chat_type FROM outbox WHERE alert_id = ? AND kind = 'send'"
+        " AND state = 'sent' AND message_id IS NOT NULL", (alert_id,))]
 
 
 def has_open_rows(db: sqlite_utils.Database, alert_id: int) -> bool:
@@ -244,11 +237,7 @@ def has_open_rows(db: sqlite_utils.Database, alert_id: int) -> bool:
 
 
 def sending_alert_ids(db: sqlite_utils.Database) -> list[int]:
-    return [r[0] for r in db.execute("SELECT id FROM alerts WHERE state = 'sending'")]
-
-
-def recent_send_rate(db: sqlite_utils.Database, alert_id: int, since: datetime) -> int:
-    return db.execute("SELECT COUNT(*) FROM outbox WHERE alert_id = ? AND state = 'sent' AND sent_at >= ?", (alert_id, _iso(since))).fetchone()[0]
+    return [r["id"] for r in db.query("SELECT id FROM alerts WHERE state = 'sending'")]
 
 
 # --- reactions ----------------------------------------------------------------------------------

@@ -26,5 +26,4 @@ def entries(db: sqlite_utils.Database, *, object_type: str | None = None, object
         args += [object_type] + ([object_id] if object_id is not None else [])
     sql += " ORDER BY id DESC LIMIT ?"
     args.append(limit)
-    rows = db.execute(sql, args).fetchall()
-    return [dict(at=r[0], actor=r[1], action=r[2], object_type=r[3], object_id=r[4], details=json.loads(r[5])) for r in rows]
+    return [{**row, "details": json.loads(row["details"])} for row in db.query(sql, args)]

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable, Iterator, TypeVar
 
 import sqlite_utils
 
-from bot.storage.migrations import MIGRATIONS
+from bot.storage.migrations import migrate
 
 T = TypeVar("T")
 
@@ -21,30 +22,40 @@ def open_database(path: Path | str) -> sqlite_utils.Database:
     path = Path(path)
     if path.parent and not path.parent.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(str(path), timeout=30, check_same_thread=False, isolation_level=None)
-    db = sqlite_utils.Database(conn)
+    db = _connect(path)
     db.execute("PRAGMA journal_mode=WAL")
-    db.execute("PRAGMA synchronous=NORMAL")
-    db.execute("PRAGMA foreign_keys=ON")
-    db.execute("PRAGMA busy_timeout=30000")
     migrate(db)
     return db
 
 
-def migrate(db: sqlite_utils.Database) -> list[int]:
-    """Apply every migration not yet recorded in `schema_migrations`; returns the ones applied."""
-    db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT, applied_at TEXT DEFAULT CURRENT_TIMESTAMP)")
-    done = {row[0] for row in db.execute("SELECT version FROM schema_migrations").fetchall()}
-    applied = []
-    for version, name, step in MIGRATIONS:
-        if version in done:
-            continue
-        with db.conn:  # one transaction per migration
-            db.conn.execute("BEGIN")
-            step(db)
-            db.conn.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)", (version, name))
-        applied.append(version)
-    return applied
+def _connect(path: Path | str) -> sqlite_utils.Database:
+    """A read-write connection; statements outside `atomic()`/`write_transaction` commit at once."""
+    conn = sqlite3.connect(str(path), timeout=30, check_same_thread=False, isolation_level=None)
+    db = sqlite_utils.Database(conn)
+    db.execute("PRAGMA synchronous=NORMAL")
+    db.execute("PRAGMA foreign_keys=ON")
+    db.execute("PRAGMA busy_timeout=30000")
+    return db
+
+
+@contextlib.contextmanager
+def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """One transaction around a unit of work: all of its writes are kept, or none.
+
+    It takes SQLite's write lock at its first statement (`BEGIN IMMEDIATE`): a unit that reads and
+    then writes (claiming outbox rows, using a facilitator code) would otherwise fail with "database
+    is locked" when another process (the CLI) wrote in between, instead of waiting its turn. Inside,
+    sqlite-utils' `db.atomic()` blocks, in storage functions and in sqlite-utils' own table methods,
+    become savepoints of this transaction.
+    """
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        with db.atomic():
+            yield db
+        db.commit()
+    except BaseException:
+        db.rollback()  # a no-op when the error already ended the transaction
+        raise
 
 
 def backup_database(source: Path | str, target: Path | str) -> int:
@@ -76,15 +87,19 @@ def backup_database(source: Path | str, target: Path | str) -> int:
 class AsyncDatabase:
     """Runs blocking storage calls off the event loop, so it never waits on SQLite.
 
-    `run` goes through one writer thread (SQLite allows one writer at a time anyway). `read` uses
-    separate read-only connections in their own threads: in WAL mode a reader is never blocked by a
-    writer, so answering a resident never waits behind a long write or a locked database.
+    `write` goes through one writer thread (SQLite allows one writer at a time anyway) and runs its
+    function as one transaction, so a function that makes several writes (approving a correction
+    makes six) is atomic without knowing it: a crash or an exception midway leaves nothing behind.
+    `read` uses separate read-only connections in their own threads: in WAL mode a reader is never
+    blocked by a writer, so answering a resident or drawing the dashboard never waits behind the
+    outbox, a long write or a locked database.
     """
 
     READERS = 2
 
     def __init__(self, db: sqlite_utils.Database):
-        self.db = db
+        self._writer = db
+        self._own: sqlite_utils.Database | None = None
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite")
         self._lock = threading.Lock()
         self._readers = ThreadPoolExecutor(max_workers=self.READERS, thread_name_prefix="sqlite-read")
@@ -92,15 +107,18 @@ class AsyncDatabase:
         self._reader_conns: list[sqlite3.Connection] = []
         self._path = _database_path(db)
 
-    async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Call `fn(db, *args, **kwargs)` in the storage (writer) thread and await its result."""
+    async def write(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Call `fn(db, *args, **kwargs)` in the writer thread, in one transaction, and await its result.
+
+        If `fn` raises, none of its writes are kept and the exception reaches the caller.
+        """
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, lambda: self._call(fn, args, kwargs))
 
     async def read(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Call a read-only `fn(db, ...)` on a reader connection; falls back to `run` for in-memory databases."""
+        """Call a read-only `fn(db, ...)` on a reader connection; falls back to `write` for in-memory databases."""
         if self._path is None:
-            return await self.run(fn, *args, **kwargs)
+            return await self.write(fn, *args, **kwargs)
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._readers, lambda: fn(self._reader(), *args, **kwargs))
 
@@ -113,19 +131,36 @@ class AsyncDatabase:
             reader = self._local.db = sqlite_utils.Database(conn)
         return reader
 
+    @property
+    def db(self) -> sqlite_utils.Database:
+        """A connection for synchronous callers outside the event loop (start-up, tests).
+
+        Not the writer's: the writer thread may be inside a transaction, which statements from
+        another thread on the same connection would join (and could be rolled back with). This one
+        waits for the writer's lock like another process would. For an in-memory database, which
+        has no second connection, it is the writer's.
+        """
+        if self._path is None:
+            return self._writer
+        if self._own is None:
+            self._own = _connect(self._path)
+        return self._own
+
     def _call(self, fn: Callable[..., T], args: tuple, kwargs: dict) -> T:
-        with self._lock:
-            return fn(self.db, *args, **kwargs)
+        with self._lock, write_transaction(self._writer) as db:
+            return fn(db, *args, **kwargs)
 
     def close(self) -> None:
         self._executor.shutdown(wait=True)
         self._readers.shutdown(wait=True)
         for conn in self._reader_conns:
             conn.close()
-        self.db.conn.close()
+        if self._own is not None:
+            self._own.conn.close()
+        self._writer.conn.close()
 
 
 def _database_path(db: sqlite_utils.Database) -> str | None:
     """The file behind `db`, or None for an in-memory database."""
-    row = db.execute("PRAGMA database_list").fetchone()
-    return row[2] or None if row else None
+    main = next((row for row in db.query("PRAGMA database_list") if row["name"] == "main"), None)
+    return (main["file"] or None) if main else None

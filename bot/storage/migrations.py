@@ -1,10 +1,17 @@
-"""Numbered schema steps. Never edit a released step: add a new one."""
+"""Numbered schema steps, applied with sqlite-utils' `Migrations`. Never edit a released step: add a new one.
+
+Each step runs in its own transaction together with the record of it in `_sqlite_migrations`, so a
+step that fails leaves the schema as it was and is tried again at the next start.
+"""
 
 from __future__ import annotations
 
 from typing import Callable
 
 import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+MIGRATION_SET = "fraudbot"
 
 
 def _001_core(db: sqlite_utils.Database) -> None:
@@ -323,7 +330,9 @@ def _010_sms(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX sms_usage_sent_at ON sms_usage(sent_at)")
 
 
-MIGRATIONS: list[tuple[int, str, Callable[[sqlite_utils.Database], None]]] = [
+Step = tuple[int, str, Callable[[sqlite_utils.Database], None]]
+
+STEPS: list[Step] = [
     (1, "core tables: settings, questions, residents, subscriptions, feedback, reported scams", _001_core),
     (2, "staff accounts, audit log, warnings, delivery outbox, reactions", _002_staff_and_warnings),
     (3, "guided sessions: live state, anonymous results, follow-up refreshers", _003_sessions),
@@ -335,3 +344,51 @@ MIGRATIONS: list[tuple[int, str, Callable[[sqlite_utils.Database], None]]] = [
     (9, "anonymous tips about welfare crime", _009_welfare_tips),
     (10, "SMS: subscribers with consent, outbox, sent segments for the cost estimate", _010_sms),
 ]
+
+
+def step_name(step: Callable[[sqlite_utils.Database], None]) -> str:
+    """The name a step is recorded under: its function's name, e.g. "001_core" (never change one)."""
+    return step.__name__.lstrip("_")
+
+
+def migrations(steps: list[Step] = STEPS) -> Migrations:
+    """The steps as a sqlite-utils migration set, in version order."""
+    migration_set = Migrations(MIGRATION_SET)
+    for version, _, step in sorted(steps, key=lambda s: s[0]):
+        migration_set(name=step_name(step))(step)
+    return migration_set
+
+
+_NEWER = ("the database records schema step {}, which this version does not know: a newer fraudbot made it"
+          " (there is no downgrade: restore the backup taken before the upgrade)")
+
+
+def migrate(db: sqlite_utils.Database, steps: list[Step] = STEPS) -> list[str]:
+    """Apply every step not yet recorded; returns the names of those applied now."""
+    migration_set = migrations(steps)
+    _adopt_old_record(db, steps, migration_set)
+    done = {m.name for m in migration_set.applied(db)}
+    unknown = sorted(done - {step_name(step) for _, _, step in steps})
+    if unknown:
+        raise RuntimeError(_NEWER.format(", ".join(unknown)))
+    migration_set.apply(db)
+    return [m.name for m in migration_set.applied(db) if m.name not in done]
+
+
+def _adopt_old_record(db: sqlite_utils.Database, steps: list[Step], migration_set: Migrations) -> None:
+    """Databases made before sqlite-utils' migrations recorded their steps by number in `schema_migrations`:
+    move those records over (with their times), so no step runs twice, and drop the old table."""
+    if not db["schema_migrations"].exists():
+        return
+    names = {version: step_name(step) for version, _, step in steps}
+    with db.atomic():
+        migration_set.ensure_migrations_table(db)
+        recorded = {m.name for m in migration_set.applied(db)}
+        for row in db.query("SELECT version, applied_at FROM schema_migrations ORDER BY version"):
+            name = names.get(row["version"])
+            if name is None:
+                raise RuntimeError(_NEWER.format(row["version"]))
+            if name not in recorded:
+                db[Migrations.migrations_table].insert(
+                    {"migration_set": MIGRATION_SET, "name": name, "applied_at": row["applied_at"] or ""})
+        db.execute("DROP TABLE schema_migrations")

@@ -29,18 +29,6 @@ def purge_question_text(db: sqlite_utils.Database, retention_days: int, now: dat
     return cur.rowcount
 
 
-def recent_questions(db: sqlite_utils.Database, limit: int = 50, status: str | None = None) -> list[dict]:
-    sql = "SELECT id, asked_at, channel, lang, status, topic, score, municipality, text FROM questions"
-    args: tuple = ()
-    if status:
-        sql += " WHERE status = ?"
-        args = (status,)
-    sql += " ORDER BY id DESC LIMIT ?"
-    cur = db.execute(sql, (*args, limit))
-    cols = [c[0] for c in cur.description]
-    return [dict(zip(cols, row)) for row in cur.fetchall()]
-
-
 def forget_questions(db: sqlite_utils.Database, user_key: str) -> int:
     """A resident's "delete my questions": their text is deleted and the link to them cut.
 

@@ -45,8 +45,8 @@ def ensure_resident(db: sqlite_utils.Database, chat_id: int, user_key: str, lang
 
 
 def get_resident(db: sqlite_utils.Database, chat_id: int) -> Resident | None:
-    row = db.execute("SELECT chat_id, user_key, lang, municipality FROM residents WHERE chat_id = ?", (chat_id,)).fetchone()
-    return Resident(*row) if row else None
+    row = next(db.query("SELECT chat_id, user_key, lang, municipality FROM residents WHERE chat_id = ?", (chat_id,)), None)
+    return Resident(**row) if row else None
 
 
 def set_municipality(db: sqlite_utils.Database, chat_id: int, municipality: str) -> None:
@@ -78,13 +78,13 @@ def subscribe(
 
 
 def get_subscription(db: sqlite_utils.Database, chat_id: int) -> Subscription | None:
-    row = db.execute(
+    row = next(db.query(
         "SELECT chat_id, municipality, lang, topics, delivery, consented_at, active, chat_type FROM subscriptions WHERE chat_id = ?",
         (chat_id,),
-    ).fetchone()
+    ), None)
     if not row:
         return None
-    return Subscription(row[0], row[1], row[2], tuple(json.loads(row[3])), row[4], row[5], bool(row[6]), row[7])
+    return Subscription(**{**row, "topics": tuple(json.loads(row["topics"])), "active": bool(row["active"])})
 
 
 def update_subscription(db: sqlite_utils.Database, chat_id: int, *, delivery: str | None = None, topics: tuple[str, ...] | None = None) -> None:
@@ -129,37 +129,29 @@ def erase_resident(db: sqlite_utils.Database, chat_id: int, user_key: str) -> di
     outcome, municipality, hour), so the figures of past warnings do not change afterwards.
     """
     counts = {}
-    with db.conn:
-        db.conn.execute("BEGIN")
+    with db.atomic():
         _keep_anonymous_counts(db, chat_id, user_key)
-        counts["subscriptions"] = db.conn.execute("DELETE FROM subscriptions WHERE chat_id = ?", (chat_id,)).rowcount
-        counts["residents"] = db.conn.execute("DELETE FROM residents WHERE chat_id = ?", (chat_id,)).rowcount
-        counts["outbox"] = db.conn.execute("DELETE FROM outbox WHERE chat_id = ?", (chat_id,)).rowcount
-        counts["session_followups"] = db.conn.execute("DELETE FROM session_followups WHERE chat_id = ?", (chat_id,)).rowcount
+        for table in ("subscriptions", "residents", "outbox", "session_followups"):
+            counts[table] = db.execute(f"DELETE FROM {table} WHERE chat_id = ?", (chat_id,)).rowcount
         for table in ("feedback", "questions", "reported_scams", "alert_reactions"):
-            counts[table] = db.conn.execute(f"DELETE FROM {table} WHERE user_key = ?", (user_key,)).rowcount
+            counts[table] = db.execute(f"DELETE FROM {table} WHERE user_key = ?", (user_key,)).rowcount
     return counts
 
 
 def _keep_anonymous_counts(db: sqlite_utils.Database, chat_id: int, user_key: str) -> None:
-    row = db.conn.execute("SELECT COALESCE(s.municipality, r.municipality) FROM residents r"
-                          " LEFT JOIN subscriptions s ON s.chat_id = r.chat_id WHERE r.chat_id = ?", (chat_id,)).fetchone()
-    municipality = (row[0] if row else None) or "okänd"
-    db.conn.execute(
+    row = next(db.query("SELECT COALESCE(s.municipality, r.municipality) AS municipality FROM residents r"
+                        " LEFT JOIN subscriptions s ON s.chat_id = r.chat_id WHERE r.chat_id = ?", (chat_id,)), None)
+    municipality = (row["municipality"] if row else None) or "okänd"
+    db.execute(
         "INSERT INTO erased_deliveries (alert_id, kind, state, municipality, sent_hour, n)"
         " SELECT alert_id, kind, state, ?, COALESCE(substr(sent_at, 1, 13), ''), COUNT(*) FROM outbox"
         " WHERE chat_id = ? AND kind = 'send' AND state IN ('sent', 'failed', 'blocked')"
         " GROUP BY alert_id, kind, state, 5"
         " ON CONFLICT (alert_id, kind, state, municipality, sent_hour) DO UPDATE SET n = n + excluded.n",
         (municipality, chat_id))
-    db.conn.execute(
+    db.execute(
         "INSERT INTO erased_reactions (alert_id, reaction, at_hour, n)"
         " SELECT alert_id, reaction, substr(at, 1, 13), COUNT(*) FROM alert_reactions WHERE user_key = ?"
         " GROUP BY alert_id, reaction, 3"
         " ON CONFLICT (alert_id, reaction, at_hour) DO UPDATE SET n = n + excluded.n",
         (user_key,))
-
-
-def subscriber_counts(db: sqlite_utils.Database) -> dict[str, int]:
-    rows = db.execute("SELECT municipality, COUNT(*) FROM subscriptions WHERE active = 1 GROUP BY municipality").fetchall()
-    return {m: n for m, n in rows}

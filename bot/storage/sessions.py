@@ -62,13 +62,12 @@ def create_live_session(
     row is made at the first reveal, so a session that never got going leaves no figures.
     """
     now = now or _now()
-    with db.conn:
-        db.conn.execute("BEGIN IMMEDIATE")
-        if db.conn.execute("SELECT 1 FROM live_sessions WHERE code = ?", (code,)).fetchone():
+    with db.atomic():
+        if db["live_sessions"].count_where("code = ?", [code]):
             return False
         if chat_ref is not None:
-            db.conn.execute("UPDATE live_sessions SET chat_ref = NULL WHERE chat_ref = ?", (chat_ref,))
-        db.conn.execute(
+            db.execute("UPDATE live_sessions SET chat_ref = NULL WHERE chat_ref = ?", (chat_ref,))
+        db.execute(
             "INSERT INTO live_sessions (code, scenario_id, channel, chat_ref, state, created_at, updated_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
             (code, scenario_id, channel, chat_ref, state, now, now),
@@ -76,16 +75,17 @@ def create_live_session(
     return True
 
 
+def _state(db: sqlite_utils.Database, where: str, params: tuple) -> str | None:
+    row = next(db.query(f"SELECT state FROM live_sessions WHERE {where}", params), None)
+    return row["state"] if row else None
+
+
 def get_live_state(db: sqlite_utils.Database, code: str) -> str | None:
-    row = db.execute("SELECT state FROM live_sessions WHERE code = ?", (code,)).fetchone()
-    return row[0] if row else None
+    return _state(db, "code = ?", (code,))
 
 
 def live_state_for_chat(db: sqlite_utils.Database, chat_ref: str) -> str | None:
-    row = db.execute(
-        "SELECT state FROM live_sessions WHERE chat_ref = ? ORDER BY created_at DESC LIMIT 1", (chat_ref,)
-    ).fetchone()
-    return row[0] if row else None
+    return _state(db, "chat_ref = ? ORDER BY created_at DESC LIMIT 1", (chat_ref,))
 
 
 def update_live_session(db: sqlite_utils.Database, code: str, change: Callable[[str], LiveChange]) -> str | None:
@@ -94,16 +94,15 @@ def update_live_session(db: sqlite_utils.Database, code: str, change: Callable[[
     Runs in the storage thread, so no other change can slip in between reading and writing. An
     exception from `change` leaves everything as it was.
     """
-    with db.conn:
-        db.conn.execute("BEGIN IMMEDIATE")
-        row = db.conn.execute("SELECT state FROM live_sessions WHERE code = ?", (code,)).fetchone()
-        if row is None:
+    with db.atomic():
+        current = get_live_state(db, code)
+        if current is None:
             return None
-        outcome = change(row[0])
+        outcome = change(current)
         state = outcome.state
         if outcome.results is not None:
             state = _save_results(db, state, outcome.results)
-        db.conn.execute(
+        db.execute(
             "UPDATE live_sessions SET state = ?, updated_at = ?" + (", chat_ref = NULL" if outcome.release_chat else "")
             + " WHERE code = ?",
             (state, _now(), code),
@@ -118,14 +117,14 @@ def _save_results(db: sqlite_utils.Database, state: str, results: dict[str, Any]
     values = (results["participants"], json.dumps(results["answers"]), json.dumps(results["confidence_before"]),
               json.dumps(results["confidence_after"]), int(bool(results.get("finished"))))
     if data.get("result_id") is None:
-        cur = db.conn.execute(
+        cur = db.execute(
             "INSERT INTO session_results (scenario_id, channel, held_on, participants, answers, confidence_before,"
             " confidence_after, finished) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (data["scenario_id"], data["channel"], data["started_on"], *values),
         )
         data["result_id"] = cur.lastrowid
         return json.dumps(data, separators=(",", ":"))
-    db.conn.execute(
+    db.execute(
         "UPDATE session_results SET participants = ?, answers = ?, confidence_before = ?, confidence_after = ?,"
         " finished = ? WHERE id = ?",
         (*values, data["result_id"]),
@@ -141,9 +140,11 @@ def purge_idle_live_sessions(db: sqlite_utils.Database, older_than: str) -> int:
 def list_results(db: sqlite_utils.Database, scenario_id: str | None = None) -> list[StoredResult]:
     sql = ("SELECT id, scenario_id, channel, held_on, finished, participants, answers, confidence_before, confidence_after"
            " FROM session_results")
-    rows = db.execute(sql + (" WHERE scenario_id = ?" if scenario_id else "") + " ORDER BY id",
-                      (scenario_id,) if scenario_id else ()).fetchall()
-    return [StoredResult(r[0], r[1], r[2], r[3], bool(r[4]), r[5], json.loads(r[6]), json.loads(r[7]), json.loads(r[8]))
+    rows = db.query(sql + (" WHERE scenario_id = ?" if scenario_id else "") + " ORDER BY id",
+                    (scenario_id,) if scenario_id else ())
+    return [StoredResult(**{**r, "finished": bool(r["finished"]), "answers": json.loads(r["answers"]),
+                            "confidence_before": json.loads(r["confidence_before"]),
+                            "confidence_after": json.loads(r["confidence_after"])})
             for r in rows]
 
 
@@ -151,10 +152,9 @@ def list_results(db: sqlite_utils.Database, scenario_id: str | None = None) -> l
 
 def schedule_refreshers(db: sqlite_utils.Database, chat_id: int, scenario_id: str, due: list[tuple[int, str]]) -> None:
     """One row per (chat, scenario, round); asking again resets the due times."""
-    with db.conn:
-        db.conn.execute("BEGIN")
+    with db.atomic():
         for round_, due_at in due:
-            db.conn.execute(
+            db.execute(
                 "INSERT INTO session_followups (chat_id, scenario_id, round, due_at) VALUES (?, ?, ?, ?)"
                 " ON CONFLICT (chat_id, scenario_id, round) DO UPDATE SET due_at = excluded.due_at, attempts = 0",
                 (chat_id, scenario_id, round_, due_at),
@@ -162,11 +162,11 @@ def schedule_refreshers(db: sqlite_utils.Database, chat_id: int, scenario_id: st
 
 
 def due_refreshers(db: sqlite_utils.Database, now: str, limit: int = 100) -> list[DueRefresher]:
-    rows = db.execute(
+    rows = db.query(
         "SELECT id, chat_id, scenario_id, round, attempts FROM session_followups WHERE due_at <= ? ORDER BY due_at LIMIT ?",
         (now, limit),
-    ).fetchall()
-    return [DueRefresher(*r) for r in rows]
+    )
+    return [DueRefresher(**r) for r in rows]
 
 
 def refresher_sent(db: sqlite_utils.Database, refresher_id: int) -> None:
@@ -176,17 +176,6 @@ def refresher_sent(db: sqlite_utils.Database, refresher_id: int) -> None:
 
 def refresher_failed(db: sqlite_utils.Database, refresher_id: int, retry_at: str) -> None:
     db.execute("UPDATE session_followups SET attempts = attempts + 1, due_at = ? WHERE id = ?", (retry_at, refresher_id))
-
-
-def pending_refreshers(db: sqlite_utils.Database, chat_id: int) -> list[tuple[str, int, str]]:
-    rows = db.execute(
-        "SELECT scenario_id, round, due_at FROM session_followups WHERE chat_id = ? ORDER BY due_at", (chat_id,)
-    ).fetchall()
-    return [tuple(r) for r in rows]
-
-
-def erase_followups(db: sqlite_utils.Database, chat_id: int) -> int:
-    return db.execute("DELETE FROM session_followups WHERE chat_id = ?", (chat_id,)).rowcount
 
 
 def record_refresher_answer(db: sqlite_utils.Database, scenario_id: str, round_: int, safe: bool, answered_on: str) -> None:
@@ -226,8 +215,8 @@ def add_facilitator_code(db: sqlite_utils.Database, code_hash: str, label: str, 
 
 
 def list_facilitator_codes(db: sqlite_utils.Database) -> list[FacilitatorCode]:
-    rows = db.execute(f"SELECT {_CODE_COLUMNS} FROM facilitator_codes ORDER BY revoked_at IS NOT NULL, id DESC").fetchall()
-    return [FacilitatorCode(*row) for row in rows]
+    rows = db.query(f"SELECT {_CODE_COLUMNS} FROM facilitator_codes ORDER BY revoked_at IS NOT NULL, id DESC")
+    return [FacilitatorCode(**row) for row in rows]
 
 
 def revoke_facilitator_code(db: sqlite_utils.Database, code_id: int, revoked_by: str) -> bool:
@@ -237,14 +226,13 @@ def revoke_facilitator_code(db: sqlite_utils.Database, code_id: int, revoked_by:
 
 def use_facilitator_code(db: sqlite_utils.Database, code_hash: str, today: str) -> int | None:
     """Count a session started with this code; the code's id, or None when it is unknown, revoked or expired."""
-    with db.conn:
-        db.conn.execute("BEGIN IMMEDIATE")
-        row = db.conn.execute(
+    with db.atomic():
+        row = next(db.query(
             "SELECT id FROM facilitator_codes WHERE code_hash = ? AND revoked_at IS NULL AND (expires_on IS NULL OR expires_on >= ?)",
             (code_hash, today),
-        ).fetchone()
+        ), None)
         if row is None:
             return None
-        db.conn.execute("UPDATE facilitator_codes SET sessions_started = sessions_started + 1, last_used_at = ? WHERE id = ?",
-                        (_now(), row[0]))
-    return row[0]
+        db.execute("UPDATE facilitator_codes SET sessions_started = sessions_started + 1, last_used_at = ? WHERE id = ?",
+                   (_now(), row["id"]))
+    return row["id"]

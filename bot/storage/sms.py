@@ -47,8 +47,7 @@ def confirm_subscription(db: sqlite_utils.Database, phone: str, now: datetime) -
 
 def stop_subscription(db: sqlite_utils.Database, phone: str) -> bool:
     """Forget the number as a subscriber: its row, its queued warnings, and the number on sent ones."""
-    with db.conn:
-        db.conn.execute("BEGIN")
+    with db.atomic():
         removed = db.conn.execute("DELETE FROM sms_subscribers WHERE phone = ?", (phone,)).rowcount
         db.conn.execute("DELETE FROM sms_outbox WHERE phone = ? AND state IN ('queued', 'sending')", (phone,))
         db.conn.execute("UPDATE sms_outbox SET phone = NULL WHERE phone = ?", (phone,))
@@ -59,8 +58,7 @@ def erase_number(db: sqlite_utils.Database, phone: str, user_key: str) -> dict[s
     """Everything about a number: subscription, outbox rows (kept as anonymous counts) and the
     questions logged under its pseudonym."""
     counts: dict[str, int] = {}
-    with db.conn:
-        db.conn.execute("BEGIN")
+    with db.atomic():
         counts["sms_subscribers"] = db.conn.execute("DELETE FROM sms_subscribers WHERE phone = ?", (phone,)).rowcount
         counts["sms_outbox"] = db.conn.execute("DELETE FROM sms_outbox WHERE phone = ? AND state IN ('queued', 'sending')",
                                                (phone,)).rowcount
@@ -104,8 +102,7 @@ def recipients_of(db: sqlite_utils.Database, alert_id: int) -> list[tuple[str, s
 def queue_broadcast(db: sqlite_utils.Database, alert_id: int, rows: list[tuple[str, str]], now: datetime) -> int:
     """Queue (phone, lang) rows for a warning and mark it queued, in one transaction: a crash leaves
     either both or neither, and a row already there is left alone."""
-    with db.conn:
-        db.conn.execute("BEGIN IMMEDIATE")
+    with db.atomic():
         if db.conn.execute("SELECT 1 FROM sms_broadcasts WHERE alert_id = ?", (alert_id,)).fetchone():
             return 0
         db.conn.executemany("INSERT OR IGNORE INTO sms_outbox (alert_id, phone, lang) VALUES (?, ?, ?)",
@@ -120,27 +117,25 @@ def queue_broadcast(db: sqlite_utils.Database, alert_id: int, rows: list[tuple[s
 _ROW = "id, alert_id, phone, lang, attempts, claimed_at, first_error_at"
 
 
-def _row(r) -> dict:
-    return {"id": r[0], "alert_id": r[1], "phone": r[2], "lang": r[3], "attempts": r[4], "claimed_at": _dt(r[5]),
-            "first_error_at": _dt(r[6])}
+def _row(r: dict) -> dict:
+    return {**r, "claimed_at": _dt(r["claimed_at"]), "first_error_at": _dt(r["first_error_at"])}
 
 
 def claim(db: sqlite_utils.Database, now: datetime, limit: int) -> list[dict]:
     """Mark up to `limit` due rows as being sent (with the moment, for recovery) and return them."""
-    with db.conn:
-        db.conn.execute("BEGIN IMMEDIATE")
+    with db.atomic():
         # a warning withdrawn while its SMS were going out: the rest are not sent
         db.conn.execute("UPDATE sms_outbox SET state = 'cancelled' WHERE state = 'queued'"
                         " AND alert_id IN (SELECT id FROM alerts WHERE withdrawn = 1)")
-        rows = db.conn.execute(f"SELECT {_ROW} FROM sms_outbox WHERE state = 'queued' AND (not_before IS NULL OR not_before <= ?)"
-                               " ORDER BY id LIMIT ?", (_iso(now), limit)).fetchall()
-        db.conn.executemany("UPDATE sms_outbox SET state = 'sending', claimed_at = ? WHERE id = ?", [(_iso(now), r[0]) for r in rows])
+        rows = list(db.query(f"SELECT {_ROW} FROM sms_outbox WHERE state = 'queued' AND (not_before IS NULL OR not_before <= ?)"
+                             " ORDER BY id LIMIT ?", (_iso(now), limit)))
+        db.conn.executemany("UPDATE sms_outbox SET state = 'sending', claimed_at = ? WHERE id = ?", [(_iso(now), r["id"]) for r in rows])
     return [{**_row(r), "claimed_at": now.replace(microsecond=0)} for r in rows]
 
 
 def in_flight(db: sqlite_utils.Database) -> list[dict]:
     """Rows marked as being sent: after a crash, each may or may not have reached the gateway."""
-    return [_row(r) for r in db.execute(f"SELECT {_ROW} FROM sms_outbox WHERE state = 'sending' ORDER BY id")]
+    return [_row(r) for r in db.query(f"SELECT {_ROW} FROM sms_outbox WHERE state = 'sending' ORDER BY id")]
 
 
 def requeue(db: sqlite_utils.Database, row_ids: list[int]) -> int:
@@ -149,8 +144,7 @@ def requeue(db: sqlite_utils.Database, row_ids: list[int]) -> int:
 
 
 def mark_sent(db: sqlite_utils.Database, row_id: int, gateway_id: str, segments: int, now: datetime) -> None:
-    with db.conn:
-        db.conn.execute("BEGIN")
+    with db.atomic():
         db.conn.execute("UPDATE sms_outbox SET state = 'sent', gateway_id = ?, segments = ?, sent_at = ?, attempts = attempts + 1,"
                         " last_error = NULL WHERE id = ?", (gateway_id, segments, _iso(now), row_id))
         db.conn.execute("INSERT INTO sms_usage (sent_at, kind, segments) VALUES (?, 'warning', ?)", (_iso(now), segments))

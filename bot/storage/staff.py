@@ -26,10 +26,18 @@ class StaffMember:
         return self.active and ROLES.index(self.role) >= ROLES.index(needed)
 
 
-def _member(row) -> StaffMember | None:
+def _member(row: dict | None) -> StaffMember | None:
     if not row:
         return None
-    return StaffMember(row[0], row[1], row[2], row[3], bool(row[4]), row[5], bool(row[6]))
+    return StaffMember(**{**row, "active": bool(row["active"]), "must_change_password": bool(row["must_change_password"])})
+
+
+def _members(db: sqlite_utils.Database, where: str, params: tuple = ()) -> list[StaffMember]:
+    return [_member(row) for row in db.query(f"SELECT {_COLUMNS} FROM staff {where}", params)]
+
+
+def _one(db: sqlite_utils.Database, where: str, params: tuple) -> StaffMember | None:
+    return next(iter(_members(db, where, params)), None)
 
 
 def _now() -> str:
@@ -49,28 +57,28 @@ def add_staff(db: sqlite_utils.Database, username: str, display_name: str, role:
 
 
 def get_staff(db: sqlite_utils.Database, staff_id: int) -> StaffMember | None:
-    return _member(db.execute(f"SELECT {_COLUMNS} FROM staff WHERE id = ?", (staff_id,)).fetchone())
+    return _one(db, "WHERE id = ?", (staff_id,))
 
 
 def find_staff(db: sqlite_utils.Database, username: str) -> StaffMember | None:
-    return _member(db.execute(f"SELECT {_COLUMNS} FROM staff WHERE username = ?", (username,)).fetchone())
+    return _one(db, "WHERE username = ?", (username,))
 
 
 def find_by_telegram(db: sqlite_utils.Database, telegram_user_id: int) -> StaffMember | None:
-    return _member(db.execute(f"SELECT {_COLUMNS} FROM staff WHERE telegram_user_id = ?", (telegram_user_id,)).fetchone())
+    return _one(db, "WHERE telegram_user_id = ?", (telegram_user_id,))
 
 
 def list_staff(db: sqlite_utils.Database) -> list[StaffMember]:
-    return [_member(r) for r in db.execute(f"SELECT {_COLUMNS} FROM staff ORDER BY username").fetchall()]
+    return _members(db, "ORDER BY username")
 
 
 def count_staff(db: sqlite_utils.Database) -> int:
-    return db.execute("SELECT COUNT(*) FROM staff").fetchone()[0]
+    return db["staff"].count
 
 
 def password_hash(db: sqlite_utils.Database, username: str) -> str | None:
-    row = db.execute("SELECT password_hash FROM staff WHERE username = ? AND active = 1", (username,)).fetchone()
-    return row[0] if row else None
+    row = next(db.query("SELECT password_hash FROM staff WHERE username = ? AND active = 1", (username,)), None)
+    return row["password_hash"] if row else None
 
 
 def set_password_hash(db: sqlite_utils.Database, staff_id: int, hashed: str, must_change: bool) -> None:
@@ -82,15 +90,9 @@ def set_active(db: sqlite_utils.Database, staff_id: int, active: bool) -> None:
     db.execute("UPDATE staff SET active = ? WHERE id = ?", (int(active), staff_id))
 
 
-def set_role(db: sqlite_utils.Database, staff_id: int, role: str) -> None:
-    if role not in ROLES:
-        raise ValueError(f"role must be one of {', '.join(ROLES)}")
-    db.execute("UPDATE staff SET role = ? WHERE id = ?", (role, staff_id))
-
-
 def login_state(db: sqlite_utils.Database, username: str) -> tuple[int, str | None]:
-    row = db.execute("SELECT failed_logins, locked_until FROM staff WHERE username = ?", (username,)).fetchone()
-    return (row[0], row[1]) if row else (0, None)
+    row = next(db.query("SELECT failed_logins, locked_until FROM staff WHERE username = ?", (username,)), None)
+    return (row["failed_logins"], row["locked_until"]) if row else (0, None)
 
 
 def record_login_failure(db: sqlite_utils.Database, username: str, locked_until: str | None) -> None:
@@ -108,9 +110,16 @@ def set_link_code(db: sqlite_utils.Database, staff_id: int, code_hash: str, expi
 
 def consume_link_code(db: sqlite_utils.Database, code_hash: str, telegram_user_id: int, now: str) -> StaffMember | None:
     """Link the Telegram account to the staff member holding this unexpired one-time code."""
-    row = db.execute("SELECT id FROM staff WHERE link_code = ? AND link_code_expires > ? AND active = 1", (code_hash, now)).fetchone()
+    row = next(db.query("SELECT id FROM staff WHERE link_code = ? AND link_code_expires > ? AND active = 1", (code_hash, now)), None)
     if not row:
         return None
     db.execute("UPDATE staff SET telegram_user_id = NULL WHERE telegram_user_id = ?", (telegram_user_id,))
-    db.execute("UPDATE staff SET telegram_user_id = ?, link_code = NULL, link_code_expires = NULL WHERE id = ?", (telegram_user_id, row[0]))
-    return get_staff(db, row[0])
+    db.execute("UPDATE staff SET telegram_user_id = ?, link_code = NULL, link_code_expires = NULL WHERE id = ?", (telegram_user_id, row["id"]))
+    return get_staff(db, row["id"])
+
+
+def unlink_telegram(db: sqlite_utils.Database, staff_id: int) -> bool:
+    """Forget the member's Telegram account and any unused link code; True if an account was linked."""
+    linked = get_staff(db, staff_id)
+    db.execute("UPDATE staff SET telegram_user_id = NULL, link_code = NULL, link_code_expires = NULL WHERE id = ?", (staff_id,))
+    return bool(linked and linked.telegram_user_id is not None)

@@ -25,20 +25,18 @@ def _hour(at: datetime) -> str:
 
 
 def _rows(db: sqlite_utils.Database, sql: str, args: tuple = ()) -> list[dict]:
-    cur = db.execute(sql, args)
-    cols = [c[0] for c in cur.description]
-    return [dict(zip(cols, row)) for row in cur.fetchall()]
+    return list(db.query(sql, args))
 
 
 # --- questions ---------------------------------------------------------------------------------
 
 
 def count_questions(db: sqlite_utils.Database, since: datetime, until: datetime | None = None) -> int:
-    sql, args = "SELECT COUNT(*) FROM questions WHERE asked_at >= ?", [_iso(since)]
+    sql, args = "SELECT COUNT(*) AS n FROM questions WHERE asked_at >= ?", [_iso(since)]
     if until:
         sql += " AND asked_at < ?"
         args.append(_iso(until))
-    return db.execute(sql, args).fetchone()[0]
+    return next(db.query(sql, args))["n"]
 
 
 def status_counts(db: sqlite_utils.Database, since: datetime, until: datetime) -> dict[str, int]:
@@ -93,8 +91,8 @@ def mark_questions_handled(db: sqlite_utils.Database, ids: list[int]) -> int:
 
 
 def question_text(db: sqlite_utils.Database, question_id: int) -> tuple[str, str] | None:
-    row = db.execute("SELECT text, lang FROM questions WHERE id = ?", (question_id,)).fetchone()
-    return (row[0], row[1]) if row and row[0] else None
+    row = next(db.query("SELECT text, lang FROM questions WHERE id = ?", (question_id,)), None)
+    return (row["text"], row["lang"]) if row and row["text"] else None
 
 
 # --- residents ---------------------------------------------------------------------------------
@@ -151,7 +149,7 @@ def alerts_in_flight(db: sqlite_utils.Database) -> dict[str, int]:
 
 
 def outbox_waiting(db: sqlite_utils.Database) -> int:
-    return db.execute("SELECT COUNT(*) FROM outbox WHERE state IN ('queued', 'sending')").fetchone()[0]
+    return db["outbox"].count_where("state IN ('queued', 'sending')")
 
 
 def alerts_sent_per_municipality(db: sqlite_utils.Database, since: datetime, until: datetime,
@@ -170,9 +168,8 @@ def alerts_sent_per_municipality(db: sqlite_utils.Database, since: datetime, unt
 
 def count_alerts_sent(db: sqlite_utils.Database, since: datetime, until: datetime) -> int:
     """Warnings sent in the period, corrections and withdrawal notices not counted again."""
-    return db.execute("SELECT COUNT(*) FROM alerts WHERE sent_at >= ? AND sent_at < ? AND correction_of IS NULL"
-                      " AND withdrawal_of IS NULL",
-                      (_iso(since), _iso(until))).fetchone()[0]
+    return db["alerts"].count_where("sent_at >= ? AND sent_at < ? AND correction_of IS NULL AND withdrawal_of IS NULL",
+                                    (_iso(since), _iso(until)))
 
 
 def deliveries_per_municipality(db: sqlite_utils.Database, since: datetime, until: datetime) -> dict[str, int]:

@@ -36,9 +36,9 @@ def create_session(db: sqlite_utils.Database, token: str, staff_id: int, csrf_to
 
 
 def find_session(db: sqlite_utils.Database, token: str) -> WebSession | None:
-    row = db.execute("SELECT staff_id, csrf_token, created_at, last_seen FROM web_sessions WHERE token_hash = ?",
-                     (_hash(token),)).fetchone()
-    return WebSession(*row) if row else None
+    row = next(db.query("SELECT staff_id, csrf_token, created_at, last_seen FROM web_sessions WHERE token_hash = ?",
+                        (_hash(token),)), None)
+    return WebSession(**row) if row else None
 
 
 def touch_session(db: sqlite_utils.Database, token: str, now: datetime) -> None:

@@ -78,7 +78,7 @@ class TelegramAlertSender:
         """The warning, cached for a broadcast's thousands of rows (the text does not change)."""
         alert = None if fresh else self._alerts.get(alert_id)
         if alert is None:
-            alert = await self.db.run(store.get_alert, alert_id)
+            alert = await self.db.write(store.get_alert, alert_id)
             if len(self._alerts) > 1000:
                 self._alerts.clear()
             self._alerts[alert_id] = alert
@@ -111,14 +111,14 @@ class TelegramAlertSender:
             (message,) = await outgoing.send(self.bot, chat, [render_alert(alert, row.lang, "test")], pace=pace)
             return message.message_id
         if row.kind == "edit":
-            sent = await self.db.run(store.sent_messages, row.alert_id)
+            sent = await self.db.write(store.sent_messages, row.alert_id)
             message_id = next((m for c, m, _, _ in sent if c == row.chat_id), None)
             if message_id is None:
                 raise delivery.Permanent("no delivered message to edit")
-            corrected = await self.db.run(store.has_correction, alert.id)
+            corrected = await self.db.write(store.has_correction, alert.id)
             shown = alert
             if not corrected:  # withdrawn: the message says why, in the approved withdrawal's words
-                withdrawal = await self.db.run(store.approved_withdrawal, alert.id)
+                withdrawal = await self.db.write(store.approved_withdrawal, alert.id)
                 if withdrawal is not None:
                     shown = dataclasses.replace(alert, text_sv=withdrawal.text_sv, text_en=withdrawal.text_en or alert.text_en)
             await outgoing.edit(self.bot, chat, message_id, render_alert(shown, row.lang, "corrected" if corrected else "withdrawn"),
@@ -129,11 +129,11 @@ class TelegramAlertSender:
         raise delivery.Permanent(f"unknown outbox kind {row.kind!r}")
 
     async def _digest(self, row: delivery.OutboxRow, chat: int | str, pace: Pace) -> int | None:
-        subscription = await self.db.run(resident_store.get_subscription, row.chat_id)
+        subscription = await self.db.write(resident_store.get_subscription, row.chat_id)
         if subscription is None or not subscription.active:
             raise delivery.Permanent("no longer subscribed")
         week = row.kind.split(":", 1)[1]
-        alerts = await self.db.run(digest_alerts, week, self.zone, subscription.municipality, subscription.topics)
+        alerts = await self.db.write(digest_alerts, week, self.zone, subscription.municipality, subscription.topics)
         if not alerts:
             raise delivery.Permanent("nothing to send this week")
         message_id = row.message_id
@@ -142,5 +142,5 @@ class TelegramAlertSender:
             (message,) = await outgoing.send(self.bot, chat, [text], pace=pace)
             message_id = message.message_id
             if number < len(parts):  # remembered, so a retry after an error goes on from the next part
-                await self.db.run(store.mark_part_sent, row.id, number, message_id)
+                await self.db.write(store.mark_part_sent, row.id, number, message_id)
         return message_id

@@ -40,7 +40,7 @@ def register_staff_handlers(application: Application) -> None:
 def _current_warnings(application: Application):
     async def provider(municipality: str | None, lang: str) -> list[tuple[str, str]]:
         services = application.bot_data.services
-        alerts = await services.db.run(alert_store.public_alerts, datetime.now(timezone.utc))
+        alerts = await services.db.write(alert_store.public_alerts, datetime.now(timezone.utc))
         shown = [a for a in alerts if municipality in (None, "other") or a.targets(municipality)]
         return [(alert_text(a, lang).heading, a.text(lang)) for a in shown]
     return provider
@@ -48,7 +48,7 @@ def _current_warnings(application: Application):
 
 async def _staff(update: Update, context: Context):
     user = update.effective_user
-    return await context.bot_data.services.db.run(staff_store.find_by_telegram, user.id) if user else None
+    return await context.bot_data.services.db.write(staff_store.find_by_telegram, user.id) if user else None
 
 
 async def link(update: Update, context: Context) -> None:
@@ -56,7 +56,7 @@ async def link(update: Update, context: Context) -> None:
     if update.effective_chat.type != ChatType.PRIVATE:
         return
     code = "".join(context.args or [])
-    member = await context.bot_data.services.db.run(staff_core.link_telegram, code, update.effective_user.id) if code else None
+    member = await context.bot_data.services.db.write(staff_core.link_telegram, code, update.effective_user.id) if code else None
     text = (f"Kopplat: du är inloggad som {member.username} ({member.role})." if member
             else "Koden stämmer inte eller har gått ut. Hämta en ny under Mitt konto i personalens webb (/staff/konto).")
     await _say(update, context, text)
@@ -154,7 +154,7 @@ async def _submit(update: Update, context: Context, draft: dict) -> None:
         await _say(update, context, "Det här är bara för kopplad personal med rollen editor.")
         return
     try:
-        alert = await db.run(workflow.create, member, title=draft["title"], text=draft["text"],
+        alert = await db.write(workflow.create, member, title=draft["title"], text=draft["text"],
                              severity=draft.get("severity", "warning"), municipalities=tuple(draft["municipalities"]))
     except workflow.AlertError as exc:
         await _say(update, context, f"Kunde inte skapa varningen: {refusal_text(exc.code, exc.problems)}")
@@ -164,7 +164,7 @@ async def _submit(update: Update, context: Context, draft: dict) -> None:
     await outgoing.edit(context.bot, message.chat.id, message.message_id,
                         draft_preview({**draft, "severity": alert.severity}) + f"\n\n<b>Varning {alert.id} väntar nu på "
                         "godkännande av en annan person.</b>")
-    approvers = [m for m in await db.run(staff_store.list_staff) if m.can("approver") and m.telegram_user_id and m.id != member.id]
+    approvers = [m for m in await db.write(staff_store.list_staff) if m.can("approver") and m.telegram_user_id and m.id != member.id]
     button = InlineKeyboardMarkup([[InlineKeyboardButton("Godkänn och skicka", callback_data=f"{APPROVE}:{alert.id}")]])
     for approver in approvers:
         await outgoing.send(context.bot, approver.telegram_user_id,
@@ -185,7 +185,7 @@ async def approve_button(update: Update, context: Context) -> None:
         return
     services = context.bot_data.services
     try:
-        alert = await services.db.run(workflow.approve, member, alert_id)
+        alert = await services.db.write(workflow.approve, member, alert_id)
     except workflow.AlertError as exc:
         await outgoing.answer(query, refusal_text(exc.code, exc.problems)[:190], alert=True)
         return
@@ -207,11 +207,11 @@ async def reaction_button(update: Update, context: Context) -> None:
         return
     db = context.bot_data.services.db
     alert_id, chat_id = int(parts[1]), update.effective_chat.id
-    if not await db.run(alert_store.received, alert_id, chat_id):
+    if not await db.write(alert_store.received, alert_id, chat_id):
         await outgoing.answer(query, "Den här knappen gäller inte längre.")
         return
     key = context.bot_data.residents.key(chat_id)
-    counted = await db.run(alert_store.add_reaction, alert_id, key, REACTIONS[parts[2]], datetime.now(timezone.utc))
+    counted = await db.write(alert_store.add_reaction, alert_id, key, REACTIONS[parts[2]], datetime.now(timezone.utc))
     await outgoing.answer(query, "Tack! Det hjälper oss att se vad som går runt." if counted else "Du har redan svarat. Tack!")
 
 

@@ -70,7 +70,7 @@ async def _purge_old_question_text(app: web.Application) -> None:
     """Delete question text older than the retention period."""
     services = app[SERVICES]
     days = services.config.privacy.retention_days
-    removed = await services.db.run(purge_question_text, days)
+    removed = await services.db.write(purge_question_text, days)
     if removed:
         log.info("purged the text of %d questions older than %d days", removed, days)
 

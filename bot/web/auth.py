@@ -94,20 +94,20 @@ async def _load_session(request: web.Request) -> StaffSession | None:
         return None
     services = request.app[SERVICES]
     db = services.db
-    session = await db.run(sessions.find_session, token)
+    session = await db.write(sessions.find_session, token)
     if session is None:
         return None
     now = _now()
     last_seen = datetime.fromisoformat(session.last_seen)
     if now - last_seen > timedelta(minutes=services.config.web.session_idle_minutes):
-        await db.run(sessions.delete_session, token)
+        await db.write(sessions.delete_session, token)
         return None
-    member = await db.run(get_staff, session.staff_id)
+    member = await db.write(get_staff, session.staff_id)
     if member is None or not member.active:
-        await db.run(sessions.delete_session, token)
+        await db.write(sessions.delete_session, token)
         return None
     if (now - last_seen).total_seconds() >= TOUCH_SECONDS:
-        await db.run(sessions.touch_session, token, now)
+        await db.write(sessions.touch_session, token, now)
     return StaffSession(member, session.csrf_token, token)
 
 
@@ -197,13 +197,13 @@ async def login_submit(request: web.Request) -> web.StreamResponse:
     if limiter.check(client_address(request)) != OK:
         return _login_form(request, status=429, username=username,
                            error="För många inloggningsförsök härifrån. Vänta en stund och försök igen.")
-    result = await services.db.run(verify_login, username, password)
+    result = await services.db.write(verify_login, username, password)
     if result.member is None:
         return _login_form(request, status=401, username=username,
                            error="Fel användarnamn eller lösenord, eller så är kontot låst eller avstängt.")
     token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
-    await services.db.run(sessions.delete_idle_sessions, services.config.web.session_idle_minutes, _now())
-    await services.db.run(sessions.create_session, token, result.member.id, csrf, _now())
+    await services.db.write(sessions.delete_idle_sessions, services.config.web.session_idle_minutes, _now())
+    await services.db.write(sessions.create_session, token, result.member.id, csrf, _now())
     target = PASSWORD_URL if result.member.must_change_password else _safe_next(str(form.get("next", "")))
     response = web.HTTPFound(target)
     # Lax, not Strict: a link to a dashboard page from a staff member's Telegram or e-mail must open
@@ -218,8 +218,8 @@ async def logout(request: web.Request) -> web.StreamResponse:
     """Ends the session and clears the cookie."""
     session = await current_session(request)
     db = request.app[SERVICES].db
-    await db.run(sessions.delete_session, session.token)
-    await db.run(audit.record, session.member.username, "staff.logout", "staff", session.member.id)
+    await db.write(sessions.delete_session, session.token)
+    await db.write(audit.record, session.member.username, "staff.logout", "staff", session.member.id)
     response = web.HTTPFound(LOGIN_URL)
     _del_cookie(request, response, SESSION_COOKIE, "/staff")
     raise response

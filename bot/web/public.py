@@ -84,7 +84,7 @@ async def _chat_context(request: web.Request, lang: str, token: str, **extra) ->
 
 async def _urgent_warnings(request: web.Request, lang: str, municipality: str | None) -> list[dict]:
     """Urgent warnings in force for the chosen municipality (for every municipality when none is chosen)."""
-    alerts = await request.app[SERVICES].db.run(alert_store.public_alerts, datetime.now(timezone.utc))
+    alerts = await request.app[SERVICES].db.read(alert_store.public_alerts, datetime.now(timezone.utc))
     found = []
     for alert in alerts:
         if alert.urgent and (municipality is None or alert.targets(municipality)):
@@ -154,7 +154,7 @@ async def forget_my_questions(request: web.Request) -> web.Response:
         key = user_key(services.hash_key, "web-conversation", token)
         services.assistant.forget(Asker("web", user_key=key))  # the conversation's last topic, too
         await services.assistant.flush()  # questions still on their way to the log are deleted too
-        forgotten = await services.db.run(forget_questions, key)
+        forgotten = await services.db.write(forget_questions, key)
     message = UI[lang]["mine_done"].format(n=forgotten) if forgotten else UI[lang]["mine_none"]
     ctx = await _chat_context(request, lang, token, text="", action="ask", view=None, forgotten=message)
     return render(request, "public/chat.html", ctx)

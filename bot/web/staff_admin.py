@@ -14,7 +14,7 @@ from bot.web.templating import render
 
 
 async def _accounts(request: web.Request, *, status: int = 200, **extra) -> web.Response:
-    members = await request.app[SERVICES].db.run(list_staff)
+    members = await request.app[SERVICES].db.read(list_staff)
     return render(request, "staff/accounts.html", staff_context(
         request, members=members, roles=ROLES, **extra), status=status)
 
@@ -33,7 +33,7 @@ async def add_account(request: web.Request) -> web.Response:
     username, role = str(form.get("username", "")), str(form.get("role", ""))
     name = str(form.get("display_name", "")).strip()[:100] or None
     try:
-        member, password = await request.app[SERVICES].db.run(
+        member, password = await request.app[SERVICES].db.write(
             staff_core.create_staff, username, role, display_name=name, actor=session.member.username)
     except staff_core.StaffError as exc:
         return await _accounts(request, status=400, error=_swedish(exc))
@@ -45,7 +45,7 @@ async def _target(request: web.Request):
         staff_id = int(request.match_info["id"])
     except ValueError:
         raise web.HTTPNotFound() from None
-    member = await request.app[SERVICES].db.run(get_staff, staff_id)
+    member = await request.app[SERVICES].db.write(get_staff, staff_id)
     if member is None:
         raise web.HTTPNotFound(text="Det kontot finns inte.")
     return member
@@ -59,8 +59,8 @@ async def disable_account(request: web.Request) -> web.Response:
     if member.id == session.member.id:
         return await _accounts(request, status=400, error="Du kan inte stänga av ditt eget konto.")
     db = request.app[SERVICES].db
-    await db.run(staff_core.disable, member.username, session.member.username)
-    await db.run(sessions.delete_staff_sessions, member.id)
+    await db.write(staff_core.disable, member.username, session.member.username)
+    await db.write(sessions.delete_staff_sessions, member.id)
     return await _accounts(request, message=f"{member.username} är avstängd och utloggad.")
 
 
@@ -70,15 +70,14 @@ async def reset_account(request: web.Request) -> web.Response:
     session = await current_session(request)
     member = await _target(request)
     db = request.app[SERVICES].db
-    password = await db.run(staff_core.reset_password, member.username, session.member.username)
-    await db.run(sessions.delete_staff_sessions, member.id)
+    password = await db.write(staff_core.reset_password, member.username, session.member.username)  # ends every session
     return await _accounts(request, new_member=member, one_time_password=password)
 
 
 async def _own_page(request: web.Request, *, status: int = 200, **extra) -> web.Response:
     services = request.app[SERVICES]
     session = await current_session(request)
-    member = await services.db.run(get_staff, session.member.id)  # fresh: linked since the page was loaded?
+    member = await services.db.write(get_staff, session.member.id)  # fresh: linked since the page was loaded?
     return render(request, "staff/password.html", staff_context(
         request, member=member, telegram_on=services.config.telegram.enabled,
         link_minutes=staff_core.LINK_CODE_MINUTES, **extra), status=status)
@@ -97,7 +96,7 @@ async def telegram_link_code(request: web.Request) -> web.Response:
     if not services.config.telegram.enabled:
         return await _own_page(request, status=409)
     session = await current_session(request)
-    code = await services.db.run(staff_core.create_link_code, session.member)
+    code = await services.db.write(staff_core.create_link_code, session.member)
     return await _own_page(request, link_code=code)
 
 
@@ -113,17 +112,17 @@ async def change_password(request: web.Request) -> web.StreamResponse:
         error = "De två nya lösenorden är inte lika."
     elif new == current:
         error = "Välj ett nytt lösenord, inte samma som förut."
-    elif not await db.run(staff_core.check_current_password, session.member, current):
+    elif not await db.write(staff_core.check_current_password, session.member, current):
         error = "Det nuvarande lösenordet stämmer inte."
     else:
         try:
-            await db.run(staff_core.change_password, session.member, new)
+            await db.write(staff_core.change_password, session.member, new)
         except staff_core.StaffError as exc:
             error = _swedish(exc)
     if error:
         return await _own_page(request, error=error, status=400)
     # Whoever may have learnt the old password is logged out everywhere else.
-    await db.run(sessions.delete_other_sessions, session.member.id, session.token)
+    await db.write(sessions.delete_other_sessions, session.member.id, session.token)
     raise web.HTTPSeeOther("/staff?ok=losenord")
 
 

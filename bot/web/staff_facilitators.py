@@ -58,7 +58,7 @@ async def issue_code(request: web.Request) -> web.Response:
         code_id, code = await request.app[FACILITATOR_CODES].issue(label, session.member.username, expires)
     except ValueError:
         return await _page(request, status=400, error=t("sv", "site.facilitator_missing"))
-    await request.app[SERVICES].db.run(audit.record, session.member.username, "facilitator_code.issue", "facilitator_code",
+    await request.app[SERVICES].db.write(audit.record, session.member.username, "facilitator_code.issue", "facilitator_code",
                                        code_id, label=" ".join(label.split()), expires=expires_text or None)
     return await _page(request, new_code={"label": " ".join(label.split()), "code": code})
 
@@ -72,7 +72,7 @@ async def revoke_code(request: web.Request) -> web.StreamResponse:
     except ValueError:
         raise web.HTTPNotFound() from None
     if await request.app[FACILITATOR_CODES].revoke(code_id, session.member.username):
-        await request.app[SERVICES].db.run(audit.record, session.member.username, "facilitator_code.revoke",
+        await request.app[SERVICES].db.write(audit.record, session.member.username, "facilitator_code.revoke",
                                            "facilitator_code", code_id)
     raise web.HTTPSeeOther("/staff/ledarkoder")
 

@@ -50,7 +50,7 @@ async def knowledge_page(request: web.Request) -> web.Response:
 async def unanswered_page(request: web.Request) -> web.Response:
     """Shows the redacted questions the bot could not answer, grouped by similarity."""
     services = request.app[SERVICES]
-    questions = await services.db.run(stats.unanswered_questions)
+    questions = await services.db.write(stats.unanswered_questions)
     groups = group_similar(questions)
     topics = sorted(((t.id, t.text("sv").title) for t in services.store.kb.topics.values()), key=lambda kv: kv[1])
     return render(request, "staff/unanswered.html", staff_context(
@@ -77,8 +77,8 @@ async def mark_handled(request: web.Request) -> web.StreamResponse:
     session = await current_session(request)
     ids = _ids(await request.post())
     db = request.app[SERVICES].db
-    changed = await db.run(stats.mark_questions_handled, ids)
-    await db.run(audit.record, session.member.username, "question.handled", "question", ids[0], count=changed, ids=ids)
+    changed = await db.write(stats.mark_questions_handled, ids)
+    await db.write(audit.record, session.member.username, "question.handled", "question", ids[0], count=changed, ids=ids)
     raise web.HTTPSeeOther("/staff/obesvarade?ok=hanterade")
 
 
@@ -97,16 +97,16 @@ async def link_topic(request: web.Request) -> web.StreamResponse:
     if topic not in services.store.kb.topics and topic != OUT_OF_SCOPE:
         raise web.HTTPBadRequest(text="Välj ett ämne som finns.")
     db = services.db
-    changed = await db.run(stats.mark_questions_handled, ids)
-    await db.run(audit.record, session.member.username, "question.link_topic", "question", ids[0], topic=topic, count=changed, ids=ids)
+    changed = await db.write(stats.mark_questions_handled, ids)
+    await db.write(audit.record, session.member.username, "question.link_topic", "question", ids[0], topic=topic, count=changed, ids=ids)
     if form.get("teach"):
         text = redact_personal_data(str(form.get("teach_text", "")).strip())[:MAX_TAUGHT]
         if not form.get("no_personal_data"):
             raise web.HTTPSeeOther("/staff/obesvarade?fel=kontrollera")
         if text:
-            taught_id = await db.run(taught_store.add_taught, text, topic, session.member.username)
+            taught_id = await db.write(taught_store.add_taught, text, topic, session.member.username)
             if taught_id:
-                await db.run(audit.record, session.member.username, "taught.add", "taught_question", taught_id, topic=topic)
+                await db.write(audit.record, session.member.username, "taught.add", "taught_question", taught_id, topic=topic)
     raise web.HTTPSeeOther("/staff/obesvarade?ok=hanterade")
 
 
@@ -115,9 +115,9 @@ async def remove_taught(request: web.Request) -> web.StreamResponse:
     """Removes a taught question from the training data (the models retrain at the next reload)."""
     session = await current_session(request)
     db = request.app[SERVICES].db
-    removed = await db.run(taught_store.remove_taught, _int(request.match_info["id"]))
+    removed = await db.write(taught_store.remove_taught, _int(request.match_info["id"]))
     if removed:
-        await db.run(audit.record, session.member.username, "taught.remove", "taught_question", removed["id"], topic=removed["topic"])
+        await db.write(audit.record, session.member.username, "taught.remove", "taught_question", removed["id"], topic=removed["topic"])
     raise web.HTTPSeeOther("/staff/kunskap?ok=borttagen#lart")
 
 

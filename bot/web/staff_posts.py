@@ -25,7 +25,7 @@ async def _postable_alert(request: web.Request) -> Alert:
         alert_id = int(request.match_info["alert_id"])
     except ValueError:
         raise web.HTTPNotFound() from None
-    alert = await request.app[SERVICES].db.run(store.get_alert, alert_id)
+    alert = await request.app[SERVICES].db.read(store.get_alert, alert_id)
     if alert is None or not postable(alert, datetime.now(timezone.utc)):
         raise web.HTTPNotFound(text=NOT_POSTABLE)
     return alert

@@ -35,8 +35,8 @@ async def mark_forwarded(request: web.Request) -> web.StreamResponse:
     except ValueError:
         raise web.HTTPBadRequest(text="Ogiltigt nummer.") from None
     db = request.app[SERVICES].db
-    if await db.run(store.mark_forwarded, tip_id, to, session.member.username):
-        await db.run(audit.record, session.member.username, "tip.forwarded", "welfare_tip", tip_id, to=to)
+    if await db.write(store.mark_forwarded, tip_id, to, session.member.username):
+        await db.write(audit.record, session.member.username, "tip.forwarded", "welfare_tip", tip_id, to=to)
     raise web.HTTPSeeOther("/staff/tips?ok=vidare")
 
 

@@ -33,7 +33,7 @@ AUDIT_PAGE = 100
 async def overview(request: web.Request) -> web.Response:
     """Shows today's and this week's numbers, subscribers and warnings in flight."""
     services = request.app[SERVICES]
-    data = await services.db.run(build_overview, None, ZoneInfo(services.config.alerts.timezone))
+    data = await services.db.write(build_overview, None, ZoneInfo(services.config.alerts.timezone))
     titles = {t.id: t.text("sv").title for t in services.store.kb.topics.values()}
     sms = services.config.sms
     sms_cost = await services.db.read(monthly_cost_estimate, sms.price_per_segment) if sms.enabled else None
@@ -47,8 +47,8 @@ async def reported_scams(request: web.Request) -> web.Response:
     now = datetime.now(timezone.utc)
     zone = ZoneInfo(services.config.alerts.timezone)
     since = now - timedelta(weeks=REPORTED_WEEKS)
-    weekly = await services.db.run(reported_by_week, since, zone)
-    recent = await services.db.run(stats.recent_reported_scams, 30)
+    weekly = await services.db.read(reported_by_week, since, zone)
+    recent = await services.db.read(stats.recent_reported_scams, 30)
     titles = {t.id: t.text("sv").title for t in services.store.kb.topics.values()}
     by_method: dict[str, int] = {}
     for row in weekly:
@@ -66,7 +66,7 @@ async def audit_log(request: web.Request) -> web.Response:
     except ValueError:
         page = 0
     actor = request.query.get("vem") or None
-    rows = await request.app[SERVICES].db.run(stats.audit_page, AUDIT_PAGE + 1, page * AUDIT_PAGE, actor)
+    rows = await request.app[SERVICES].db.write(stats.audit_page, AUDIT_PAGE + 1, page * AUDIT_PAGE, actor)
     return render(request, "staff/audit.html", staff_context(
         request, rows=rows[:AUDIT_PAGE], page=page, more=len(rows) > AUDIT_PAGE, actor=actor or ""))
 
@@ -82,7 +82,7 @@ async def yearly_report(request: web.Request) -> web.StreamResponse:
     if not year_text.isdigit() or not 2020 <= int(year_text) <= this_year + 1:
         raise web.HTTPBadRequest(text="Ange ett år, till exempel ?ar=2026.")
     year = int(year_text)
-    report = await services.db.run(build_report, year, services.store.kb, await _scenarios(request),
+    report = await services.db.read(build_report, year, services.store.kb, await _scenarios(request),
                                    zone=ZoneInfo(services.config.alerts.timezone))
     if request.query.get("format") == "csv":
         return web.Response(text=report_csv(report), content_type="text/csv", charset="utf-8",
@@ -104,7 +104,7 @@ async def _scenarios(request: web.Request) -> dict:
 async def guided_sessions(request: web.Request) -> web.Response:
     """Shows each scenario and the anonymous results of the sessions held with it."""
     scenarios = await _scenarios(request)
-    results = await request.app[SERVICES].db.run(list_results)
+    results = await request.app[SERVICES].db.read(list_results)
     return render(request, "staff/sessions.html", staff_context(
         request, summaries=summarise_sessions(results, scenarios), scenarios=sorted(scenarios.values(), key=lambda s: s.title)))
 

@@ -96,7 +96,7 @@ def _digest(fields: dict) -> str:
 async def _page(request: web.Request, *, form: dict | None = None, problems: list[str] | None = None,
                 preview: dict | None = None, status: int = 200) -> web.Response:
     services = request.app[SERVICES]
-    alerts = await services.db.run(store.list_alerts, None, 100)
+    alerts = await services.db.read(store.list_alerts, None, 100)
     return render(request, "staff/warnings.html", staff_context(
         request, alerts=alerts, severities=SEVERITIES, municipalities=MUNICIPALITIES, topic_groups=_topic_groups(request),
         titles=_topic_titles(request), form=form or {}, problems=problems or [], preview=preview), status=status)
@@ -125,13 +125,13 @@ async def warnings_create(request: web.Request) -> web.StreamResponse:
     if form.get("steg") != SAVE or form.get("digest") != digest:
         draft = Alert(id=0, **checked, state=DRAFT, created_by=member.id, approved_by=None, created_at=now,
                       sent_at=None, correction_of=None, withdrawn=False)
-        reach = await services.db.run(workflow.reach, draft)
+        reach = await services.db.read(workflow.reach, draft)
         changed = form.get("steg") == SAVE  # saved after editing the previewed text: look again first
         return await _page(request, form=values, preview={
             "sv": _preview_html(draft, "sv"), "en": _preview_html(draft, "en") if draft.title_en else None,
             "digest": digest, "reach": reach, "changed": changed, "urgent": draft.urgent})
     try:
-        alert = await services.db.run(workflow.create, member, **fields)
+        alert = await services.db.write(workflow.create, member, **fields)
     except workflow.AlertError as exc:
         return await _page(request, form=values, problems=[problem_text(c, d) for c, d in exc.problems], status=400)
     raise web.HTTPSeeOther(f"/staff/varningar/{alert.id}?ok=skriven")
@@ -157,21 +157,21 @@ async def _detail(request: web.Request, alert_id: int, *, problems: list[str] | 
                   status_code: int = 200) -> web.Response:
     services = request.app[SERVICES]
     db = services.db
-    alert = await db.run(store.get_alert, alert_id)
+    alert = await db.read(store.get_alert, alert_id)
     if alert is None:
         raise web.HTTPNotFound(text="Ingen sådan varning.")
     now = datetime.now(timezone.utc)
-    status = await db.run(workflow.status, alert_id, services.config.alerts.messages_per_second)
-    replaced = await db.run(store.get_alert, alert.replaces) if alert.replaces else None
-    pending = await db.run(store.open_replacement, alert_id)
+    status = await db.read(workflow.status, alert_id, services.config.alerts.messages_per_second)
+    replaced = await db.read(store.get_alert, alert.replaces) if alert.replaces else None
+    pending = await db.read(store.open_replacement, alert_id)
     waiting = alert.state in WAITING
-    reach = await db.run(workflow.reach, alert) if waiting and not alert.withdrawal_of else None
-    edits = len(await db.run(store.sent_messages, replaced.id)) if replaced and waiting else None
+    reach = await db.read(workflow.reach, alert) if waiting and not alert.withdrawal_of else None
+    edits = len(await db.read(store.sent_messages, replaced.id)) if replaced and waiting else None
     return render(request, "staff/warning.html", staff_context(
         request, alert=alert, status=status, eta=_eta_text(status.eta_seconds),
-        history=await db.run(audit.entries, object_type="alert", object_id=alert_id),
-        reactions=await db.run(workflow.reactions, alert_id),
-        names={m.id: m.username for m in await db.run(list_staff)}, titles=_topic_titles(request),
+        history=await db.read(audit.entries, object_type="alert", object_id=alert_id),
+        reactions=await db.read(workflow.reactions, alert_id),
+        names={m.id: m.username for m in await db.read(list_staff)}, titles=_topic_titles(request),
         preview=_preview_html(alert, "sv"), preview_en=_preview_html(alert, "en") if alert.title_en else None,
         replaced=replaced, pending=pending, reach=reach, edits=edits, waiting=waiting,
         sends_when=_sends_when(request, alert, now) if alert.state in (APPROVED, SCHEDULED) else "",
@@ -191,7 +191,7 @@ async def warning_status(request: web.Request) -> web.Response:
     """Delivery progress as JSON for the live progress bar."""
     services = request.app[SERVICES]
     try:
-        status = await services.db.run(workflow.status, _alert_id(request), services.config.alerts.messages_per_second)
+        status = await services.db.read(workflow.status, _alert_id(request), services.config.alerts.messages_per_second)
     except workflow.AlertError:
         raise web.HTTPNotFound() from None
     return web.json_response({**status.as_dict(), "eta_text": _eta_text(status.eta_seconds)})
@@ -226,32 +226,32 @@ def _action(role: str, run, done: str):
 
 async def _approve(request, member, alert_id, form):
     db = request.app[SERVICES].db
-    alert = await db.run(store.get_alert, alert_id)
+    alert = await db.write(store.get_alert, alert_id)
     # An urgent warning goes out at once, day and night: ask once more, saying how many it reaches.
     if alert is not None and alert.urgent and not alert.replaces and form.get("bekraftat") != "1":
         raise web.HTTPSeeOther(f"/staff/varningar/{alert_id}?bekrafta=1#bekrafta")
-    return await db.run(workflow.approve, member, alert_id)
+    return await db.write(workflow.approve, member, alert_id)
 
 
 async def _test(request, member, alert_id, form):
     services = request.app[SERVICES]
     if not services.config.telegram.enabled:
         raise workflow.AlertError("Telegram is off", "telegram_off")
-    if await services.db.run(workflow.send_test, member, alert_id) == 0:
+    if await services.db.write(workflow.send_test, member, alert_id) == 0:
         raise workflow.AlertError("no staff member has linked Telegram", "no_linked_staff")
 
 
 async def _cancel(request, member, alert_id, form):
-    return await request.app[SERVICES].db.run(workflow.cancel, member, alert_id)
+    return await request.app[SERVICES].db.write(workflow.cancel, member, alert_id)
 
 
 async def _withdraw(request, member, alert_id, form):
-    return await request.app[SERVICES].db.run(workflow.withdraw, member, alert_id, text=str(form.get("text", "")),
+    return await request.app[SERVICES].db.write(workflow.withdraw, member, alert_id, text=str(form.get("text", "")),
                                               text_en=str(form.get("text_en", "")) or None)
 
 
 async def _correct(request, member, alert_id, form):
-    return await request.app[SERVICES].db.run(
+    return await request.app[SERVICES].db.write(
         workflow.correct, member, alert_id, title=str(form.get("title", "")), text=str(form.get("text", "")),
         title_en=str(form.get("title_en", "")) or None, text_en=str(form.get("text_en", "")) or None)
 

@@ -28,7 +28,7 @@ async def _current(request: web.Request) -> tuple[str | None, list[Alert]]:
     municipality = request.query.get("kommun")
     if municipality not in MUNICIPALITIES:
         municipality = None
-    alerts = await request.app[SERVICES].db.run(store.public_alerts, datetime.now(timezone.utc))
+    alerts = await request.app[SERVICES].db.read(store.public_alerts, datetime.now(timezone.utc))
     if municipality:
         alerts = [a for a in alerts if a.targets(municipality)]
     return municipality, alerts

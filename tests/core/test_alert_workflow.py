@@ -128,7 +128,7 @@ def test_cancel_before_sending_only_and_finish_marks_sent(db, people):
     with pytest.raises(workflow.AlertError, match="withdraw or correct"):
         workflow.cancel(db, anna, alert.id)
     (row,) = store.claim(db, NOON, 10)
-    store.mark_sent(db, row[0], 555, NOON)
+    store.mark_sent(db, row["id"], 555, NOON)
     assert finish_sent(db, now=NOON) == [alert.id]
     status = workflow.status(db, alert.id, 30.0)
     assert (status.state, status.sent, status.total, status.done_share) == ("sent", 1, 1, 1.0)
@@ -144,7 +144,7 @@ def _sent(db, author, approver, *chats, **kw):
     workflow.approve(db, approver, alert.id, now=NOON)
     dispatch_due(db, QUIET, now=NOON)
     for row in store.claim(db, NOON, 100):
-        store.mark_sent(db, row[0], 100 + row[2], NOON)
+        store.mark_sent(db, row["id"], 100 + row["chat_id"], NOON)
     finish_sent(db, now=NOON)
     return store.get_alert(db, alert.id)
 

@@ -93,7 +93,7 @@ async def test_whole_session_with_changed_vote_and_refusals(service, scenarios):
         await service.advance(state.code, "telegram", "lead")
     assert err.value.reason == "finished"
 
-    (result,) = await service.db.run(list_results)
+    (result,) = await service.db.write(list_results)
     assert (result.scenario_id, result.channel, result.held_on, result.finished) == ("parcel-fee-sms", "telegram", "2026-03-02", True)
     assert result.participants == 3
     assert result.answers["fee-sms"] == [1, 0, 2]
@@ -121,7 +121,7 @@ async def test_one_current_session_per_chat(service):
     second = await service.start("romance-online", "telegram", 7, chat=-9)
     assert (await service.current_in_chat("telegram", -9)).code == second.code
     assert await service.current_in_chat("telegram", -10) is None
-    assert await service.db.run(list_results) == []  # nothing was revealed: no figures to keep
+    assert await service.db.write(list_results) == []  # nothing was revealed: no figures to keep
 
 
 async def test_practice_alone_reveals_at_once(service):
@@ -140,7 +140,7 @@ async def test_finish_early_keeps_what_was_answered(service):
         await service.finish(state.code, "web", "p1")
     state = await service.finish(state.code, "web", "tok")
     assert state.phase == FINISHED
-    (result,) = await service.db.run(list_results)
+    (result,) = await service.db.write(list_results)
     assert result.finished and result.participants == 1 and list(result.answers) == ["doorbell"]
 
 
@@ -181,5 +181,5 @@ async def test_idle_sessions_are_purged_but_their_results_stay(service):
     assert await service.purge_idle(datetime.now(timezone.utc) - timedelta(hours=12)) == 0
     assert await service.purge_idle(datetime.now(timezone.utc) + timedelta(seconds=1)) == 1
     assert await service.get(state.code) is None
-    (result,) = await service.db.run(list_results)
+    (result,) = await service.db.write(list_results)
     assert result.answers == {"fee-sms": [0, 0, 1]} and result.finished is False

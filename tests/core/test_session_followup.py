@@ -85,8 +85,8 @@ async def test_failures_retry_then_give_up(followups):
 async def test_erasing_the_resident_erases_their_refreshers(followups, db):
     await followups.opt_in(555005, "parcel-fee-sms", now=HELD)
     await followups.opt_in(555006, "parcel-fee-sms", now=HELD)
-    await db.run(ensure_resident, 555005, "key-5", "sv")
-    counts = await db.run(erase_resident, 555005, "key-5")
+    await db.write(ensure_resident, 555005, "key-5", "sv")
+    counts = await db.write(erase_resident, 555005, "key-5")
     assert counts["session_followups"] == 2
     assert db.db.execute("SELECT DISTINCT chat_id FROM session_followups").fetchall() == [(555006,)]
 

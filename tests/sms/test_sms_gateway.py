@@ -133,7 +133,7 @@ async def test_recovery_after_a_crash_asks_the_gateway(tmp_path, session, elks):
     outbox = SmsOutbox(db, gw, Pacer(20))
     try:
         await outbox.queue_started_warnings()
-        claimed = await db.run(sms_store.claim, datetime.now(timezone.utc), 3)
+        claimed = await db.write(sms_store.claim, datetime.now(timezone.utc), 3)
         await gw.send(claimed[0]["phone"], render_warning(alert, "sv"))  # on the wire when the process died
         await _send_until(db, gw, tmp_path, {"sent": 5})
     finally:
@@ -185,7 +185,7 @@ async def test_rows_of_a_warning_withdrawn_mid_broadcast_are_not_sent(tmp_path, 
     try:
         await SmsOutbox(db, gw, Pacer(20)).queue_started_warnings()
         raw.execute("UPDATE alerts SET withdrawn = 1 WHERE id = ?", (alert.id,))
-        assert await db.run(sms_store.claim, datetime.now(timezone.utc), 10) == []
+        assert await db.write(sms_store.claim, datetime.now(timezone.utc), 10) == []
     finally:
         db.close()
     assert _states(tmp_path / "fraudbot.db") == {"cancelled": 2}

@@ -27,7 +27,7 @@ def test_erasing_residents_keeps_the_counts_of_past_warnings(tmp_path):
         residents.subscribe(db, chat, municipality=place, lang="sv")
     alert = workflow.create(db, anna, title="Falska sms", text="Klicka inte.", now=NOON)
     store.enqueue(db, alert.id, [(c, "sv", "private") for c in (1, 2, 3, 4)])
-    rows = {r[2]: r[0] for r in store.claim(db, NOON, 10)}
+    rows = {r["chat_id"]: r["id"] for r in store.claim(db, NOON, 10)}
     for chat in (1, 2, 3):
         store.mark_sent(db, rows[chat], 100 + chat, NOON + timedelta(minutes=chat))
     store.mark_final(db, rows[4], "blocked", "Forbidden")

@@ -11,6 +11,7 @@ import sqlite3
 import sys
 import time
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -21,6 +22,7 @@ from bot.storage.db import open_database
 from tests.fakes import TEST_TOKEN, FakeTelegram
 from tests.helpers import free_port
 
+ROOT = Path(__file__).resolve().parents[2]
 SUBSCRIBERS = 400
 RATE = 100  # messages per second, so the test stays short
 
@@ -34,7 +36,8 @@ async def _serve(tmp_path, tg, db_path):
     config = tmp_path / "config.yaml"
     config.write_text(f"alerts:\n  messages_per_second: {RATE}\n  quiet_start: '00:00'\n  quiet_end: '00:00'\n")
     env = {**os.environ, "FRAUDBOT_DB": str(db_path), "FRAUDBOT_TELEGRAM_TOKEN": TEST_TOKEN,
-           "FRAUDBOT_TELEGRAM_BASE_URL": tg.base_url, "FRAUDBOT_CONFIG": str(config)}
+           "FRAUDBOT_TELEGRAM_BASE_URL": tg.base_url, "FRAUDBOT_CONFIG": str(config),
+           "PYTHONPATH": str(ROOT)}  # this checkout's bot/, not whichever one is installed
     return await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "serve", "--port", str(free_port()), env=env, cwd=tmp_path,
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,

@@ -22,13 +22,12 @@ OUTAGE_SECONDS = 60
 
 
 def subscribe_many(db, chats):
-    with db.conn:
-        db.conn.execute("BEGIN")
-        for chat in chats:
-            db.conn.execute("INSERT INTO residents (chat_id, user_key, lang, municipality, created_at)"
-                            " VALUES (?, ?, 'sv', 'Kramfors', '2026-01-01')", (chat, f"k{chat}"))
-            db.conn.execute("INSERT INTO subscriptions (chat_id, municipality, lang, consented_at)"
-                            " VALUES (?, 'Kramfors', 'sv', '2026-01-01')", (chat,))
+    """Run through AsyncDatabase.write: one transaction for all of them."""
+    for chat in chats:
+        db.execute("INSERT INTO residents (chat_id, user_key, lang, municipality, created_at)"
+                   " VALUES (?, ?, 'sv', 'Kramfors', '2026-01-01')", (chat, f"k{chat}"))
+        db.execute("INSERT INTO subscriptions (chat_id, municipality, lang, consented_at)"
+                   " VALUES (?, 'Kramfors', 'sv', '2026-01-01')", (chat,))
 
 
 @pytest.mark.slow
@@ -41,15 +40,15 @@ async def test_a_warning_survives_a_minute_of_502s(tmp_path):
             raw = db.db
             await tg.wait_for_call("getUpdates")
             chats = range(40_000, 40_000 + SUBSCRIBERS)
-            await db.run(subscribe_many, chats)
+            await db.write(subscribe_many, chats)
             anna, bo = await editor_and_approver(db)
-            alert = await db.run(workflow.create, anna, title="Falska bankdosor", text="Lämna aldrig ut koder.", severity="urgent")
-            await db.run(workflow.approve, bo, alert.id)
+            alert = await db.write(workflow.create, anna, title="Falska bankdosor", text="Lämna aldrig ut koder.", severity="urgent")
+            await db.write(workflow.approve, bo, alert.id)
             await tg.wait_for_sent(lambda m: "bankdosor" in m.text, count=SUBSCRIBERS // 4, timeout=60)
             tg.outage(502, seconds=OUTAGE_SECONDS)
             outage_ends = time.monotonic() + OUTAGE_SECONDS
             await asyncio.sleep(5)
-            status = await db.run(workflow.status, alert.id, RATE)
+            status = await db.write(workflow.status, alert.id, RATE)
             assert status.state == "sending" and status.retrying > 0 and status.failed == 0
             assert status.next_try is not None
             await wait_until(lambda: alert_store.get_alert(raw, alert.id).state == "sent", timeout=OUTAGE_SECONDS + 120)

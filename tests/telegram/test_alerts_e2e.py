@@ -16,13 +16,13 @@ PLACES = ("Härnösand", "Kramfors", "Sollefteå")
 
 async def subscribe(db, chats, municipality):
     for chat in chats:
-        await db.run(residents.ensure_resident, chat, f"k{chat}", "sv")
-        await db.run(residents.subscribe, chat, municipality=municipality, lang="sv")
+        await db.write(residents.ensure_resident, chat, f"k{chat}", "sv")
+        await db.write(residents.subscribe, chat, municipality=municipality, lang="sv")
 
 
 async def editor_and_approver(db):
-    anna, _ = await db.run(staff_core.create_staff, "anna", "editor")
-    bo, _ = await db.run(staff_core.create_staff, "bo", "approver")
+    anna, _ = await db.write(staff_core.create_staff, "anna", "editor")
+    bo, _ = await db.write(staff_core.create_staff, "bo", "approver")
     return anna, bo
 
 
@@ -42,8 +42,8 @@ async def test_500_subscribers_get_exactly_the_warnings_meant_for_them(running):
     for n in range(500):
         chat = 10_000 + n
         place = PLACES[n % 3]
-        await services.db.run(residents.ensure_resident, chat, f"k{chat}", "sv")
-        await services.db.run(residents.subscribe, chat, municipality=place, lang="sv")
+        await services.db.write(residents.ensure_resident, chat, f"k{chat}", "sv")
+        await services.db.write(residents.subscribe, chat, municipality=place, lang="sv")
         subscribers[chat] = place
     blocked = 10_001  # in Kramfors
     tg.block_chat(blocked)
@@ -51,16 +51,16 @@ async def test_500_subscribers_get_exactly_the_warnings_meant_for_them(running):
         tg.fail_chat(chat, 500, times=2)
     tg.fail_next("sendMessage", 3, error_code=429, retry_after=1)
     anna, bo = await editor_and_approver(services.db)
-    alert = await services.db.run(workflow.create, anna, title="Falska sms om vägtull i Kramfors",
+    alert = await services.db.write(workflow.create, anna, title="Falska sms om vägtull i Kramfors",
                                   text="Klicka inte på länken.", municipalities=("Kramfors", "Sollefteå"),
                                   severity="urgent")
     refused = None
     try:
-        await services.db.run(workflow.approve, anna, alert.id)
+        await services.db.write(workflow.approve, anna, alert.id)
     except workflow.AlertError as exc:
         refused = str(exc)
     assert refused and "approver" in refused
-    await services.db.run(workflow.approve, bo, alert.id)
+    await services.db.write(workflow.approve, bo, alert.id)
 
     await wait_until(lambda: alert_store.get_alert(raw, alert.id).state == "sent", timeout=90)
     got = Counter(m.chat_id for m in tg.sent if "vägtull" in m.text)
@@ -78,12 +78,12 @@ async def test_500_subscribers_get_exactly_the_warnings_meant_for_them(running):
         tg.callback(10_002, message.message_id, f"ar:{alert.id}:got")
     await wait_until(lambda: alert_store.reaction_counts(raw, alert.id).get("got_it_too") == 1, timeout=10)
     # residents see it with /varningar in Telegram (Kramfors yes, Härnösand no)
-    await services.db.run(residents.set_municipality, 10_002, "Kramfors")
+    await services.db.write(residents.set_municipality, 10_002, "Kramfors")
     before = len(tg.sent)
     tg.user_message(10_002, "/varningar")
     (listing,) = await tg.wait_for_sent(lambda m: m.chat_id == 10_002, after=before)
     assert "vägtull" in listing.text
-    await services.db.run(residents.set_municipality, 10_000, "Härnösand")
+    await services.db.write(residents.set_municipality, 10_000, "Härnösand")
     before = len(tg.sent)
     tg.user_message(10_000, "/varningar")
     (listing,) = await tg.wait_for_sent(lambda m: m.chat_id == 10_000, after=before)
@@ -104,12 +104,12 @@ async def test_withdrawal_edits_the_delivered_messages(running):
     await tg.wait_for_call("getUpdates")
     await subscribe(db, (1, 2), "Sollefteå")
     anna, bo = await editor_and_approver(db)
-    alert = await db.run(workflow.create, anna, title="Falsk hemtjänst", text="Släpp inte in.", severity="urgent")
-    await db.run(workflow.approve, bo, alert.id)
+    alert = await db.write(workflow.create, anna, title="Falsk hemtjänst", text="Släpp inte in.", severity="urgent")
+    await db.write(workflow.approve, bo, alert.id)
     await wait_until(lambda: alert_store.get_alert(raw, alert.id).state == "sent")
-    draft = await db.run(workflow.withdraw, anna, alert.id, text="Det var ett riktigt besök från kommunen.")
-    cia, _ = await db.run(staff_core.create_staff, "cia", "approver")
-    await db.run(workflow.approve, cia, draft.id)  # a withdrawal needs a second person, like the warning
+    draft = await db.write(workflow.withdraw, anna, alert.id, text="Det var ett riktigt besök från kommunen.")
+    cia, _ = await db.write(staff_core.create_staff, "cia", "approver")
+    await db.write(workflow.approve, cia, draft.id)  # a withdrawal needs a second person, like the warning
     await wait_until(lambda: len(tg.edits) == 2)
     edited = [(tg.message(e.chat_id, e.message_id) or {}).get("text", "") for e in tg.edits]
     assert all("ÅTERKALLAD" in text and "Det var ett riktigt besök från kommunen." in text and "Släpp inte in." not in text
@@ -123,10 +123,10 @@ async def test_staff_write_in_telegram_and_only_another_approver_can_approve(run
     db = running.services.db
     raw = db.db
     await tg.wait_for_call("getUpdates")
-    anna, _ = await db.run(staff_core.create_staff, "anna", "approver")
-    bo, _ = await db.run(staff_core.create_staff, "bo", "approver")
+    anna, _ = await db.write(staff_core.create_staff, "anna", "approver")
+    bo, _ = await db.write(staff_core.create_staff, "bo", "approver")
     for member, uid in ((anna, 501), (bo, 502)):
-        code = await db.run(staff_core.create_link_code, member)
+        code = await db.write(staff_core.create_link_code, member)
         before = len(tg.sent)
         tg.user_message(uid, f"/koppla {code}", user_id=uid)
         (reply,) = await tg.wait_for_sent(lambda m: m.chat_id == uid, after=before)
@@ -173,8 +173,8 @@ async def test_broadcast_under_telegrams_limits_reaches_everyone_once(running):
     tg.telegram_limits()
     await subscribe(db, range(30_000, 30_150), "Härnösand")
     anna, bo = await editor_and_approver(db)
-    alert = await db.run(workflow.create, anna, title="Falska fakturor", text="Betala inte.", severity="urgent")
-    await db.run(workflow.approve, bo, alert.id)
+    alert = await db.write(workflow.create, anna, title="Falska fakturor", text="Betala inte.", severity="urgent")
+    await db.write(workflow.approve, bo, alert.id)
     await wait_until(lambda: alert_store.get_alert(raw, alert.id).state == "sent", timeout=90)
     got = Counter(m.chat_id for m in tg.sent if "Falska fakturor" in m.text)
     assert got == Counter(range(30_000, 30_150))

@@ -54,10 +54,10 @@ async def test_a_reaction_counts_only_from_a_resident_who_got_the_warning_once(r
     tg = running.tg
     db = running.services.db
     await subscribe(db, [6201], "Kramfors")
-    anna, _ = await db.run(staff_core.create_staff, "anna", "editor")
-    bo, _ = await db.run(staff_core.create_staff, "bo", "approver")
-    alert = await db.run(workflow.create, anna, title="Falska elbolag", text="Lägg på.", severity="urgent")
-    await db.run(workflow.approve, bo, alert.id)
+    anna, _ = await db.write(staff_core.create_staff, "anna", "editor")
+    bo, _ = await db.write(staff_core.create_staff, "bo", "approver")
+    alert = await db.write(workflow.create, anna, title="Falska elbolag", text="Lägg på.", severity="urgent")
+    await db.write(workflow.approve, bo, alert.id)
     (warning,) = await tg.wait_for_sent(lambda m: m.chat_id == 6201 and "elbolag" in m.text, timeout=30)
     assert "Tack" in await answer_text(tg, 6201, warning.message_id, f"ar:{alert.id}:got")
     assert "redan" in await answer_text(tg, 6201, warning.message_id, f"ar:{alert.id}:got")

@@ -30,7 +30,7 @@ ZONE = ZoneInfo("Europe/Stockholm")
 async def digest_reader_and_staff(db, chat: int, municipality: str):
     """A resident who chose the weekly digest, and an editor and an approver."""
     await subscribe(db, [chat], municipality)
-    await db.run(residents.update_subscription, chat, delivery="digest")
+    await db.write(residents.update_subscription, chat, delivery="digest")
     return await editor_and_approver(db)
 
 
@@ -38,8 +38,8 @@ async def test_an_urgent_warning_reaches_weekly_digest_readers_at_once(running):
     tg = running.tg
     db = running.services.db
     anna, bo = await digest_reader_and_staff(db, 7001, "Sollefteå")
-    urgent = await db.run(workflow.create, anna, title="Falska poliser vid dörren", text="Öppna inte.", severity="urgent")
-    await db.run(workflow.approve, bo, urgent.id)
+    urgent = await db.write(workflow.create, anna, title="Falska poliser vid dörren", text="Öppna inte.", severity="urgent")
+    await db.write(workflow.approve, bo, urgent.id)
     (message,) = await tg.wait_for_sent(lambda m: m.chat_id == 7001, timeout=30)
     assert "Falska poliser vid dörren" in message.text
     await wait_until(lambda: alert_store.get_alert(db.db, urgent.id).state == SENT)
@@ -78,8 +78,8 @@ async def test_a_long_digest_arrives_in_several_messages(running):
     db = running.services.db
     anna, bo = await digest_reader_and_staff(db, 7101, "Kramfors")
     monday = datetime(2026, 11, 30, 9, 30, tzinfo=ZONE)
-    await db.run(five_long_warnings, anna, bo, (monday - timedelta(days=6)).astimezone(timezone.utc))
-    assert await db.run(queue_digests, ZONE, now=monday) == 1
+    await db.write(five_long_warnings, anna, bo, (monday - timedelta(days=6)).astimezone(timezone.utc))
+    assert await db.write(queue_digests, ZONE, now=monday) == 1
     parts = await tg.wait_for_sent(lambda m: m.chat_id == 7101, count=3, timeout=30)
     text = "\n".join(p.plain_text for p in parts)
     assert all(f"Varning {n}: falska samtal" in text for n in range(5))
@@ -95,12 +95,12 @@ async def test_approving_in_quiet_hours_says_when_it_will_go(tmp_path):
         try:
             db = service.services.db
             await tg.wait_for_call("getUpdates")
-            anna, _ = await db.run(staff_core.create_staff, "anna", "editor")
-            bo, _ = await db.run(staff_core.create_staff, "bo", "approver")
-            code = await db.run(staff_core.create_link_code, bo)
+            anna, _ = await db.write(staff_core.create_staff, "anna", "editor")
+            bo, _ = await db.write(staff_core.create_staff, "bo", "approver")
+            code = await db.write(staff_core.create_link_code, bo)
             tg.user_message(502, f"/koppla {code}", user_id=502)
             await tg.wait_for_sent(lambda m: m.chat_id == 502)
-            alert = await db.run(workflow.create, anna, title="Bluff om elpris", text="Ring inte upp.", severity="warning")
+            alert = await db.write(workflow.create, anna, title="Bluff om elpris", text="Ring inte upp.", severity="warning")
             before = len(tg.sent)
             tg.user_message(502, "/hjalp", user_id=502)  # any message the approve button can sit on
             (message,) = await tg.wait_for_sent(lambda m: m.chat_id == 502, after=before)
@@ -140,8 +140,8 @@ async def test_the_new_warning_preview_shows_the_severity_and_places_chosen(runn
     tg = running.tg
     db = running.services.db
     await tg.wait_for_call("getUpdates")
-    anna, _ = await db.run(staff_core.create_staff, "anna", "editor")
-    code = await db.run(staff_core.create_link_code, anna)
+    anna, _ = await db.write(staff_core.create_staff, "anna", "editor")
+    code = await db.write(staff_core.create_link_code, anna)
     for text in (f"/koppla {code}", "/ny_varning", "Falska poliser ringer"):
         before = len(tg.sent)
         tg.user_message(501, text, user_id=501)

@@ -46,16 +46,16 @@ async def test_preview_first_then_save_and_another_person_approves(app_client):
     html = await preview.text()
     assert "Förhandsgranskning: så här ser den ut i Telegram" in html and "Inget är sparat än" in html
     assert "⚠️ Varning: Falska sms om vägtull" in html and "skulle den gå till <strong>3</strong> prenumeranter" in html
-    assert await services.db.run(store.list_alerts) == []  # a preview saves nothing
+    assert await services.db.write(store.list_alerts) == []  # a preview saves nothing
     # Saving something other than what was previewed shows the preview again instead.
     digest = re.search(r'name="digest" value="([0-9a-f]+)"', html).group(1)
     edited = await app_client.post("/staff/varningar", data={**FORM, "text": "Ändrad i sista stund.", "csrf_token": token,
                                                              "steg": "spara", "digest": digest})
     assert "Du ändrade något efter förhandsgranskningen" in await edited.text()
-    assert await services.db.run(store.list_alerts) == []
+    assert await services.db.write(store.list_alerts) == []
     resp = await _write(app_client)
     assert resp.status == 200 and "/staff/varningar/" in str(resp.url) and "?ok=skriven" in str(resp.url)
-    (alert,) = await services.db.run(store.list_alerts)
+    (alert,) = await services.db.write(store.list_alerts)
     assert alert.state == "awaiting_approval" and alert.municipalities == ("Kramfors",) and alert.topics == ("sms-phishing",)
     page = await resp.text()
     assert "väntar på att en annan godkännare godkänner den" in page and "Godkänn och skicka" not in page
@@ -68,12 +68,12 @@ async def test_preview_first_then_save_and_another_person_approves(app_client):
     token = await session_csrf(app_client)
     resp = await app_client.post(f"/staff/varningar/{alert.id}/godkann", data={"csrf_token": token})
     assert resp.status == 200 and str(resp.url).endswith("?ok=godkand")
-    assert (await services.db.run(store.get_alert, alert.id)).state == "approved"
+    assert (await services.db.write(store.get_alert, alert.id)).state == "approved"
     page = await resp.text()
     assert "Telegram är inte påslaget" in page and "Skickat</label>" not in page
     status = await (await app_client.get(f"/staff/varningar/{alert.id}/status.json")).json()
     assert status["state"] == "approved" and status["total"] == 0
-    await services.db.run(dispatch_due, quiet_hours(services.config.alerts), now=datetime(2026, 12, 1, 11, tzinfo=timezone.utc))
+    await services.db.write(dispatch_due, quiet_hours(services.config.alerts), now=datetime(2026, 12, 1, 11, tzinfo=timezone.utc))
     page = await (await app_client.get(f"/staff/varningar/{alert.id}")).text()
     assert "Skickat</label>" in page and "0 av 3 skickade, 3 i kö" in page
     assert "Meddelandena ligger i kö och skickas när Telegram slås på" in page
@@ -88,7 +88,7 @@ async def test_an_urgent_warning_asks_once_more_saying_how_many_it_reaches(app_c
     add_staff(services, "bo", "approver")
     await login(app_client, "anna")
     await _write(app_client, severity="urgent", topic="romance-scam")
-    (alert,) = await services.db.run(store.list_alerts)
+    (alert,) = await services.db.write(store.list_alerts)
     await _logout(app_client)
     await login(app_client, "bo")
     token = await session_csrf(app_client)
@@ -96,10 +96,10 @@ async def test_an_urgent_warning_asks_once_more_saying_how_many_it_reaches(app_c
     html = await first.text()
     assert str(first.url).endswith("?bekrafta=1") and "Skicka den brådskande varningen nu?" in html
     assert "till <strong>2</strong> personer i Kramfors" in html and "Ja, skicka till 2 personer" in html
-    assert (await services.db.run(store.get_alert, alert.id)).state == "awaiting_approval"
+    assert (await services.db.write(store.get_alert, alert.id)).state == "awaiting_approval"
     second = await app_client.post(f"/staff/varningar/{alert.id}/godkann", data={"csrf_token": token, "bekraftat": "1"})
     assert str(second.url).endswith("?ok=godkand")
-    assert (await services.db.run(store.get_alert, alert.id)).state == "approved"
+    assert (await services.db.write(store.get_alert, alert.id)).state == "approved"
 
 
 async def test_one_approver_cannot_publish_a_correction_alone(app_client):
@@ -111,7 +111,7 @@ async def test_one_approver_cannot_publish_a_correction_alone(app_client):
     add_staff(services, "cia", "approver")
     await login(app_client, "anna")
     await _write(app_client)
-    (alert,) = await services.db.run(store.list_alerts)
+    (alert,) = await services.db.write(store.list_alerts)
     await _logout(app_client)
     await login(app_client, "bo")
     token = await session_csrf(app_client)
@@ -121,7 +121,7 @@ async def test_one_approver_cannot_publish_a_correction_alone(app_client):
     resp = await app_client.post(f"/staff/varningar/{alert.id}/rattelse", data={
         "csrf_token": token, "title": "Rättat: falska sms", "text": "Rätt text & rätt länk."})
     assert "?ok=rattelse" in str(resp.url)
-    draft = next(a for a in await services.db.run(store.list_alerts) if a.correction_of == alert.id)
+    draft = next(a for a in await services.db.write(store.list_alerts) if a.correction_of == alert.id)
     assert draft.created_by != alert.created_by and draft.state == "awaiting_approval"
     public = await (await app_client.get("/varningar")).text()
     assert "Klicka inte på länken." in public and "Rätt text" not in public
@@ -151,7 +151,7 @@ async def test_messages_come_from_fixed_keys_and_errors_name_no_cli_command(app_
     add_staff(services, "anna", "editor")
     await login(app_client, "anna")
     await _write(app_client)
-    (alert,) = await services.db.run(store.list_alerts)
+    (alert,) = await services.db.write(store.list_alerts)
     page = await (await app_client.get(f"/staff/varningar/{alert.id}?fel=%3Cb%3EDin+chef+s%C3%A4ger+godk%C3%A4nn%3C%2Fb%3E&ok=Allt+klart")).text()
     assert "Din chef" not in page and "Allt klart" not in page
     token = await session_csrf(app_client)
@@ -185,7 +185,7 @@ async def test_form_uses_a_date_picker_topic_checkboxes_and_swedish_severities(a
     assert 'type="checkbox" name="topic" value="sms-phishing"' in html and "<select id=\"topic\"" not in html
     assert "Brådskande: går ut direkt" in html and ">urgent<" not in html
     resp = await _write(app_client, at="2026-12-24T09:30", expires="2026-12-31T18:00")
-    (alert,) = await app_client.services.db.run(store.list_alerts)
+    (alert,) = await app_client.services.db.write(store.list_alerts)
     assert alert.scheduled_at == datetime(2026, 12, 24, 8, 30, tzinfo=timezone.utc)  # Swedish time in, UTC stored
     assert "24 december 2026 kl. 09.30" in await resp.text()
 

@@ -23,15 +23,15 @@ async def test_the_warning_page_tells_retrying_and_how_it_ended(app_client):
     store.enqueue(raw, alert.id, [(1, "sv", "private"), (2, "sv", "private"), (3, "sv", "private")])
     store.set_state(raw, alert.id, SENDING, now)
     rows = store.claim(raw, now, 3)
-    store.mark_sent(raw, rows[0][0], 11, now)
-    store.mark_retry(raw, rows[1][0], "NetworkError: Bad Gateway", now + timedelta(minutes=2), now=now)
-    store.mark_final(raw, rows[2][0], "blocked", "Forbidden: bot was blocked by the user")
+    store.mark_sent(raw, rows[0]["id"], 11, now)
+    store.mark_retry(raw, rows[1]["id"], "NetworkError: Bad Gateway", now + timedelta(minutes=2), now=now)
+    store.mark_final(raw, rows[2]["id"], "blocked", "Forbidden: bot was blocked by the user")
     page = await (await app_client.get(f"/staff/varningar/{alert.id}")).text()
     assert "varav 1 väntar på nytt försök efter nätverksfel" in page
     status = await (await app_client.get(f"/staff/varningar/{alert.id}/status.json")).json()
     assert status["retrying"] == 1 and status["next_try"] and status["state"] == SENDING
 
-    store.mark_sent(raw, rows[1][0], 12, now)
+    store.mark_sent(raw, rows[1]["id"], 12, now)
     store.set_state(raw, alert.id, SENT, now, sent=True)
     page = await (await app_client.get(f"/staff/varningar/{alert.id}")).text()
     assert "inte alla nådde fram: 0 misslyckades och 1 hade blockerat boten" in page

@@ -114,7 +114,7 @@ class OutboxWorker:
         return self.failures_in_a_row >= OUTAGE_AFTER
 
     async def run(self, poll_seconds: float = 0.5) -> None:
-        await self.db.run(store.recover_in_flight)
+        await self.db.write(store.recover_in_flight)
         while True:
             try:
                 worked = await self.run_once()
@@ -140,7 +140,7 @@ class OutboxWorker:
             while len(self._in_flight) >= self.limits.in_flight:
                 await asyncio.wait(self._in_flight, return_when=asyncio.FIRST_COMPLETED)
             room = min(self.limits.batch, self.limits.in_flight - len(self._in_flight))
-        rows = [OutboxRow(*r) for r in await self.db.run(store.claim, self.clock(), room)]
+        rows = [OutboxRow(**r) for r in await self.db.write(store.claim, self.clock(), room)]
         for row in rows:
             task = asyncio.create_task(self._send(row))
             self._in_flight.add(task)
@@ -167,37 +167,37 @@ class OutboxWorker:
         await self._drain()
         given_back, self._rows = list(self._rows.values()), {}
         if given_back:
-            await self.db.run(store.give_back, given_back)
+            await self.db.write(store.give_back, given_back)
 
     async def _send(self, row: OutboxRow) -> None:
         try:
             message_id = await self.sender.deliver(row)
         except RetryAfter as exc:
             self.retry_afters += 1
-            await self.db.run(store.mark_retry, row.id, str(exc), self.clock() + timedelta(seconds=exc.seconds),
+            await self.db.write(store.mark_retry, row.id, str(exc), self.clock() + timedelta(seconds=exc.seconds),
                               count_attempt=False)
         except Blocked as exc:
             self.failures_in_a_row = self.probes = 0
-            await self.db.run(store.mark_final, row.id, "blocked", str(exc) or "blocked")
+            await self.db.write(store.mark_final, row.id, "blocked", str(exc) or "blocked")
             if row.kind == "send":
-                await self.db.run(resident_store.mark_inactive, row.chat_id, "blocked")
+                await self.db.write(resident_store.mark_inactive, row.chat_id, "blocked")
         except Permanent as exc:
             self.failures_in_a_row = self.probes = 0
-            await self.db.run(store.mark_final, row.id, "failed", str(exc))
+            await self.db.write(store.mark_final, row.id, "failed", str(exc))
         except Exception as exc:  # noqa: BLE001 - Transient, or a bug: retried until the deadline
             if not isinstance(exc, Transient):
                 log.exception("delivering outbox row %s failed unexpectedly", row.id)
             await self._retry_or_fail(row, f"{type(exc).__name__}: {exc}")
         else:
             self.failures_in_a_row = self.probes = 0
-            await self.db.run(store.mark_sent, row.id, message_id, self.clock())
+            await self.db.write(store.mark_sent, row.id, message_id, self.clock())
 
     async def _retry_or_fail(self, row: OutboxRow, error: str) -> None:
         self.failures_in_a_row += 1
         now = self.clock()
         first = row.first_error_at or now
         if now - first >= timedelta(hours=self.limits.retry_hours):
-            await self.db.run(store.mark_final, row.id, "failed", f"gave up after {self.limits.retry_hours:g} h: {error}")
+            await self.db.write(store.mark_final, row.id, "failed", f"gave up after {self.limits.retry_hours:g} h: {error}")
             return
         wait = backoff_seconds(row.attempts, self.limits.max_backoff_seconds)
-        await self.db.run(store.mark_retry, row.id, error, now + timedelta(seconds=wait), now=now)
+        await self.db.write(store.mark_retry, row.id, error, now + timedelta(seconds=wait), now=now)

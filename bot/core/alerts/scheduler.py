@@ -18,8 +18,8 @@ def quiet_hours(config: AlertsConfig) -> QuietHours:
 
 async def scheduler_tick(db: AsyncDatabase, quiet: QuietHours, *, channel: bool) -> None:
     """One round: start due warnings, queue Monday digests, mark finished warnings sent."""
-    started = await db.run(dispatch_due, quiet, channel=channel)
+    started = await db.write(dispatch_due, quiet, channel=channel)
     if started:
         log.info("started sending warnings %s", started)
-    await db.run(queue_digests, quiet.zone)
-    await db.run(finish_sent)
+    await db.write(queue_digests, quiet.zone)
+    await db.write(finish_sent)

@@ -1,7 +1,8 @@
 """What staff do with a warning, with the rules: roles, four eyes, states, and an audit entry each.
 
-Functions take a sqlite-utils `Database` (async callers use `AsyncDatabase.run`) and the acting
-`StaffMember`; each raises `AlertError` with a message for that person when a rule forbids it.
+Functions take a sqlite-utils `Database` and the acting `StaffMember`; each raises `AlertError` with a
+message for that person when a rule forbids it. Async callers run each through `AsyncDatabase.write`,
+so an action (approving a correction makes six writes) is one transaction: all or nothing.
 """
 
 from __future__ import annotations

@@ -113,7 +113,7 @@ class Assistant:
         )
         for delay in (*LOG_RETRY_SECONDS, None):
             try:
-                await self.db.run(log_question, **row)
+                await self.db.write(log_question, **row)
                 return
             except sqlite3.OperationalError as exc:  # "database is locked": the row waits, the resident does not
                 if delay is None:

@@ -37,4 +37,4 @@ async def submit_tip(db: AsyncDatabase, text: str, municipality: str | None, zon
     kept = redact_personal_data(text[:MAX_TIP].encode("utf-8", "replace").decode("utf-8"))
     place = municipality if municipality in MUNICIPALITIES else None
     day = (now or datetime.now(timezone.utc)).astimezone(zone).date()
-    return await db.run(store.add_tip, kept, place, day)
+    return await db.write(store.add_tip, kept, place, day)

@@ -34,7 +34,7 @@ class FacilitatorCodes:
         if not label:
             raise ValueError("a facilitator code needs a label: who it is for")
         code = "-".join("".join(secrets.choice(CODE_ALPHABET) for _ in range(GROUP)) for _ in range(GROUPS))
-        code_id = await self.db.run(store.add_facilitator_code, self._hash(code), label, issued_by,
+        code_id = await self.db.write(store.add_facilitator_code, self._hash(code), label, issued_by,
                                     expires_on.isoformat() if expires_on else None)
         return code_id, code
 
@@ -42,10 +42,10 @@ class FacilitatorCodes:
         """The code's id when it may start a counted session today (and counts the session); else None."""
         if not normalise_code(code):
             return None
-        return await self.db.run(store.use_facilitator_code, self._hash(code), today.isoformat())
+        return await self.db.write(store.use_facilitator_code, self._hash(code), today.isoformat())
 
     async def list(self) -> list[store.FacilitatorCode]:
-        return await self.db.run(store.list_facilitator_codes)
+        return await self.db.write(store.list_facilitator_codes)
 
     async def revoke(self, code_id: int, revoked_by: str) -> bool:
-        return await self.db.run(store.revoke_facilitator_code, code_id, revoked_by)
+        return await self.db.write(store.revoke_facilitator_code, code_id, revoked_by)

@@ -48,32 +48,32 @@ class FollowUps:
         scenario = self.scenarios.get(scenario_id)
         if scenario is None or not scenario.refreshers:
             return False
-        await self.db.run(store.schedule_refreshers, chat_id, scenario_id, refresher_times(now or _utcnow()))
+        await self.db.write(store.schedule_refreshers, chat_id, scenario_id, refresher_times(now or _utcnow()))
         return True
 
     async def due(self, now: datetime | None = None, limit: int = 100) -> list[DueRefresher]:
         """Refreshers due at `now`, each with its round's question; rows whose scenario (or whose round's
         question) no longer exists are dropped."""
-        rows = await self.db.run(store.due_refreshers, _iso(now or _utcnow()), limit)
+        rows = await self.db.write(store.due_refreshers, _iso(now or _utcnow()), limit)
         due = []
         for row in rows:
             scenario = self.scenarios.get(row.scenario_id)
             refresher = scenario.refresher_for(row.round) if scenario is not None else None
             if refresher is None:
-                await self.db.run(store.refresher_sent, row.id)
+                await self.db.write(store.refresher_sent, row.id)
                 continue
             due.append(DueRefresher(row.id, row.chat_id, scenario, refresher, row.round, row.attempts))
         return due
 
     async def sent(self, refresher: DueRefresher) -> None:
-        await self.db.run(store.refresher_sent, refresher.id)
+        await self.db.write(store.refresher_sent, refresher.id)
 
     async def failed(self, refresher: DueRefresher, *, permanent: bool, now: datetime | None = None) -> None:
         """A blocked chat is given up at once; other failures are retried a few times, an hour apart."""
         if permanent or refresher.attempts + 1 >= MAX_ATTEMPTS:
-            await self.db.run(store.refresher_sent, refresher.id)
+            await self.db.write(store.refresher_sent, refresher.id)
         else:
-            await self.db.run(store.refresher_failed, refresher.id, _iso((now or _utcnow()) + RETRY_AFTER))
+            await self.db.write(store.refresher_failed, refresher.id, _iso((now or _utcnow()) + RETRY_AFTER))
 
     async def answered(self, scenario_id: str, round_: int, option: int, now: datetime | None = None) -> bool | None:
         """Count an answer to round `round_`'s question anonymously; returns whether it was the safe choice
@@ -83,7 +83,7 @@ class FollowUps:
         if refresher is None or not 0 <= option < len(refresher.options):
             return None
         safe = refresher.options[option].safe
-        await self.db.run(store.record_refresher_answer, scenario_id, round_, safe, (now or _utcnow()).date().isoformat())
+        await self.db.write(store.record_refresher_answer, scenario_id, round_, safe, (now or _utcnow()).date().isoformat())
         return safe
 
 

@@ -56,16 +56,16 @@ class SessionService:
             state = new_state(new_code(), scenario, channel, "", _today(now))
             state.facilitator = self.key(state.code, channel, facilitator)
             state.practice = practice
-            if await self.db.run(store.create_live_session, state.code, scenario.id, channel, chat_ref, state.to_json(), _stamp(now)):
+            if await self.db.write(store.create_live_session, state.code, scenario.id, channel, chat_ref, state.to_json(), _stamp(now)):
                 return state
         raise RuntimeError("could not find a free join code")
 
     async def get(self, code: str) -> SessionState | None:
-        text = await self.db.run(store.get_live_state, normalise_code(code))
+        text = await self.db.write(store.get_live_state, normalise_code(code))
         return SessionState.from_json(text) if text else None
 
     async def current_in_chat(self, channel: str, chat: str | int) -> SessionState | None:
-        text = await self.db.run(store.live_state_for_chat, self.chat_ref(channel, chat))
+        text = await self.db.write(store.live_state_for_chat, self.chat_ref(channel, chat))
         return SessionState.from_json(text) if text else None
 
     async def join(self, code: str, channel: str, ident: str | int) -> SessionState:
@@ -99,7 +99,7 @@ class SessionService:
 
     async def purge_idle(self, idle_since: datetime) -> int:
         """Forget live sessions untouched since `idle_since`; their anonymous results stay."""
-        return await self.db.run(store.purge_idle_live_sessions, _stamp(idle_since))
+        return await self.db.write(store.purge_idle_live_sessions, _stamp(idle_since))
 
     async def is_facilitator(self, state: SessionState, channel: str, ident: str | int) -> bool:
         return bool(state.facilitator) and state.facilitator == self.key(state.code, channel, ident)
@@ -120,7 +120,7 @@ class SessionService:
                 forget_people(state)
             return store.LiveChange(state.to_json(), results, release_chat=done)
 
-        text = await self.db.run(store.update_live_session, normalise_code(code), apply)
+        text = await self.db.write(store.update_live_session, normalise_code(code), apply)
         if text is None:
             raise Refused("unknown_session")
         return SessionState.from_json(text)

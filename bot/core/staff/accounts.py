@@ -1,6 +1,6 @@
 """Staff accounts: creating them, passwords (argon2), login throttling and linking Telegram.
 
-Functions take a sqlite-utils `Database`; async callers run them through `AsyncDatabase.run`.
+Functions take a sqlite-utils `Database`; async callers run each through `AsyncDatabase.write`, which makes it one transaction.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from bot.storage import audit
 from bot.storage import staff as store
+from bot.storage import web_sessions
 from bot.storage.staff import ROLES, StaffMember
 
 MAX_FAILED_LOGINS = 5
@@ -150,11 +151,19 @@ def change_password(db: sqlite_utils.Database, member: StaffMember, new: str) ->
 
 
 def reset_password(db: sqlite_utils.Database, username: str, actor: str = "cli") -> str:
-    """Give the member a new one-time password (to be changed at next login)."""
+    """Give the member a new one-time password (to be changed at next login) and end their sessions
+    on every channel: web sessions are deleted and their Telegram account unlinked.
+
+    A reset usually means the password may be known to someone else, who may have logged in with
+    it or linked a Telegram account; after logging in anew the member links Telegram again.
+    """
     member = _existing(db, username)
     password = new_password()
     store.set_password_hash(db, member.id, _hasher().hash(password), must_change=True)
-    audit.record(db, actor, "staff.reset_password", "staff", member.id)
+    ended = web_sessions.delete_staff_sessions(db, member.id)
+    unlinked = store.unlink_telegram(db, member.id)
+    audit.record(db, actor, "staff.reset_password", "staff", member.id, web_sessions_ended=ended,
+                 telegram_unlinked=unlinked)
     return password
 
 
