@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
+from zoneinfo import ZoneInfo
 
 from pathlib import Path
 
-from bot.config import Config, resolve_content_dir
+from bot.config import AlertsConfig, Config, resolve_content_dir
+from bot.core.alerts.dispatch import QuietHours
 from bot.core.answering.assistant import Assistant
 from bot.core.answering.conversation import ConversationMemory
 from bot.core.knowledge.store import KnowledgeStore
 from bot.core.matching.models import Taught
+from bot.core.sessions.setup import GuidedSessions, open_guided_sessions
 from bot.storage.db import AsyncDatabase, open_database
 from bot.storage.settings import get_or_create_secret
 from bot.storage.taught import list_taught
@@ -26,6 +30,25 @@ class Services:
 
     def close(self) -> None:
         self.db.close()
+
+    @property
+    def quiet(self) -> QuietHours:
+        """When warnings wait (night), in the configured time zone."""
+        return quiet_hours(self.config.alerts)
+
+    @property
+    def scenarios_dir(self) -> Path:
+        return resolve_content_dir(self.config.knowledge.scenarios_path)
+
+    @cached_property
+    def guided_sessions(self) -> GuidedSessions:
+        """The guided-session services, shared by every channel; built on first use (scenarios load then)."""
+        return open_guided_sessions(self.scenarios_dir, self.db, self.hash_key, set(self.store.kb.topics))
+
+
+def quiet_hours(config: AlertsConfig) -> QuietHours:
+    """The settings' quiet hours as the core's `QuietHours`."""
+    return QuietHours(config.quiet_start, config.quiet_end, ZoneInfo(config.timezone))
 
 
 def taught_questions(rows: list[dict]) -> tuple[Taught, ...]:

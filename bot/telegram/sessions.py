@@ -15,9 +15,8 @@ from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
-from bot.config import resolve_content_dir
 from bot.core.sessions.engine import AFTER, BEFORE, FINISHED, QUESTION, REVEALED, Refused, SessionState, summarise, tally
-from bot.core.sessions.setup import GuidedSessions, open_guided_sessions
+from bot.core.sessions.setup import GuidedSessions
 from bot.telegram import outgoing
 from bot.telegram import session_messages as msg
 from bot.telegram.context import Context
@@ -37,16 +36,8 @@ def register_session_handlers(application: Application) -> None:
 
 
 def guided_sessions(bot_data) -> GuidedSessions:
-    """The session services, built on first use from the configured scenarios folder."""
-    guided = bot_data.extras.get("sessions")
-    if guided is None:
-        services = bot_data.services
-        guided = open_guided_sessions(
-            resolve_content_dir(services.config.knowledge.scenarios_path), services.db, services.hash_key,
-            set(services.store.kb.topics),
-        )
-        bot_data.extras["sessions"] = guided
-    return guided
+    """The session services (built once, in `Services`)."""
+    return bot_data.services.guided_sessions
 
 
 # --- commands -----------------------------------------------------------------------------------
