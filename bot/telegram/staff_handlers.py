@@ -95,11 +95,9 @@ async def new_warning(update: Update, context: Context) -> int:
 
 
 async def take_title(update: Update, context: Context) -> int:
-    """Stores the title, or asks again when the rules refuse its length, and asks for the text."""
-    title = update.effective_message.text.strip()
-    if len(title) > workflow.MAX_TITLE:
-        await _say(update, context, f"Rubriken har {len(title)} tecken; den får ha högst {workflow.MAX_TITLE}. "
-                                    "Skriv en kortare rubrik.")
+    """Stores the title and asks for the text; a title longer than the rules allow is asked for again."""
+    title = await _within_limit(update, context, workflow.MAX_TITLE, "Rubriken", "Skriv en kortare rubrik.")
+    if title is None:
         return TITLE
     context.chat_data.warning_draft.title = title
     await _say(update, context, f"Skriv texten till invånarna (högst {workflow.MAX_TEXT} tecken).")
@@ -107,16 +105,23 @@ async def take_title(update: Update, context: Context) -> int:
 
 
 async def take_text(update: Update, context: Context) -> int:
-    """Stores the text, or asks again when it is too long, and shows the preview with the choices."""
-    text = update.effective_message.text.strip()
-    if len(text) > workflow.MAX_TEXT:
-        await _say(update, context, f"Texten har {len(text)} tecken; den får ha högst {workflow.MAX_TEXT}. "
-                                    "Korta den och skicka den igen.")
+    """Stores the text and shows the preview with the choices; a text too long is asked for again."""
+    text = await _within_limit(update, context, workflow.MAX_TEXT, "Texten", "Korta den och skicka den igen.")
+    if text is None:
         return TEXT
     draft = context.chat_data.warning_draft
     draft.text = text
     await outgoing.send(context.bot, update.effective_chat.id, [draft_preview(draft)], _draft_keyboard(draft))
     return OPTIONS
+
+
+async def _within_limit(update: Update, context: Context, limit: int, what: str, again: str) -> str | None:
+    """The typed text, or None after saying it is over the rules' limit (never cut short)."""
+    text = update.effective_message.text.strip()
+    if len(text) <= limit:
+        return text
+    await _say(update, context, f"{what} har {len(text)} tecken; högst {limit} går. {again}")
+    return None
 
 
 async def choose_severity(update: Update, context: Context) -> int:
