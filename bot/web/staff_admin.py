@@ -30,7 +30,7 @@ async def add_account(request: web.Request) -> web.Response:
     session = await current_session(request)
     form = await request.post()
     username, role = str(form.get("username", "")), str(form.get("role", ""))
-    name = str(form.get("display_name", "")).strip()[:100] or None
+    name = str(form.get("display_name", "")).strip() or None
     try:
         member, password = await request.app[SERVICES].db.run(
             staff_core.create_staff, username, role, display_name=name, actor=session.member.username)
@@ -129,6 +129,8 @@ async def change_password(request: web.Request) -> web.StreamResponse:
 _MESSAGES = {
     "the password must be at least 10 characters": "Lösenordet måste ha minst 10 tecken.",
     "the username must be 1–64 characters without spaces": "Användarnamnet ska vara 1–64 tecken utan mellanslag.",
+    "the name must be at most 100 characters": "Namnet får vara högst 100 tecken.",
+    "the password must be at most 1024 characters": "Lösenordet får vara högst 1024 tecken.",
 }
 
 

@@ -1,0 +1,29 @@
+"""Form fields over the rules' lengths are refused with a message, never cut short and accepted."""
+
+from bot.core.staff.accounts import MAX_DISPLAY_NAME, MAX_PASSWORD, change_password, create_staff
+from bot.storage.staff import find_staff
+from tests.web.conftest import add_staff, login, session_csrf
+
+
+async def test_a_password_longer_than_the_limit_does_not_log_in_as_its_first_part(app_client):
+    db = app_client.services.db.db
+    member, _ = create_staff(db, "anna", "viewer", actor="test")
+    longest = "p" * MAX_PASSWORD
+    change_password(db, member, longest)
+    assert (await login(app_client, "anna", longest + "extra")).status == 401  # cut at 1024 it matched
+    assert (await login(app_client, "anna", longest)).status == 200
+
+
+async def test_a_too_long_username_is_refused_not_cut(app_client):
+    add_staff(app_client.services, "a" * 64, "viewer")
+    assert (await login(app_client, "a" * 65)).status == 401  # cut at 64 it was the member above
+
+
+async def test_a_too_long_display_name_is_refused_with_the_limit(app_client):
+    add_staff(app_client.services, "boss", "admin")
+    await login(app_client, "boss")
+    token = await session_csrf(app_client)
+    resp = await app_client.post("/staff/konton", data={"csrf_token": token, "username": "cecilia", "role": "editor",
+                                                        "display_name": "C" * (MAX_DISPLAY_NAME + 1)})
+    assert resp.status == 400 and f"högst {MAX_DISPLAY_NAME} tecken" in await resp.text()
+    assert find_staff(app_client.services.db.db, "cecilia") is None
