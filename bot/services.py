@@ -9,11 +9,13 @@ from zoneinfo import ZoneInfo
 from pathlib import Path
 
 from bot.config import AlertsConfig, Config, resolve_content_dir
+from bot.core.alerts.delivery import Limits, OutboxWorker, Sender
 from bot.core.alerts.dispatch import QuietHours
 from bot.core.answering.assistant import Assistant
 from bot.core.answering.conversation import ConversationMemory
 from bot.core.knowledge.store import KnowledgeStore
 from bot.core.matching.models import Taught
+from bot.core.residents.service import ResidentService
 from bot.core.sessions.setup import GuidedSessions, open_guided_sessions
 from bot.storage.db import AsyncDatabase, open_database
 from bot.storage.settings import get_or_create_secret
@@ -39,6 +41,17 @@ class Services:
     @property
     def scenarios_dir(self) -> Path:
         return resolve_content_dir(self.config.knowledge.scenarios_path)
+
+    def residents(self, channel: str) -> ResidentService:
+        """Residents as one channel knows them (pseudonymous keys of that channel's ids)."""
+        return ResidentService(self.db, self.hash_key, channel)
+
+    def outbox_worker(self, sender: Sender) -> OutboxWorker:
+        """The one worker that delivers queued warnings through a channel's sender."""
+        alerts = self.config.alerts
+        # about two seconds of sending in the paced path's hands: enough to keep it busy, little to give back
+        return OutboxWorker(self.db, sender, Limits(in_flight=max(8, int(2 * alerts.messages_per_second)),
+                                                    retry_hours=alerts.retry_hours))
 
     @cached_property
     def guided_sessions(self) -> GuidedSessions:

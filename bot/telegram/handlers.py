@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from html import escape
-from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardMarkup, Message, MessageEntity, Update
 from telegram.constants import ChatMemberStatus, ChatType
@@ -23,7 +22,7 @@ from bot.core.alerts.public import current_warnings
 from bot.core.alerts.text import alert_text
 from bot.core.checking.links import find_links
 from bot.core.matching.matcher import ANSWER, CLARIFY
-from bot.core.residents.tips import TipError, submit_tip
+from bot.core.residents.tips import MAX_TIP, TipError, submit_tip
 from bot.core.residents.rate_limit import LIMITED, QUIET
 from bot.telegram import keyboards as kbd
 from bot.telegram import outgoing
@@ -190,9 +189,9 @@ async def _store_tip(update: Update, context: Context, text: str, lang: str) -> 
     services = context.bot_data.services
     resident = await context.bot_data.residents.get(update.effective_chat.id)
     try:
-        await submit_tip(services.db, text, resident.municipality if resident else None, ZoneInfo(services.config.alerts.timezone))
-    except TipError:
-        await reply(update, context, plain_messages(t(lang, "tip_too_short")))
+        await submit_tip(services.db, text, resident.municipality if resident else None, services.quiet.zone)
+    except TipError as refused:
+        await reply(update, context, plain_messages(t(lang, f"tip_{refused}", max=str(MAX_TIP))))
         return
     await reply(update, context, plain_messages(t(lang, "tip_thanks")))
 

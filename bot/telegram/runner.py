@@ -26,11 +26,7 @@ from telegram.ext import (
     filters,
 )
 
-from zoneinfo import ZoneInfo
-
-from bot.core.alerts.delivery import Limits, OutboxWorker
 from bot.core.residents.rate_limit import SlidingWindowLimiter
-from bot.core.residents.service import ResidentService
 from bot.services import Services
 from bot.telegram import handlers as h
 from bot.telegram.buttons import register_button_handlers, stale_button
@@ -78,7 +74,7 @@ def build_application(services: Services) -> Application:
     application = builder.build()
     data: BotData = application.bot_data
     data.services = services
-    data.residents = ResidentService(services.db, services.hash_key, "telegram")
+    data.residents = services.residents("telegram")
     data.limiter = SlidingWindowLimiter(tg.messages_per_minute, 60.0)
     data.requests = http
     register_handlers(application)
@@ -167,11 +163,8 @@ async def running_bot(services: Services) -> AsyncIterator[Application]:
                 await asyncio.sleep(delay)
 
     task = asyncio.create_task(start_with_retries(), name="telegram-start")
-    alerts = services.config.alerts
-    sender = TelegramAlertSender(application.bot, services.db, services.config.telegram.channel_id, ZoneInfo(alerts.timezone))
-    # about two seconds of sending in the paced path's hands: enough to keep it busy, little to give back
-    worker = OutboxWorker(services.db, sender, Limits(in_flight=max(8, int(2 * alerts.messages_per_second)),
-                                                      retry_hours=alerts.retry_hours))
+    sender = TelegramAlertSender(application.bot, services.db, services.config.telegram.channel_id, services.quiet.zone)
+    worker = services.outbox_worker(sender)
 
     async def deliver_when_ready() -> None:
         await ready.wait()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from aiohttp import web
 
 from bot.core.residents.service import MUNICIPALITIES
@@ -40,9 +38,10 @@ async def tip_submit(request: web.Request) -> web.Response:
         return response
     services = request.app[SERVICES]
     try:
-        await submit_tip(services.db, text[:MAX_TIP], municipality, ZoneInfo(services.config.alerts.timezone))
-    except TipError:
-        return _page(request, lang, status=400, text=text, municipality=municipality, error=UI[lang]["tip_too_short"])
+        await submit_tip(services.db, text, municipality, services.quiet.zone)
+    except TipError as refused:
+        error = UI[lang][f"tip_{refused}"].format(max=MAX_TIP)
+        return _page(request, lang, status=400, text=text, municipality=municipality, error=error)
     return _page(request, lang, thanks=True)
 
 

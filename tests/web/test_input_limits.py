@@ -27,3 +27,13 @@ async def test_a_too_long_display_name_is_refused_with_the_limit(app_client):
                                                         "display_name": "C" * (MAX_DISPLAY_NAME + 1)})
     assert resp.status == 400 and f"högst {MAX_DISPLAY_NAME} tecken" in await resp.text()
     assert find_staff(app_client.services.db.db, "cecilia") is None
+
+
+async def test_a_tip_over_the_limit_is_refused_with_the_limit_and_nothing_is_kept(app_client):
+    from bot.core.residents.tips import MAX_TIP
+
+    long_tip = "Grannen får ersättning för timmar som ingen arbetar. " * 40  # over MAX_TIP
+    assert len(long_tip.strip()) > MAX_TIP
+    resp = await app_client.post("/tipsa", data={"text": long_tip, "municipality": "Kramfors"})
+    assert resp.status == 400 and f"högst {MAX_TIP} tecken" in await resp.text()
+    assert app_client.services.db.db.execute("SELECT COUNT(*) FROM welfare_tips").fetchone() == (0,)  # cut, it was kept
