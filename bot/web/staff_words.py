@@ -4,6 +4,7 @@ messages that `?ok=` and `?fel=` may name (a message never comes from the addres
 from __future__ import annotations
 
 from bot.core.knowledge.taxonomy import CATEGORIES
+from bot.core.matching.models import MAX_TAUGHT
 
 ROLES = {"viewer": "läsare", "editor": "redaktör", "approver": "godkännare", "admin": "administratör"}
 STATES = {
@@ -98,6 +99,7 @@ ERRORS = {
     "telegram_off": "Telegram är inte påslaget i tjänsten, så inget kan skickas dit än.",
     "invalid": "Formuläret har fel. Rätta det som står nedan.",
     "kontrollera": "Bekräfta att texten inte innehåller personuppgifter innan boten får lära sig den.",
+    "for_lang": f"Texten att lära boten får ha högst {MAX_TAUGHT} tecken. Korta den och försök igen.",
 }
 PROBLEMS = {
     "title_length": "Rubriken ska ha 1–{max} tecken.",

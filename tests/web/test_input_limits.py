@@ -37,3 +37,24 @@ async def test_a_tip_over_the_limit_is_refused_with_the_limit_and_nothing_is_kep
     resp = await app_client.post("/tipsa", data={"text": long_tip, "municipality": "Kramfors"})
     assert resp.status == 400 and f"högst {MAX_TIP} tecken" in await resp.text()
     assert app_client.services.db.db.execute("SELECT COUNT(*) FROM welfare_tips").fetchone() == (0,)  # cut, it was kept
+
+
+async def test_a_taught_question_over_the_limit_is_refused_and_nothing_is_marked_or_taught(app_client):
+    import re
+
+    from bot.core.matching.models import MAX_TAUGHT
+    from tests.web.conftest import csrf_from
+    from tests.web.test_staff_views import _fill
+
+    db = app_client.services.db.db
+    _fill(db)
+    add_staff(app_client.services, "ed", "editor")
+    await login(app_client, "ed")
+    html = await (await app_client.get("/staff/obesvarade")).text()
+    ids = re.search(r'name="ids" value="([0-9,]+)"', html).group(1)
+    resp = await app_client.post("/staff/obesvarade/koppla", data={
+        "csrf_token": csrf_from(html), "ids": ids, "topic": "out-of-scope", "teach": "1", "no_personal_data": "1",
+        "teach_text": "Hur byter jag lösenordet på routern? " * 20})
+    assert f"högst {MAX_TAUGHT} tecken" in await resp.text()
+    assert db.execute("SELECT COUNT(*) FROM taught_questions").fetchone() == (0,)  # cut, it was taught
+    assert f'name="ids" value="{ids}"' in await (await app_client.get("/staff/obesvarade")).text()  # still open
