@@ -14,9 +14,9 @@ from typing import Awaitable, Callable
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler
 
+from bot.core.answering.reply import compose_topic
 from bot.core.knowledge.taxonomy import CATEGORIES
 from bot.core.residents.privacy import privacy_notice
-from bot.core.answering.reply import compose_topic
 from bot.core.residents.service import MUNICIPALITIES, OTHER
 from bot.telegram import keyboards as kbd
 from bot.telegram import outgoing

@@ -28,16 +28,16 @@ from telegram.ext import (
 
 from bot.core.residents.rate_limit import SlidingWindowLimiter
 from bot.services import Services
+from bot.tasks import cancel_and_wait
 from bot.telegram import handlers as h
+from bot.telegram.alert_sender import TelegramAlertSender
 from bot.telegram.buttons import register_button_handlers, stale_button
 from bot.telegram.context import BotData, ChatData
-from bot.telegram.alert_sender import TelegramAlertSender
 from bot.telegram.http import AiohttpRequest
 from bot.telegram.pacing import PacedRateLimiter, PaceLimits
 from bot.telegram.sessions import register_session_handlers, start_refresher_loop
 from bot.telegram.staff_handlers import register_staff_handlers
 from bot.telegram.texts import COMMANDS
-from bot.tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"

@@ -8,18 +8,24 @@ from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
 from telegram.warnings import PTBUserWarning
 
-from bot.core.staff import accounts as staff_core
 from bot.core.alerts import workflow
 from bot.core.alerts.dispatch import clock_words, planned_start
-from bot.storage.alert_model import SEVERITIES, Alert
-from bot.services import quiet_hours
 from bot.core.alerts.text import SEVERITY_LABEL
 from bot.core.residents.service import MUNICIPALITIES
+from bot.core.staff import accounts as staff_core
 from bot.storage import alerts as alert_store
 from bot.storage import staff as staff_store
+from bot.storage.alert_model import SEVERITIES, Alert
 from bot.telegram import outgoing
 from bot.telegram.alert_sender import REACTION, render_alert
 from bot.telegram.context import Context, WarningDraft
@@ -242,7 +248,7 @@ async def approve_button(update: Update, context: Context) -> None:
         await _refuse(update, context, str(exc))
         return
     await outgoing.answer(query, "Godkänd")
-    quiet = quiet_hours(services.config.alerts)
+    quiet = services.quiet
     start = planned_start(alert, quiet)
     when = "skickas nu" if start is None else f"skickas {clock_words(start, quiet.zone)}"
     message = query.message

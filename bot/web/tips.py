@@ -7,7 +7,7 @@ from aiohttp import web
 from bot.core.residents.service import MUNICIPALITIES
 from bot.core.residents.tips import MAX_TIP, TipError, submit_tip
 from bot.web.keys import SERVICES
-from bot.web.public import page_context, chosen_municipality, page_lang
+from bot.web.public import chosen_municipality, page_context, page_lang
 from bot.web.public_text import UI
 from bot.web.question_limit import RETRY_AFTER, over_question_limit
 from bot.web.templating import render

@@ -1,6 +1,11 @@
 """Form fields over the rules' lengths are refused with a message, never cut short and accepted."""
 
-from bot.core.staff.accounts import MAX_DISPLAY_NAME, MAX_PASSWORD, change_password, create_staff
+from bot.core.staff.accounts import (
+    MAX_DISPLAY_NAME,
+    MAX_PASSWORD,
+    change_password,
+    create_staff,
+)
 from bot.storage.staff import find_staff
 from tests.web.conftest import add_staff, login, session_csrf
 
