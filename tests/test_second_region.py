@@ -17,7 +17,7 @@ from bot.core.region import current, use_region
 from bot.core.staff import accounts as staff_core
 from bot.services import build_services
 from bot.storage import alerts as alert_store
-from bot.web.app import create_app
+from bot.host import create_app
 from tests.fakes import TEST_TOKEN, FakeTelegram
 from tests.made_up_region import MADE_UP_REGION
 

@@ -14,8 +14,8 @@ from bot.cli.common import config_option, get_config, or_exit
 from bot.core.staff import accounts as staff_core
 from bot.core.alerts import workflow
 from bot.core.alerts.dispatch import QuietHours, clock_words, planned_start
-from bot.core.alerts.model import SENT, SEVERITIES, DeliveryStatus
-from bot.core.alerts.scheduler import quiet_hours
+from bot.storage.alert_model import SENT, SEVERITIES, DeliveryStatus
+from bot.services import quiet_hours
 from bot.storage import alerts as store
 from bot.storage.db import open_database
 

@@ -48,7 +48,7 @@ def serve(config_path: Path | None, host: str | None, port: int | None) -> None:
 async def run_service(config: Config, host: str, port: int) -> None:
     services = await asyncio.to_thread(build_services, config)
     first_admin_password = await services.db.write(ensure_first_admin)
-    from bot.web.app import create_app  # imported here so `fraudbot --help` stays quick
+    from bot.host import create_app  # imported here so `fraudbot --help` stays quick
 
     app = create_app(services)
     runner = web.AppRunner(app, access_log=None)

@@ -26,7 +26,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Callable
 
 from bot.core.alerts.dispatch import wants
-from bot.core.alerts.model import Alert
+from bot.storage.alert_model import Alert
 from bot.core.alerts.text import alert_text
 from bot.sms.gateway import AuthFailed, GatewayError, InvalidNumber, RateLimited, SmsGateway, TemporaryFailure
 from bot.sms.render import warning_sms

@@ -23,8 +23,8 @@ from bot.config import SmsConfig
 from bot.sms.gateway import Elks46Gateway
 from bot.sms.inbound import SmsConversation
 from bot.sms.sender import Pacer, ReplySender, SmsOutbox
-from bot.web.background import cancel_and_wait
-from bot.web.keys import SERVICES
+from bot.services import Services
+from bot.tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)
 SEEN_IDS = 1000  # incoming message ids remembered against the gateway's retries
@@ -33,7 +33,9 @@ SEEN_IDS = 1000  # incoming message ids remembered against the gateway's retries
 class SmsChannel:
     """What the webhook and the sender share while the app runs."""
 
-    def __init__(self, conversation: SmsConversation, replies: ReplySender | None = None, outbox: SmsOutbox | None = None):
+    def __init__(self, services: Services, conversation: SmsConversation, replies: ReplySender | None = None,
+                 outbox: SmsOutbox | None = None):
+        self.services = services
         self.conversation = conversation
         self.replies = replies
         self.outbox = outbox
@@ -69,7 +71,7 @@ SMS_CHANNEL = web.AppKey("sms_channel", SmsChannel)
 
 async def incoming_sms(request: web.Request) -> web.Response:
     """Takes an incoming SMS from the gateway and answers it in the background."""
-    config: SmsConfig = request.app[SERVICES].config.sms
+    config: SmsConfig = request.app[SMS_CHANNEL].services.config.sms
     if not hmac.compare_digest(request.match_info["secret"].encode(), config.webhook_secret.reveal().encode()):
         raise web.HTTPNotFound()
     form = await request.post()
@@ -86,14 +88,14 @@ async def incoming_sms(request: web.Request) -> web.Response:
 
 async def sms_context(app: web.Application) -> AsyncIterator[None]:
     """Opens the gateway, starts the SMS outbox worker, and stops both with the app."""
-    services = app[SERVICES]
+    channel = app[SMS_CHANNEL]
+    services = channel.services
     config = services.config.sms
     session = aiohttp.ClientSession()
     gateway = Elks46Gateway(session, base_url=config.base_url, user=config.api_user,
                             password=config.api_password.reveal(), sender=config.number)
     pacer = Pacer(config.rate_per_second)
     outbox = SmsOutbox(services.db, gateway, pacer, retry_hours=services.config.alerts.retry_hours)
-    channel = app[SMS_CHANNEL]
     channel.replies, channel.outbox = ReplySender(services.db, gateway, pacer), outbox
     worker = asyncio.create_task(outbox.run(), name="sms-outbox")
     try:
@@ -105,11 +107,10 @@ async def sms_context(app: web.Application) -> AsyncIterator[None]:
         await session.close()
 
 
-def setup_sms(app: web.Application) -> None:
-    """With `sms.provider` set: the incoming-SMS webhook and the SMS sender."""
-    services = app[SERVICES]
+def setup_sms(app: web.Application, services: Services) -> None:
+    """With `sms.provider` set: the incoming-SMS webhook and the SMS sender (the process host calls this)."""
     if not services.config.sms.enabled:
         return
-    app[SMS_CHANNEL] = SmsChannel(SmsConversation(services))  # the sending parts come with sms_context
+    app[SMS_CHANNEL] = SmsChannel(services, SmsConversation(services))  # the sending parts come with sms_context
     app.router.add_post("/sms/incoming/{secret}", incoming_sms)
     app.cleanup_ctx.append(sms_context)

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 import sqlite_utils
 
-from bot.core.alerts.model import Alert
+from bot.storage.alert_model import Alert
 
 _COLUMNS = ("id, title_sv, text_sv, title_en, text_en, severity, topics, municipalities, expires_at, scheduled_at,"
             " state, created_by, approved_by, created_at, sent_at, correction_of, withdrawn, withdrawal_of")

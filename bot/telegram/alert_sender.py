@@ -15,8 +15,8 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
 from bot.core.alerts import delivery
 from bot.core.alerts.dispatch import CHANNEL_CHAT, digest_alerts
-from bot.core.alerts.model import Alert
-from bot.core.alerts.text import alert_text, words
+from bot.storage.alert_model import Alert
+from bot.core.alerts.text import alert_html, alert_text, words
 from bot.storage import alerts as store
 from bot.storage import residents as resident_store
 from bot.storage.db import AsyncDatabase
@@ -32,12 +32,9 @@ _PACES = {delivery.PRIORITY_STAFF: Pace(INTERACTIVE, retry_seconds=0), delivery.
 def render_alert(alert: Alert, lang: str, marker: str = "") -> str:
     """A warning as Telegram HTML; always one message (titles and texts are limited in length)."""
     text = alert_text(alert, lang, marker=marker)
-    head = [f"<b>{escape(text.marker)}</b>", ""] if text.marker else []
-    head.append(f"<b>{escape(text.heading)}</b>")
-    tail = [f"<i>{escape(text.where)}</i>", escape(text.footer)]
     body = text.body
     while True:
-        html = "\n".join([*head, "", escape(body), "", *tail])
+        html = alert_html(text, body)
         if len(html) <= MAX_MESSAGE:
             return html
         body = body[: len(body) - (len(html) - MAX_MESSAGE) - 1].rstrip() + "…"  # cut the plain text, never the HTML

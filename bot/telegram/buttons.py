@@ -7,13 +7,16 @@ limits. Every press is answered, also a forged or stale one.
 
 from __future__ import annotations
 
+import re
 from html import escape
+from typing import Awaitable, Callable
 
 from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler
 
+from bot.core.answering.reply import compose_topic
 from bot.core.knowledge.taxonomy import CATEGORIES
 from bot.core.residents.privacy import privacy_notice
-from bot.core.answering.reply import compose_topic
 from bot.core.residents.service import MUNICIPALITIES, OTHER
 from bot.telegram import keyboards as kbd
 from bot.telegram import outgoing
@@ -47,18 +50,37 @@ async def resident_lang(update: Update, context: Context) -> str:
     return "en" if code.lower().startswith("en") else "sv"
 
 
-async def button(update: Update, context: Context) -> None:
-    """Handles every resident button; anything it does not know is answered as no longer valid."""
-    query = update.callback_query
-    parts = kbd.unpack(query.data)
-    lang = await resident_lang(update, context)
-    kind, args = parts[0], parts[1:]
-    action = _ACTIONS.get(kind)
-    if action is None or not await action(update, context, args, lang):
-        await outgoing.answer(query, t(lang, "stale_button"))
+def register_button_handlers(application: Application) -> None:
+    """One handler per kind of resident button, routed by the callback data's prefix."""
+    for kind, action in _ACTIONS.items():
+        application.add_handler(CallbackQueryHandler(_pressed(action), pattern=rf"^{re.escape(kind)}(:|$)"))
+
+
+async def stale_button(update: Update, context: Context) -> None:
+    """Answers any button no handler took (stale, forged or from an older version) as no longer valid."""
+    await outgoing.answer(update.callback_query, t(await resident_lang(update, context), "stale_button"))
+
+
+Action = Callable[[Update, Context, list[str], str], Awaitable[bool]]
+
+
+def _pressed(action: Action):
+    """The handler for one kind of button: `action` gets the data after the prefix and the resident's
+    language, and returns False when the press does not fit (then it is answered as stale)."""
+
+    async def handler(update: Update, context: Context) -> None:
+        args = kbd.unpack(update.callback_query.data)[1:]
+        lang = await resident_lang(update, context)
+        if not await action(update, context, args, lang):
+            await outgoing.answer(update.callback_query, t(lang, "stale_button"))
+
+    handler.__name__ = handler.__qualname__ = action.__name__.lstrip("_") + "_button"
+    handler.__doc__ = action.__doc__
+    return handler
 
 
 async def _topic(update: Update, context: Context, args: list[str], lang: str, *, happened: bool = False) -> bool:
+    """Shows a topic's answer (or, after "it already happened", what to do now) with its buttons."""
     kb = context.bot_data.services.store.kb
     if len(args) != 1 or args[0] not in kb.topics:
         return False
@@ -71,10 +93,12 @@ async def _topic(update: Update, context: Context, args: list[str], lang: str, *
 
 
 async def _happened(update: Update, context: Context, args: list[str], lang: str) -> bool:
+    """Shows what to do now that it already happened."""
     return await _topic(update, context, args, lang, happened=True)
 
 
 async def _feedback(update: Update, context: Context, args: list[str], lang: str) -> bool:
+    """Thanks for a useful/not useful press and stores it."""
     kb = context.bot_data.services.store.kb
     if len(args) != 2 or args[1] not in ("0", "1"):
         return False
@@ -84,12 +108,14 @@ async def _feedback(update: Update, context: Context, args: list[str], lang: str
 
 
 async def _none(update: Update, context: Context, args: list[str], lang: str) -> bool:
+    """Answers "none of these" with where to turn instead."""
     await outgoing.answer(update.callback_query)
     await outgoing.send(context.bot, update.effective_chat.id, escape(t(lang, "none_reply")))
     return True
 
 
 async def _category(update: Update, context: Context, args: list[str], lang: str) -> bool:
+    """Lists the topics of one category as buttons."""
     if len(args) != 1 or args[0] not in CATEGORIES:
         return False
     await outgoing.answer(update.callback_query)
@@ -149,6 +175,7 @@ async def _consent(update: Update, context: Context, args: list[str], lang: str)
 
 
 async def _setting(update: Update, context: Context, args: list[str], lang: str) -> bool:
+    """Changes one setting (municipality, language, delivery, topics) and shows the settings again."""
     residents = context.bot_data.residents
     chat_id = update.effective_chat.id
     if args == ["municipality"]:
@@ -176,6 +203,7 @@ async def _setting(update: Update, context: Context, args: list[str], lang: str)
 
 
 async def _toggle(update: Update, context: Context, args: list[str], lang: str) -> bool:
+    """Turns the warnings of one category (or all) on or off."""
     residents = context.bot_data.residents
     chat_id = update.effective_chat.id
     by_category = {c: [tp.id for tp in tps] for c, tps in context.bot_data.services.store.kb.by_category().items()}
@@ -199,6 +227,7 @@ async def _toggle(update: Update, context: Context, args: list[str], lang: str) 
 
 
 async def _erase(update: Update, context: Context, args: list[str], lang: str) -> bool:
+    """Erases everything about the resident, or leaves it, as they chose."""
     if args not in (["yes"], ["no"]):
         return False
     await outgoing.answer(update.callback_query)

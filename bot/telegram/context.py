@@ -7,6 +7,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from telegram.ext import CallbackContext, ExtBot
+from telegram.request import BaseRequest
 
 from bot.core.answering.assistant import Asker
 from bot.core.residents.rate_limit import SlidingWindowLimiter
@@ -30,9 +31,19 @@ class Answered:
 
 
 @dataclass
+class WarningDraft:
+    """A warning being written in Telegram (the conversation's state says which step is next)."""
+
+    title: str = ""
+    text: str = ""
+    severity: str = "warning"
+    municipalities: list[str] = field(default_factory=list)
+
+
+@dataclass
 class ChatData:
     awaiting: str = AWAIT_QUESTION
-    alert_draft: dict | None = None  # a staff member writing a warning with /ny_varning
+    warning_draft: WarningDraft | None = None  # a staff member writing a warning with /ny_varning
     answered: OrderedDict[int, Answered] = field(default_factory=OrderedDict)  # by the question's message id
 
     def remember(self, message_id: int, answer: Answered) -> None:
@@ -49,7 +60,7 @@ class BotData:
     services: Services | None = None
     residents: ResidentService | None = None
     limiter: SlidingWindowLimiter | None = None
-    extras: dict = field(default_factory=dict)
+    requests: tuple[BaseRequest, ...] = ()  # the bot's HTTP clients, shut down when it stops
 
 
 Context = CallbackContext[ExtBot, dict, ChatData, BotData]

@@ -10,16 +10,19 @@ import asyncio
 import logging
 import re
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from html import escape
-from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardMarkup, Message, MessageEntity, Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 from telegram.ext import filters
 
+from bot.core.alerts.public import current_warnings
+from bot.core.alerts.text import alert_text
+from bot.core.checking.links import find_links
 from bot.core.matching.matcher import ANSWER, CLARIFY
-from bot.core.residents.tips import TipError, submit_tip
+from bot.core.residents.tips import MAX_TIP, TipError, submit_tip
 from bot.core.residents.rate_limit import LIMITED, QUIET
 from bot.telegram import keyboards as kbd
 from bot.telegram import outgoing
@@ -29,7 +32,6 @@ from bot.telegram.render import bold, plain_messages, split_lines, view_to_messa
 from bot.telegram.texts import t
 
 log = logging.getLogger(__name__)
-_URL = re.compile(r"(https?://|www\.)\S+|\b[\w-]+\.(se|com|net|org|nu|top|xyz|info|online|site|shop|link)\b/?", re.I)
 LONG_PASTE = 280  # characters; longer texts are treated as a pasted message to check
 EDIT_WAIT_SECONDS = 30.0  # an edit that arrives while its question is still being answered waits this long
 
@@ -117,14 +119,14 @@ async def warnings_command(update: Update, context: Context) -> None:
     """Lists the current public warnings for the resident's municipality."""
     lang = await resident_lang(update, context)
     resident = await context.bot_data.residents.get(update.effective_chat.id)
-    provider = context.bot_data.extras.get("current_warnings")
-    warnings = await provider(resident.municipality if resident else None, lang) if provider else []
+    db = context.bot_data.services.db
+    warnings = await db.read(current_warnings, resident.municipality if resident else None, datetime.now(timezone.utc))
     if not warnings:
         await reply(update, context, plain_messages(t(lang, "no_warnings")))
         return
     lines = [bold(t(lang, "warnings_title")), ""]
-    for title, body in warnings[:5]:
-        lines += [bold(title), escape(body), ""]
+    for alert in warnings[:5]:
+        lines += [bold(alert_text(alert, lang).heading), escape(alert.text(lang)), ""]
     await reply(update, context, split_lines(lines))
 
 
@@ -187,9 +189,9 @@ async def _store_tip(update: Update, context: Context, text: str, lang: str) -> 
     services = context.bot_data.services
     resident = await context.bot_data.residents.get(update.effective_chat.id)
     try:
-        await submit_tip(services.db, text, resident.municipality if resident else None, ZoneInfo(services.config.alerts.timezone))
-    except TipError:
-        await reply(update, context, plain_messages(t(lang, "tip_too_short")))
+        await submit_tip(services.db, text, resident.municipality if resident else None, services.quiet.zone)
+    except TipError as refused:
+        await reply(update, context, plain_messages(t(lang, f"tip_{refused}", max=str(MAX_TIP))))
         return
     await reply(update, context, plain_messages(t(lang, "tip_thanks")))
 
@@ -204,11 +206,6 @@ async def text_message(update: Update, context: Context) -> None:
     lang = await resident_lang(update, context)
     if not text:
         await reply(update, context, plain_messages(t(lang, "empty")))
-        return
-    if context.chat_data.alert_draft is not None and update.effective_chat.type == ChatType.PRIVATE:
-        from bot.telegram.staff_handlers import draft_text
-
-        await draft_text(update, context, text)
         return
     awaiting = context.chat_data.awaiting
     context.chat_data.awaiting = AWAIT_QUESTION
@@ -358,7 +355,7 @@ async def _within_limit(update: Update, context: Context) -> bool:
 
 
 def _looks_pasted(text: str) -> bool:
-    return len(text) > LONG_PASTE or bool(_URL.search(text))
+    return len(text) > LONG_PASTE or bool(find_links(text))
 
 
 def _strip_mention(text: str, username: str | None) -> str:

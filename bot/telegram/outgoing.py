@@ -17,6 +17,7 @@ from bot.telegram.pacing import REPLY, Pace
 from bot.telegram.render import split_lines
 
 log = logging.getLogger(__name__)
+MAX_ANSWER = 200  # characters Telegram takes in a button's answer; a longer reason goes out as a message
 Markup = InlineKeyboardMarkup | None
 
 
@@ -77,8 +78,13 @@ async def delete(bot: Bot, chat_id: int | str, message_id: int, *, pace: Pace = 
 async def answer(query: CallbackQuery, text: str | None = None, *, alert: bool = False) -> None:
     """Stop a button's spinner, with an optional short note. Not paced: Telegram does not count
     callback answers against the limits, and they must come within seconds. An answer Telegram
-    refuses (the press is too old, or already answered) or cannot take is nothing to stop for."""
+    refuses (the press is too old, or already answered) or cannot take is nothing to stop for.
+
+    A note longer than `MAX_ANSWER` is a mistake in the caller, never cut short: raises ValueError.
+    """
+    if text and len(text) > MAX_ANSWER:
+        raise ValueError(f"a button's answer takes at most {MAX_ANSWER} characters, not {len(text)}: send it as a message")
     try:
-        await query.answer(text[:200] if text else None, show_alert=alert)
+        await query.answer(text, show_alert=alert)
     except TelegramError as exc:
         log.info("callback answer not given: %s", type(exc).__name__)

@@ -1,12 +1,18 @@
-"""Building the python-telegram-bot Application and running it inside the aiohttp app's lifecycle."""
+"""Building the python-telegram-bot Application, running it, and taking webhook updates.
+
+The process host (`bot.host`) decides when: it enters `running_bot` inside the aiohttp app's
+lifecycle and hands webhook requests to `receive_update`. Nothing here knows about the web app.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import hmac
+import json
 import logging
+from contextlib import asynccontextmanager
 from typing import AsyncIterator
 
-from aiohttp import web
 from telegram import BotCommand, Update
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import (
@@ -20,27 +26,21 @@ from telegram.ext import (
     filters,
 )
 
-from zoneinfo import ZoneInfo
-
-from bot.core.alerts.delivery import Limits, OutboxWorker
 from bot.core.residents.rate_limit import SlidingWindowLimiter
-from bot.core.residents.service import ResidentService
 from bot.services import Services
+from bot.tasks import cancel_and_wait
 from bot.telegram import handlers as h
-from bot.telegram.buttons import button
-from bot.telegram.context import BotData, ChatData
 from bot.telegram.alert_sender import TelegramAlertSender
+from bot.telegram.buttons import register_button_handlers, stale_button
+from bot.telegram.context import BotData, ChatData
 from bot.telegram.http import AiohttpRequest
 from bot.telegram.pacing import PacedRateLimiter, PaceLimits
 from bot.telegram.sessions import register_session_handlers, start_refresher_loop
 from bot.telegram.staff_handlers import register_staff_handlers
 from bot.telegram.texts import COMMANDS
-from bot.web.background import cancel_and_wait
-from bot.web.keys import SERVICES
 
 log = logging.getLogger(__name__)
-TELEGRAM_APP = web.AppKey("telegram_application", Application)
-WEBHOOK_PATH = "/telegram/webhook"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 START_RETRY_SECONDS = (1, 2, 5, 10, 30, 60)
 # Updates handled at once, and HTTP connections to the Bot API for replies.
 CONCURRENT_UPDATES = 64
@@ -74,16 +74,16 @@ def build_application(services: Services) -> Application:
     application = builder.build()
     data: BotData = application.bot_data
     data.services = services
-    data.residents = ResidentService(services.db, services.hash_key, "telegram")
+    data.residents = services.residents("telegram")
     data.limiter = SlidingWindowLimiter(tg.messages_per_minute, 60.0)
-    data.extras["http"] = http
+    data.requests = http
     register_handlers(application)
     return application
 
 
 def register_handlers(application: Application) -> None:
     register_session_handlers(application)
-    register_staff_handlers(application)
+    register_staff_handlers(application)  # the /ny_varning conversation before the plain-text handler
     new = filters.UpdateType.MESSAGE  # an edited command is not run again
     private = filters.ChatType.PRIVATE
     addressed = private | (filters.ChatType.GROUPS & h.MentionsThisBot())  # in groups: only mentions of this bot
@@ -100,7 +100,8 @@ def register_handlers(application: Application) -> None:
     application.add_handler(MessageHandler(new & text, h.text_message))
     application.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE & text, h.edited_message))
     application.add_handler(MessageHandler(new & private & ~filters.TEXT & ~filters.COMMAND & ~filters.StatusUpdate.ALL, h.non_text_message))
-    application.add_handler(CallbackQueryHandler(button))
+    register_button_handlers(application)
+    application.add_handler(CallbackQueryHandler(stale_button))  # last: every press gets an answer
     application.add_handler(ChatMemberHandler(h.chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
     application.add_error_handler(h.on_error)
 
@@ -135,14 +136,13 @@ async def stop_application(application: Application) -> None:
     await application.shutdown()
 
 
-async def telegram_context(app: web.Application) -> AsyncIterator[None]:
-    """aiohttp cleanup context: start the bot with the web app, stop it with it.
+@asynccontextmanager
+async def running_bot(services: Services) -> AsyncIterator[Application]:
+    """The bot, starting in the background, with the warning outbox and session refreshers; all stop on exit.
 
-    If Telegram cannot be reached at start, the web app still serves and the bot keeps retrying.
+    If Telegram cannot be reached at start, the caller goes on (the web keeps serving) and the bot keeps retrying.
     """
-    services: Services = app[SERVICES]
     application = build_application(services)
-    app[TELEGRAM_APP] = application
     ready = asyncio.Event()
 
     async def start_with_retries() -> None:
@@ -163,11 +163,8 @@ async def telegram_context(app: web.Application) -> AsyncIterator[None]:
                 await asyncio.sleep(delay)
 
     task = asyncio.create_task(start_with_retries(), name="telegram-start")
-    alerts = services.config.alerts
-    sender = TelegramAlertSender(application.bot, services.db, services.config.telegram.channel_id, ZoneInfo(alerts.timezone))
-    # about two seconds of sending in the paced path's hands: enough to keep it busy, little to give back
-    worker = OutboxWorker(services.db, sender, Limits(in_flight=max(8, int(2 * alerts.messages_per_second)),
-                                                      retry_hours=alerts.retry_hours))
+    sender = TelegramAlertSender(application.bot, services.db, services.config.telegram.channel_id, services.quiet.zone)
+    worker = services.outbox_worker(sender)
 
     async def deliver_when_ready() -> None:
         await ready.wait()
@@ -175,33 +172,27 @@ async def telegram_context(app: web.Application) -> AsyncIterator[None]:
 
     outbox = asyncio.create_task(deliver_when_ready(), name="outbox")
     refreshers = start_refresher_loop(application, ready)
-    yield
-    await cancel_and_wait(refreshers, outbox, task)
-    await worker.stop()
-    application.bot.rate_limiter.stop_retrying()  # replies in hand still go out, but an outage cannot hold the stop
-    if ready.is_set():
-        await stop_application(application)
-    for request in application.bot_data.extras["http"]:  # also when the bot never got going
-        await request.shutdown()
-
-
-async def webhook(request: web.Request) -> web.Response:
-    """Receives updates from Telegram in webhook mode; the secret-token header must match."""
-    services: Services = request.app[SERVICES]
-    secret = services.config.telegram.webhook_secret.reveal()
-    if not secret or request.headers.get("X-Telegram-Bot-Api-Secret-Token") != secret:
-        return web.json_response({"error": "forbidden"}, status=403)
-    application = request.app.get(TELEGRAM_APP)
-    if application is None or not application.running:
-        return web.json_response({"error": "bot not running"}, status=503)
     try:
-        data = await request.json()
-        update = Update.de_json(data, application.bot)
+        yield application
+    finally:
+        await cancel_and_wait(refreshers, outbox, task)
+        await worker.stop()
+        application.bot.rate_limiter.stop_retrying()  # replies in hand still go out, but an outage cannot hold the stop
+        if ready.is_set():
+            await stop_application(application)
+        for request in application.bot_data.requests:  # also when the bot never got going
+            await request.shutdown()
+
+
+async def receive_update(application: Application | None, secret: str, given: str | None, body: bytes) -> tuple[int, dict]:
+    """Queues one webhook update; (status, JSON reply). The secret-token header must match, compared in constant time."""
+    if not secret or given is None or not hmac.compare_digest(given.encode(), secret.encode()):
+        return 403, {"error": "forbidden"}
+    if application is None or not application.running:
+        return 503, {"error": "bot not running"}
+    try:
+        update = Update.de_json(json.loads(body), application.bot)
     except Exception:
-        return web.json_response({"error": "not a Telegram update"}, status=400)
+        return 400, {"error": "not a Telegram update"}
     await application.update_queue.put(update)
-    return web.json_response({"ok": True})
-
-
-def setup_telegram_routes(app: web.Application) -> None:
-    app.router.add_post(WEBHOOK_PATH, webhook)
+    return 200, {"ok": True}

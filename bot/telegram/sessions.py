@@ -15,9 +15,8 @@ from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
-from bot.config import resolve_content_dir
 from bot.core.sessions.engine import AFTER, BEFORE, FINISHED, QUESTION, REVEALED, Refused, SessionState, summarise, tally
-from bot.core.sessions.setup import GuidedSessions, open_guided_sessions
+from bot.core.sessions.setup import GuidedSessions
 from bot.telegram import outgoing
 from bot.telegram import session_messages as msg
 from bot.telegram.context import Context
@@ -30,23 +29,19 @@ _GROUPS = (ChatType.GROUP, ChatType.SUPERGROUP)
 
 
 def register_session_handlers(application: Application) -> None:
-    """Adds /session, /ova and the `ses:` buttons (before the generic button handler)."""
+    """Adds /session, /ova and one handler per kind of `ses:` button; any other `ses:` press falls to the catch-all."""
     application.add_handler(CommandHandler("session", session_command, filters.UpdateType.MESSAGE))
     application.add_handler(CommandHandler("ova", practice_command, filters.UpdateType.MESSAGE))
-    application.add_handler(CallbackQueryHandler(session_button, pattern=r"^ses:"))
+    prefix = f"^{msg.PREFIX}:"
+    application.add_handler(CallbackQueryHandler(_scenario_button, pattern=f"{prefix}({msg.NEW}|{msg.PRACTICE}):"))
+    application.add_handler(CallbackQueryHandler(_refresher_button, pattern=f"{prefix}{msg.REFRESHER}:"))
+    steps = "|".join((msg.VOTE, msg.CONFIDENCE, msg.REVEAL, msg.NEXT, msg.FOLLOW_UP))
+    application.add_handler(CallbackQueryHandler(_session_step_button, pattern=f"{prefix}({steps}):"))
 
 
 def guided_sessions(bot_data) -> GuidedSessions:
-    """The session services, built on first use from the configured scenarios folder."""
-    guided = bot_data.extras.get("sessions")
-    if guided is None:
-        services = bot_data.services
-        guided = open_guided_sessions(
-            resolve_content_dir(services.config.knowledge.scenarios_path), services.db, services.hash_key,
-            set(services.store.kb.topics),
-        )
-        bot_data.extras["sessions"] = guided
-    return guided
+    """The session services (built once, in `Services`)."""
+    return bot_data.services.guided_sessions
 
 
 # --- commands -----------------------------------------------------------------------------------
@@ -85,35 +80,50 @@ async def practice_command(update: Update, context: Context) -> None:
 
 # --- buttons ------------------------------------------------------------------------------------
 
-async def session_button(update: Update, context: Context) -> None:
-    """Handles every `ses:` button: choosing a scenario, votes, confidence, reveal, next, follow-up.
+def _answered(step):
+    """A `ses:` button handler from `step(update, context, guided, args)`: every press is answered,
+    a forged or stale one (a `Refused`, or data that does not parse) with a friendly word."""
 
-    Every press is answered; a forged or stale one with a friendly word that it no longer applies.
-    """
-    query = update.callback_query
-    parts = unpack(query.data)[1:]
-    guided = guided_sessions(context.bot_data)
-    try:
-        action, args = parts[0], parts[1:]
-        if action in (msg.NEW, msg.PRACTICE):
-            if args[0] not in guided.scenarios:
-                raise Refused("stale")
-            if int(args[1]) != update.effective_user.id:
-                raise Refused("not_owner")
-            await _start(update, context, guided, args[0], alone=action == msg.PRACTICE)
-        elif action == msg.REFRESHER:
-            await _refresher_answer(update, context, guided, args[0], int(args[1]), int(args[2]))
-        else:
-            handler = {msg.VOTE: _vote, msg.CONFIDENCE: _confidence, msg.REVEAL: _reveal, msg.NEXT: _next,
-                       msg.FOLLOW_UP: _follow_up}.get(action)
-            state = await guided.service.get(args[0]) if handler else None
-            if state is None:
-                raise Refused("stale" if handler is None else "unknown_session")
-            await handler(update, context, guided, state, args[1:])
-    except Refused as refused:
-        await outgoing.answer(query, msg.REFUSALS.get(refused.reason, msg.REFUSALS["other"]))
-    except (IndexError, ValueError, KeyError):
-        await outgoing.answer(query, msg.REFUSALS["stale"])
+    async def handler(update: Update, context: Context) -> None:
+        query = update.callback_query
+        try:
+            await step(update, context, guided_sessions(context.bot_data), unpack(query.data)[2:])
+        except Refused as refused:
+            await outgoing.answer(query, msg.REFUSALS.get(refused.reason, msg.REFUSALS["other"]))
+        except (IndexError, ValueError, KeyError):
+            await outgoing.answer(query, msg.REFUSALS["stale"])
+
+    handler.__name__ = handler.__qualname__ = step.__name__.lstrip("_")
+    handler.__doc__ = step.__doc__
+    return handler
+
+
+@_answered
+async def _scenario_button(update: Update, context: Context, guided: GuidedSessions, args: list[str]) -> None:
+    """Starts the chosen scenario, in the group or alone; only the one who asked for the menu may choose."""
+    if args[0] not in guided.scenarios:
+        raise Refused("stale")
+    if int(args[1]) != update.effective_user.id:
+        raise Refused("not_owner")
+    alone = unpack(update.callback_query.data)[1] == msg.PRACTICE
+    await _start(update, context, guided, args[0], alone=alone)
+
+
+@_answered
+async def _refresher_button(update: Update, context: Context, guided: GuidedSessions, args: list[str]) -> None:
+    """Takes the answer to a refresher question weeks after a session."""
+    await _refresher_answer(update, context, guided, args[0], int(args[1]), int(args[2]))
+
+
+@_answered
+async def _session_step_button(update: Update, context: Context, guided: GuidedSessions, args: list[str]) -> None:
+    """A vote, a confidence, reveal, next or the follow-up offer in a running session."""
+    handler = {msg.VOTE: _vote, msg.CONFIDENCE: _confidence, msg.REVEAL: _reveal, msg.NEXT: _next,
+               msg.FOLLOW_UP: _follow_up}[unpack(update.callback_query.data)[1]]
+    state = await guided.service.get(args[0])
+    if state is None:
+        raise Refused("unknown_session")
+    await handler(update, context, guided, state, args[1:])
 
 
 def _check_where(state: SessionState, args: list[str]) -> None:

@@ -2,48 +2,75 @@
 
 from __future__ import annotations
 
+import warnings
 from datetime import datetime, timezone
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+from telegram.warnings import PTBUserWarning
 
-from bot.core.staff import accounts as staff_core
 from bot.core.alerts import workflow
 from bot.core.alerts.dispatch import clock_words, planned_start
-from bot.core.alerts.model import SEVERITIES, Alert
-from bot.core.alerts.scheduler import quiet_hours
-from bot.core.alerts.text import SEVERITY_LABEL, alert_text, refusal_text
+from bot.core.alerts.text import SEVERITY_LABEL, refusal_text
 from bot.core.residents.service import MUNICIPALITIES
+from bot.core.staff import accounts as staff_core
 from bot.storage import alerts as alert_store
 from bot.storage import staff as staff_store
+from bot.storage.alert_model import SEVERITIES, Alert
 from bot.telegram import outgoing
 from bot.telegram.alert_sender import REACTION, render_alert
-from bot.telegram.context import Context
+from bot.telegram.context import Context, WarningDraft
 
 DRAFT, APPROVE = "av", "aa"
 REACTIONS = {"got": "got_it_too", "thx": "thanks"}
+# The /ny_varning conversation: the title, then the text, then the choices under the preview.
+TITLE, TEXT, OPTIONS = range(3)
+CANCELLED = "Avbrutet. Ingen varning skapades."
+STALE = "Den här knappen gäller inte längre."
 
 
 def register_staff_handlers(application: Application) -> None:
     new = filters.UpdateType.MESSAGE
     application.add_handler(CommandHandler("koppla", link, new))
-    application.add_handler(CommandHandler("ny_varning", new_warning, new))
-    application.add_handler(CommandHandler("avbryt", cancel_draft, new))
-    application.add_handler(CallbackQueryHandler(draft_button, pattern=rf"^{DRAFT}:"))
+    application.add_handler(warning_conversation())
+    application.add_handler(CallbackQueryHandler(no_draft_button, pattern=rf"^{DRAFT}:"))
     application.add_handler(CallbackQueryHandler(approve_button, pattern=rf"^{APPROVE}:"))
     application.add_handler(CallbackQueryHandler(reaction_button, pattern=rf"^{REACTION}:"))
-    application.bot_data.extras["current_warnings"] = _current_warnings(application)
 
 
-def _current_warnings(application: Application):
-    async def provider(municipality: str | None, lang: str) -> list[tuple[str, str]]:
-        services = application.bot_data.services
-        alerts = await services.db.write(alert_store.public_alerts, datetime.now(timezone.utc))
-        shown = [a for a in alerts if municipality in (None, "other") or a.targets(municipality)]
-        return [(alert_text(a, lang).heading, a.text(lang)) for a in shown]
-    return provider
+def warning_conversation() -> ConversationHandler:
+    """/ny_varning: title → text → severity and places under a live preview → submit (or /avbryt at any step)."""
+    typed = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND
+    cancel_word = filters.Regex(r"(?i)^\s*avbryt\s*$")
+    with warnings.catch_warnings():
+        # PTB notes that with per_message=False a button is tracked per chat, not per message: that
+        # is what we want (one draft per staff member's chat; its preview is the only message with these buttons)
+        warnings.filterwarnings("ignore", "If 'per_message=False'", PTBUserWarning)
+        return ConversationHandler(
+            entry_points=[CommandHandler("ny_varning", new_warning, filters.UpdateType.MESSAGE)],
+            states={
+                TITLE: [MessageHandler(typed & ~cancel_word, take_title)],
+                TEXT: [MessageHandler(typed & ~cancel_word, take_text)],
+                OPTIONS: [
+                    CallbackQueryHandler(choose_severity, pattern=rf"^{DRAFT}:sev:"),
+                    CallbackQueryHandler(choose_municipality, pattern=rf"^{DRAFT}:mun:"),
+                    CallbackQueryHandler(submit_draft, pattern=rf"^{DRAFT}:submit$"),
+                    CallbackQueryHandler(cancel_button, pattern=rf"^{DRAFT}:cancel$"),
+                ],
+            },
+            fallbacks=[CommandHandler("avbryt", cancel_draft), MessageHandler(typed & cancel_word, cancel_draft)],
+            name="new_warning",
+            allow_reentry=True,
+        )
 
 
 async def _staff(update: Update, context: Context):
@@ -62,113 +89,144 @@ async def link(update: Update, context: Context) -> None:
     await _say(update, context, text)
 
 
-async def new_warning(update: Update, context: Context) -> None:
-    """Starts writing a warning (linked editors, private chat): title, text, severity, municipalities."""
+async def new_warning(update: Update, context: Context) -> int:
+    """Starts writing a warning (linked editors, private chat) and asks for the title."""
     member = await _staff(update, context)
     if update.effective_chat.type != ChatType.PRIVATE or member is None or not member.can("editor"):
         await _say(update, context, "Det här kommandot är bara för kopplad personal med rollen editor.")
-        return
-    context.chat_data.alert_draft = {"step": "title", "municipalities": []}
-    await _say(update, context, "Ny varning. Skriv rubriken (högst 120 tecken). Avbryt med /avbryt.")
+        return ConversationHandler.END
+    context.chat_data.warning_draft = WarningDraft()
+    await _say(update, context, f"Ny varning. Skriv rubriken (högst {workflow.MAX_TITLE} tecken). Avbryt med /avbryt.")
+    return TITLE
 
 
-async def cancel_draft(update: Update, context: Context) -> None:
-    """Drops a warning being written."""
-    if context.chat_data.alert_draft is not None:
-        context.chat_data.alert_draft = None
-        await _say(update, context, "Avbrutet. Ingen varning skapades.")
+async def take_title(update: Update, context: Context) -> int:
+    """Stores the title and asks for the text; a title longer than the rules allow is asked for again."""
+    title = await _within_limit(update, context, workflow.MAX_TITLE, "Rubriken", "Skriv en kortare rubrik.")
+    if title is None:
+        return TITLE
+    context.chat_data.warning_draft.title = title
+    await _say(update, context, f"Skriv texten till invånarna (högst {workflow.MAX_TEXT} tecken).")
+    return TEXT
 
 
-async def draft_text(update: Update, context: Context, text: str) -> None:
-    """Takes the title and then the text of a warning being written."""
-    draft = context.chat_data.alert_draft
-    if text.strip().lower() in ("/avbryt", "avbryt"):
-        context.chat_data.alert_draft = None
-        await _say(update, context, "Avbrutet. Ingen varning skapades.")
-        return
-    if draft["step"] == "title":
-        draft["title"], draft["step"] = text.strip()[:120], "text"
-        await _say(update, context, "Skriv texten till invånarna (högst 1500 tecken).")
-    elif draft["step"] == "text":
-        draft["text"], draft["step"] = text.strip()[:1500], "options"
-        await outgoing.send(context.bot, update.effective_chat.id, [draft_preview(draft)], _draft_keyboard(draft))
+async def take_text(update: Update, context: Context) -> int:
+    """Stores the text and shows the preview with the choices; a text too long is asked for again."""
+    text = await _within_limit(update, context, workflow.MAX_TEXT, "Texten", "Korta den och skicka den igen.")
+    if text is None:
+        return TEXT
+    draft = context.chat_data.warning_draft
+    draft.text = text
+    await outgoing.send(context.bot, update.effective_chat.id, [draft_preview(draft)], _draft_keyboard(draft))
+    return OPTIONS
 
 
-def _draft_keyboard(draft: dict) -> InlineKeyboardMarkup:
-    severity = draft.get("severity", "warning")
-    chosen = draft["municipalities"]
-    rows = [[InlineKeyboardButton(("● " if s == severity else "") + SEVERITY_LABEL["sv"][s], callback_data=f"{DRAFT}:sev:{s}")
+async def _within_limit(update: Update, context: Context, limit: int, what: str, again: str) -> str | None:
+    """The typed text, or None after saying it is over the rules' limit (never cut short)."""
+    text = update.effective_message.text.strip()
+    if len(text) <= limit:
+        return text
+    await _say(update, context, f"{what} har {len(text)} tecken; högst {limit} går. {again}")
+    return None
+
+
+async def choose_severity(update: Update, context: Context) -> int:
+    """Sets the severity and shows the preview again."""
+    value = update.callback_query.data.split(":")[-1]
+    if value not in SEVERITIES:
+        await outgoing.answer(update.callback_query, STALE)
+        return OPTIONS
+    context.chat_data.warning_draft.severity = value
+    await _show_choices(update, context)
+    return OPTIONS
+
+
+async def choose_municipality(update: Update, context: Context) -> int:
+    """Adds or removes a municipality and shows the preview again."""
+    value = update.callback_query.data.split(":")[-1]
+    if value not in MUNICIPALITIES:
+        await outgoing.answer(update.callback_query, STALE)
+        return OPTIONS
+    chosen = context.chat_data.warning_draft.municipalities
+    chosen.remove(value) if value in chosen else chosen.append(value)
+    await _show_choices(update, context)
+    return OPTIONS
+
+
+async def cancel_draft(update: Update, context: Context) -> int:
+    """Drops the warning being written."""
+    context.chat_data.warning_draft = None
+    await _say(update, context, CANCELLED)
+    return ConversationHandler.END
+
+
+async def cancel_button(update: Update, context: Context) -> int:
+    """Drops the warning being written and takes the buttons off its preview."""
+    query = update.callback_query
+    context.chat_data.warning_draft = None
+    await outgoing.answer(query, "Avbrutet")
+    await outgoing.set_keyboard(context.bot, query.message.chat.id, query.message.message_id, None)
+    return ConversationHandler.END
+
+
+async def no_draft_button(update: Update, context: Context) -> None:
+    """Answers a draft button pressed when no warning is being written."""
+    await outgoing.answer(update.callback_query, "Det finns inget utkast. Börja med /ny_varning.")
+
+
+async def _show_choices(update: Update, context: Context) -> None:
+    query = update.callback_query
+    draft = context.chat_data.warning_draft
+    await outgoing.answer(query)
+    await outgoing.edit(context.bot, query.message.chat.id, query.message.message_id, draft_preview(draft), _draft_keyboard(draft))
+
+
+def _draft_keyboard(draft: WarningDraft) -> InlineKeyboardMarkup:
+    rows = [[InlineKeyboardButton(("● " if s == draft.severity else "") + SEVERITY_LABEL["sv"][s], callback_data=f"{DRAFT}:sev:{s}")
              for s in SEVERITIES]]
-    rows.append([InlineKeyboardButton(("✅ " if m in chosen else "") + m, callback_data=f"{DRAFT}:mun:{m}") for m in MUNICIPALITIES])
+    rows.append([InlineKeyboardButton(("✅ " if m in draft.municipalities else "") + m, callback_data=f"{DRAFT}:mun:{m}")
+                 for m in MUNICIPALITIES])
     rows.append([InlineKeyboardButton("Skicka för godkännande", callback_data=f"{DRAFT}:submit"),
                  InlineKeyboardButton("Avbryt", callback_data=f"{DRAFT}:cancel")])
     return InlineKeyboardMarkup(rows)
 
 
-def draft_preview(draft: dict) -> str:
+def draft_preview(draft: WarningDraft) -> str:
     """The warning as residents will see it, under a line saying what is chosen now."""
-    severity = draft.get("severity", "warning")
-    where = ", ".join(draft["municipalities"]) or "alla tre kommunerna"
-    alert = Alert(id=0, title_sv=draft["title"], text_sv=draft["text"], title_en=None, text_en=None, severity=severity,
-                  topics=(), municipalities=tuple(draft["municipalities"]), expires_at=None, scheduled_at=None,
+    where = ", ".join(draft.municipalities) or "alla tre kommunerna"
+    alert = Alert(id=0, title_sv=draft.title, text_sv=draft.text, title_en=None, text_en=None, severity=draft.severity,
+                  topics=(), municipalities=tuple(draft.municipalities), expires_at=None, scheduled_at=None,
                   state="draft", created_by=0, approved_by=None, created_at=datetime.now(timezone.utc), sent_at=None,
                   correction_of=None, withdrawn=False)
-    return (f"<b>Förhandsvisning</b> (allvarlighet: {escape(SEVERITY_LABEL['sv'][severity].lower())}, till: {escape(where)})"
+    return (f"<b>Förhandsvisning</b> (allvarlighet: {escape(SEVERITY_LABEL['sv'][draft.severity].lower())}, till: {escape(where)})"
             f"\n\n{render_alert(alert, 'sv')}")
 
 
-async def draft_button(update: Update, context: Context) -> None:
-    """Severity, municipality choice, submit or cancel for a warning being written; the preview follows each choice."""
-    query = update.callback_query
-    draft = context.chat_data.alert_draft
-    parts = (query.data or "").split(":")
-    if draft is None or draft.get("step") != "options":
-        await outgoing.answer(query, "Det finns inget utkast. Börja med /ny_varning.")
-        return
-    action, value = (parts + ["", ""])[1:3]
-    if action == "sev" and value in SEVERITIES:
-        draft["severity"] = value
-    elif action == "mun" and value in MUNICIPALITIES:
-        chosen = draft["municipalities"]
-        chosen.remove(value) if value in chosen else chosen.append(value)
-    elif action == "cancel":
-        context.chat_data.alert_draft = None
-        await outgoing.answer(query, "Avbrutet")
-        await outgoing.set_keyboard(context.bot, query.message.chat.id, query.message.message_id, None)
-        return
-    elif action == "submit":
-        await outgoing.answer(query)
-        await _submit(update, context, draft)
-        return
-    else:
-        await outgoing.answer(query, "Den här knappen gäller inte längre.")
-        return
-    await outgoing.answer(query)
-    await outgoing.edit(context.bot, query.message.chat.id, query.message.message_id, draft_preview(draft), _draft_keyboard(draft))
-
-
-async def _submit(update: Update, context: Context, draft: dict) -> None:
+async def submit_draft(update: Update, context: Context) -> int:
+    """Saves the warning as awaiting approval and sends it to every linked approver but its author."""
+    await outgoing.answer(update.callback_query)
     db = context.bot_data.services.db
+    draft = context.chat_data.warning_draft
     member = await _staff(update, context)
     if member is None or not member.can("editor"):
         await _say(update, context, "Det här är bara för kopplad personal med rollen editor.")
-        return
+        return ConversationHandler.END
     try:
-        alert = await db.write(workflow.create, member, title=draft["title"], text=draft["text"],
-                             severity=draft.get("severity", "warning"), municipalities=tuple(draft["municipalities"]))
+        alert = await db.write(workflow.create, member, title=draft.title, text=draft.text, severity=draft.severity,
+                             municipalities=tuple(draft.municipalities))
     except workflow.AlertError as exc:
         await _say(update, context, f"Kunde inte skapa varningen: {refusal_text(exc.code, exc.problems)}")
-        return
-    context.chat_data.alert_draft = None
+        return OPTIONS
+    context.chat_data.warning_draft = None
     message = update.callback_query.message
     await outgoing.edit(context.bot, message.chat.id, message.message_id,
-                        draft_preview({**draft, "severity": alert.severity}) + f"\n\n<b>Varning {alert.id} väntar nu på "
-                        "godkännande av en annan person.</b>")
+                        draft_preview(draft) + f"\n\n<b>Varning {alert.id} väntar nu på godkännande av en annan person.</b>")
     approvers = [m for m in await db.write(staff_store.list_staff) if m.can("approver") and m.telegram_user_id and m.id != member.id]
     button = InlineKeyboardMarkup([[InlineKeyboardButton("Godkänn och skicka", callback_data=f"{APPROVE}:{alert.id}")]])
     for approver in approvers:
         await outgoing.send(context.bot, approver.telegram_user_id,
                             [f"<b>Att godkänna</b> (från {escape(member.username)})\n\n" + render_alert(alert, "sv")], button)
+    return ConversationHandler.END
 
 
 async def approve_button(update: Update, context: Context) -> None:
@@ -178,7 +236,7 @@ async def approve_button(update: Update, context: Context) -> None:
     try:
         alert_id = int((query.data or "").split(":")[1])
     except (IndexError, ValueError):
-        await outgoing.answer(query, "Den här knappen gäller inte längre.")
+        await outgoing.answer(query, STALE)
         return
     if member is None:
         await outgoing.answer(query, "Bara kopplad personal kan godkänna.", alert=True)
@@ -187,10 +245,10 @@ async def approve_button(update: Update, context: Context) -> None:
     try:
         alert = await services.db.write(workflow.approve, member, alert_id)
     except workflow.AlertError as exc:
-        await outgoing.answer(query, refusal_text(exc.code, exc.problems)[:190], alert=True)
+        await _refuse(update, context, refusal_text(exc.code, exc.problems))
         return
     await outgoing.answer(query, "Godkänd")
-    quiet = quiet_hours(services.config.alerts)
+    quiet = services.quiet
     start = planned_start(alert, quiet)
     when = "skickas nu" if start is None else f"skickas {clock_words(start, quiet.zone)}"
     message = query.message
@@ -203,16 +261,25 @@ async def reaction_button(update: Update, context: Context) -> None:
     query = update.callback_query
     parts = (query.data or "").split(":")
     if len(parts) != 3 or parts[2] not in REACTIONS or not parts[1].isdigit():
-        await outgoing.answer(query, "Den här knappen gäller inte längre.")
+        await outgoing.answer(query, STALE)
         return
     db = context.bot_data.services.db
     alert_id, chat_id = int(parts[1]), update.effective_chat.id
     if not await db.write(alert_store.received, alert_id, chat_id):
-        await outgoing.answer(query, "Den här knappen gäller inte längre.")
+        await outgoing.answer(query, STALE)
         return
     key = context.bot_data.residents.key(chat_id)
     counted = await db.write(alert_store.add_reaction, alert_id, key, REACTIONS[parts[2]], datetime.now(timezone.utc))
     await outgoing.answer(query, "Tack! Det hjälper oss att se vad som går runt." if counted else "Du har redan svarat. Tack!")
+
+
+async def _refuse(update: Update, context: Context, reason: str) -> None:
+    """The rules' refusal in full: as the button's pop-up when it fits there, else as a message."""
+    if len(reason) <= outgoing.MAX_ANSWER:
+        await outgoing.answer(update.callback_query, reason, alert=True)
+    else:
+        await outgoing.answer(update.callback_query, "Det gick inte – se meddelandet.")
+        await _say(update, context, reason)
 
 
 async def _say(update: Update, context: Context, text: str) -> None:

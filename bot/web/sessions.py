@@ -21,10 +21,9 @@ from typing import AsyncIterator
 
 from aiohttp import web
 
-from bot.config import resolve_content_dir
 from bot.core.residents.rate_limit import OK, SlidingWindowLimiter
 from bot.core.sessions.engine import Refused, SessionState, normalise_code
-from bot.core.sessions.setup import GuidedSessions, open_guided_sessions
+from bot.core.sessions.setup import GuidedSessions
 from bot.web.client_address import client_address
 from bot.web.join_link import join_address, join_link
 from bot.web.keys import SERVICES
@@ -45,10 +44,7 @@ CODE_ATTEMPTS = web.AppKey("facilitator_code_attempts", SlidingWindowLimiter)
 
 
 def setup_session_routes(app: web.Application) -> None:
-    services = app[SERVICES]
-    app[GUIDED] = open_guided_sessions(
-        resolve_content_dir(services.config.knowledge.scenarios_path), services.db, services.hash_key, set(services.store.kb.topics)
-    )
+    app[GUIDED] = app[SERVICES].guided_sessions
     app.router.add_get("/session/ny", new_session_page)
     app.router.add_post("/session/ny", new_session_submit)
     app.router.add_get("/session/{code}", screen_page)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from bot.core.staff import accounts as staff_core
-from bot.core.words import Texts
+from bot.core.words import Texts, fill
 from bot.storage import web_sessions as sessions
 from bot.storage.staff import ROLES, get_staff, list_staff
 from bot.web.auth import current_session, require_role, staff_context
@@ -31,7 +31,7 @@ async def add_account(request: web.Request) -> web.Response:
     session = await current_session(request)
     form = await request.post()
     username, role = str(form.get("username", "")), str(form.get("role", ""))
-    name = str(form.get("display_name", "")).strip()[:100] or None
+    name = str(form.get("display_name", "")).strip() or None
     try:
         member, password = await request.app[SERVICES].db.write(
             staff_core.create_staff, username, role, display_name=name, actor=session.member.username)
@@ -128,7 +128,8 @@ async def change_password(request: web.Request) -> web.StreamResponse:
 
 def _swedish(exc: staff_core.StaffError) -> str:
     """The refusal in Swedish, from the catalogue (`staff.account.<code>`)."""
-    return Texts("staff.account").get(exc.code) or str(exc)
+    limits = {"max_name": staff_core.MAX_DISPLAY_NAME, "max_password": staff_core.MAX_PASSWORD}
+    return fill(Texts("staff.account").get(exc.code) or str(exc), limits)
 
 
 def setup_routes(app: web.Application) -> None:

@@ -7,7 +7,7 @@ from datetime import date
 from aiohttp import web
 
 from bot.core.answering.explain import explain_match
-from bot.core.matching.models import OUT_OF_SCOPE
+from bot.core.matching.models import MAX_TAUGHT, OUT_OF_SCOPE
 from bot.core.reporting.question_groups import group_similar
 from bot.core.residents.redact import redact_personal_data
 from bot.storage import audit
@@ -19,7 +19,6 @@ from bot.web.keys import SERVICES
 from bot.web.templating import render
 
 MAX_TRY = 1000
-MAX_TAUGHT = 600  # characters of a taught question
 
 
 @require_role("viewer")
@@ -96,11 +95,13 @@ async def link_topic(request: web.Request) -> web.StreamResponse:
     services = request.app[SERVICES]
     if topic not in services.store.kb.topics and topic != OUT_OF_SCOPE:
         raise web.HTTPBadRequest(text="Välj ett ämne som finns.")
+    text = redact_personal_data(str(form.get("teach_text", "")).strip())
+    if form.get("teach") and len(text) > MAX_TAUGHT:
+        raise web.HTTPSeeOther("/staff/obesvarade?fel=for_lang")  # before anything is marked handled
     db = services.db
     changed = await db.write(stats.mark_questions_handled, ids)
     await db.write(audit.record, session.member.username, "question.link_topic", "question", ids[0], topic=topic, count=changed, ids=ids)
     if form.get("teach"):
-        text = redact_personal_data(str(form.get("teach_text", "")).strip())[:MAX_TAUGHT]
         if not form.get("no_personal_data"):
             raise web.HTTPSeeOther("/staff/obesvarade?fel=kontrollera")
         if text:

@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from aiohttp import web
 
 from bot.core.alerts.cards import SIZES, alt_text, card_text, post_text, postable, render_card
-from bot.core.alerts.model import Alert
+from bot.storage.alert_model import Alert
 from bot.storage import alerts as store
 from bot.web.auth import require_role, staff_context
 from bot.web.keys import SERVICES

@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
-from bot.config import resolve_content_dir
 from bot.core.staff.dashboard import build_overview, reported_by_week, rising_methods
 from bot.core.sessions.summary import summarise_sessions
 from bot.core.sessions.loader import validate_scenarios
@@ -95,7 +94,7 @@ async def yearly_report(request: web.Request) -> web.StreamResponse:
 
 
 async def _scenarios(request: web.Request) -> dict:
-    folder = resolve_content_dir(request.app[SERVICES].config.knowledge.scenarios_path)
+    folder = request.app[SERVICES].scenarios_dir
     scenarios, _ = await asyncio.to_thread(validate_scenarios, folder)
     return scenarios
 

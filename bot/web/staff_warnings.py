@@ -16,15 +16,15 @@ from aiohttp import web
 from markupsafe import Markup
 
 from bot.core.alerts import workflow
-from bot.core.alerts.model import APPROVED, AWAITING, DRAFT, SCHEDULED, SENDING, SENT, SEVERITIES, Alert
-from bot.core.alerts.scheduler import quiet_hours
+from bot.core.alerts.text import alert_html, alert_text
 from bot.core.knowledge.taxonomy import CATEGORIES, TOPIC_IDS
 from bot.core.content.local_time import format_datetime
 from bot.core.residents.service import MUNICIPALITIES
+from bot.services import quiet_hours
 from bot.storage import alerts as store
 from bot.storage import audit
+from bot.storage.alert_model import APPROVED, AWAITING, DRAFT, SCHEDULED, SENDING, SENT, SEVERITIES, Alert
 from bot.storage.staff import list_staff
-from bot.telegram.alert_sender import render_alert
 from bot.web.auth import current_session, require_role, staff_context
 from bot.web.keys import SERVICES
 from bot.web.staff_words import problem_text
@@ -58,7 +58,8 @@ def _alert_id(request: web.Request) -> int:
 
 
 def _preview_html(alert: Alert, lang: str) -> Markup:
-    return Markup(render_alert(alert, lang).replace("\n", "<br>"))  # render_alert escapes the text
+    """The warning as residents will read it (the core's layout, in HTML)."""
+    return Markup(alert_html(alert_text(alert, lang)).replace("\n", "<br>"))  # alert_html escapes the text
 
 
 def _topic_groups(request: web.Request) -> list[tuple[str, list[tuple[str, str]]]]:

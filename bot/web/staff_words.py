@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from bot.core.knowledge.taxonomy import CATEGORIES
 from bot.core.alerts.text import problem_text  # noqa: F401  (the views' name for it)
-from bot.core.words import Texts
+from bot.core.matching.models import MAX_TAUGHT
+from bot.core.words import Texts, fill
 
 ROLES = {"viewer": "läsare", "editor": "redaktör", "approver": "godkännare", "admin": "administratör"}
 STATES = {
@@ -88,4 +89,4 @@ PROBLEMS = Texts("staff.problem")
 
 def flash(query) -> tuple[str, str]:
     """The (notice, error) named by ?ok= and ?fel= in this address, from the fixed messages only."""
-    return NOTICES.get(query.get("ok", ""), ""), ERRORS.get(query.get("fel", ""), "")
+    return NOTICES.get(query.get("ok", ""), ""), fill(ERRORS.get(query.get("fel", ""), ""), {"max_taught": MAX_TAUGHT})

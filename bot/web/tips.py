@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from aiohttp import web
 
 from bot.core.residents.service import MUNICIPALITIES
 from bot.core.residents.tips import MAX_TIP, TipError, submit_tip
 from bot.web.keys import SERVICES
-from bot.web.public import page_context, chosen_municipality, page_lang
+from bot.web.public import chosen_municipality, page_context, page_lang
 from bot.web.public_text import UI
 from bot.web.question_limit import RETRY_AFTER, over_question_limit
 from bot.web.templating import render
@@ -40,9 +38,10 @@ async def tip_submit(request: web.Request) -> web.Response:
         return response
     services = request.app[SERVICES]
     try:
-        await submit_tip(services.db, text[:MAX_TIP], municipality, ZoneInfo(services.config.alerts.timezone))
-    except TipError:
-        return _page(request, lang, status=400, text=text, municipality=municipality, error=UI[lang]["tip_too_short"])
+        await submit_tip(services.db, text, municipality, services.quiet.zone)
+    except TipError as refused:
+        error = UI[lang][f"tip_{refused}"].format(max_tip=MAX_TIP)
+        return _page(request, lang, status=400, text=text, municipality=municipality, error=error)
     return _page(request, lang, thanks=True)
 
 

@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
-from bot.core.alerts.model import Alert
+from bot.storage.alert_model import Alert
 from bot.core.alerts.text import ICON, SEVERITY_LABEL
 from bot.core.residents.service import MUNICIPALITIES
 from bot.storage import alerts as store

@@ -7,7 +7,7 @@ import pytest
 from PIL import Image, ImageChops, ImageDraw
 
 from bot.core.alerts import cards
-from bot.core.alerts.model import Alert
+from bot.storage.alert_model import Alert
 
 NOW = datetime(2026, 12, 1, 10, tzinfo=timezone.utc)
 ADDRESS = "https://bedragerikollen.example.se/"

@@ -141,7 +141,7 @@ def test_editing_a_po_file_is_enough(tmp_path, shipped):
 def test_an_alert_for_everyone_names_the_region(shipped):
     from datetime import datetime, timezone
 
-    from bot.core.alerts.model import Alert
+    from bot.storage.alert_model import Alert
 
     now = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
     alert = Alert(id=1, title_sv="Falska poliser", text_sv="Lägg på.", title_en=None, text_en=None, severity="warning",

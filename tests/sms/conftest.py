@@ -9,7 +9,7 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.config import Secret, SmsConfig
-from bot.web.app import create_app
+from bot.host import create_app
 from bot.sms.webhook import SMS_CHANNEL
 from tests.fakes.elks_api import PASSWORD, USER, FakeElks
 from tests.helpers import make_services

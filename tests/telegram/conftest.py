@@ -10,7 +10,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.config import load_config
 from bot.services import Services, build_services
-from bot.web.app import create_app
+from bot.host import create_app
 from tests.fakes import TEST_TOKEN, FakeTelegram
 
 

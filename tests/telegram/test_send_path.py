@@ -24,7 +24,8 @@ SEND_CALL = re.compile(
 
 
 def python_files():
-    return sorted(p for p in BOT.rglob("*.py") if p != OUTGOING)
+    # bot/sms never talks to Telegram: its names (reply_to, send) are its own gateway's paced path
+    return sorted(p for p in BOT.rglob("*.py") if p != OUTGOING and p.relative_to(BOT).parts[0] != "sms")
 
 
 def test_only_outgoing_calls_send_methods():

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from bot.core.sessions.loader import load_scenarios
-from bot.telegram.runner import TELEGRAM_APP
+from bot.host.app import TELEGRAM_APP
 from bot.telegram.sessions import guided_sessions, send_due_refreshers
 from tests.core.test_sessions_loader import SCENARIOS
 

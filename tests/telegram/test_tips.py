@@ -17,3 +17,13 @@ async def test_a_tip_in_telegram_is_kept_without_chat_id_or_user_key(running):
     assert "7171" not in flat and running.services.hash_key not in flat
     await running.services.assistant.flush()  # a question would be logged after the answer
     assert not running.rows("SELECT * FROM questions WHERE text LIKE '%anställda på papperet%'")  # not a question either
+
+
+async def test_a_tip_over_the_limit_is_refused_with_the_limit_not_cut(running):
+    from bot.core.residents.tips import MAX_TIP
+
+    tg = running.tg
+    await say(tg, "/tipsa", chat=7172)
+    refusal = await say(tg, "Grannen får ersättning för timmar som ingen arbetar. " * 45, chat=7172)
+    assert f"högst {MAX_TIP} tecken" in refusal.plain_text
+    assert running.rows("SELECT * FROM welfare_tips") == []

@@ -53,7 +53,7 @@ async def test_unreachable_bot_api_does_not_stop_the_web_app(tmp_path, caplog):
 
     from bot.config import load_config
     from bot.services import build_services
-    from bot.web.app import create_app
+    from bot.host import create_app
     from tests.fakes import TEST_TOKEN
     from tests.helpers import free_port
 

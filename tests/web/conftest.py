@@ -10,7 +10,7 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.core.staff.accounts import change_password, create_staff
-from bot.web.app import create_app
+from bot.host import create_app
 from tests.helpers import make_services
 
 PASSWORD = "ett långt lösenord"

@@ -1,7 +1,7 @@
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.web.app import create_app
+from bot.host import create_app
 from bot.web.keys import SERVICES
 from tests.helpers import make_services
 

@@ -7,7 +7,7 @@ import re
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.web.app import create_app
+from bot.host import create_app
 from bot.web.sessions import GUIDED
 from tests.helpers import make_services
 

@@ -5,7 +5,7 @@ import re
 from datetime import datetime, timezone
 
 from bot.core.alerts.dispatch import dispatch_due
-from bot.core.alerts.scheduler import quiet_hours
+from bot.services import quiet_hours
 from bot.storage import alerts as store
 from bot.storage import residents
 from tests.web.conftest import add_staff, csrf_from, login, session_csrf

@@ -2,7 +2,7 @@
 
 from datetime import datetime, timedelta, timezone
 
-from bot.core.alerts.model import SENDING, SENT
+from bot.storage.alert_model import SENDING, SENT
 from bot.storage import alerts as store
 from tests.web.conftest import add_staff, login
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from bot.core.alerts.model import APPROVED, SCHEDULED, SENDING, SENT, Alert
+from bot.storage.alert_model import APPROVED, SCHEDULED, SENDING, SENT, Alert
 from bot.core.alerts.text import SEVERITY_LABEL, words
 from bot.core.knowledge.model import ContactText
 

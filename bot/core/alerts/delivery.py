@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Awaitable, Callable, Protocol
 
-from bot.core.alerts.model import Alert
+from bot.storage.alert_model import Alert
 from bot.storage import alerts as store
 from bot.storage import residents as resident_store
 from bot.storage.db import AsyncDatabase

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import sqlite_utils
 
 from bot.core.alerts.delivery import PRIORITY_NORMAL, priority_of
-from bot.core.alerts.model import APPROVED, EXPIRED, SCHEDULED, SENDING, SENT, Alert
+from bot.storage.alert_model import APPROVED, EXPIRED, SCHEDULED, SENDING, SENT, Alert
 from bot.storage import alerts as store
 from bot.storage import audit
 

@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 import logging
-from zoneinfo import ZoneInfo
 
-from bot.config import AlertsConfig
 from bot.core.alerts.dispatch import QuietHours, dispatch_due, finish_sent, queue_digests
 from bot.storage.db import AsyncDatabase
 
 log = logging.getLogger(__name__)
-
-
-def quiet_hours(config: AlertsConfig) -> QuietHours:
-    return QuietHours(config.quiet_start, config.quiet_end, ZoneInfo(config.timezone))
 
 
 async def scheduler_tick(db: AsyncDatabase, quiet: QuietHours, *, channel: bool) -> None:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from html import escape
+from typing import Callable
 
-from bot.core.alerts.model import Alert
 from bot.core.words import Section, section
+from bot.storage.alert_model import Alert
 
 # {lang: {name: text}} from the `severity.` and `alert.` parts of bot/locale/<lang>/LC_MESSAGES/fraudbot.po
 SEVERITY_LABEL = Section("severity")
@@ -27,6 +29,25 @@ def alert_text(alert: Alert, lang: str, *, marker: str = "") -> AlertText:
     where = ", ".join(alert.municipalities) if alert.municipalities else words["all"]
     heading = f"{ICON[alert.severity]} {(SEVERITY_LABEL.get(lang) or SEVERITY_LABEL['sv'])[alert.severity]}: {alert.title(lang)}"
     return AlertText(heading, alert.text(lang), where, words["footer"], words.get(marker, ""))
+
+
+def format_alert(text: AlertText, *, strong: Callable[[str], str], emphasis: Callable[[str], str],
+                 plain: Callable[[str], str], body: str | None = None) -> str:
+    """The warning in reading order – marker, heading, body, where, what to do – one part a line.
+
+    Each channel passes its own formatting (Telegram and web HTML escape and tag; a plain-text
+    channel passes `str`), so every channel shows the same warning. `body` replaces the text when a
+    channel has to shorten it.
+    """
+    head = [strong(text.marker), ""] if text.marker else []
+    return "\n".join([*head, strong(text.heading), "", plain(text.body if body is None else body), "",
+                      emphasis(text.where), plain(text.footer)])
+
+
+def alert_html(text: AlertText, body: str | None = None) -> str:
+    """The warning in the HTML both Telegram and the web read (`<b>`, `<i>`, escaped text, newlines)."""
+    return format_alert(text, strong=lambda s: f"<b>{escape(s)}</b>", emphasis=lambda s: f"<i>{escape(s)}</i>",
+                        plain=escape, body=body)
 
 
 def words(lang: str) -> dict[str, str]:

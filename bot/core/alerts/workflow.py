@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 
 import sqlite_utils
 
-from bot.core.alerts.model import (
+from bot.storage.alert_model import (
     APPROVED, AWAITING, CANCELLED, DRAFT, SCHEDULED, SENDING, SENT, SEVERITIES, Alert, DeliveryStatus,
 )
 from bot.core.alerts.dispatch import QuietHours, planned_start, wants

@@ -33,9 +33,13 @@ URGENCY_C = 10.0
 FOLLOWUP_C = 10.0
 
 
+MAX_TAUGHT = 600  # characters of a taught question
+
+
 @dataclass(frozen=True)
 class Taught:
-    """A question staff linked to a topic (or marked as not about fraud) on the dashboard."""
+    """A question staff linked to a topic (or marked as not about fraud) on the dashboard; at most
+    `MAX_TAUGHT` characters (a longer one is refused, not cut: the cut-off part may change its meaning)."""
 
     text: str
     topic: str  # a topic id or OUT_OF_SCOPE

@@ -30,11 +30,14 @@ class TipError(ValueError):
 
 async def submit_tip(db: AsyncDatabase, text: str, municipality: str | None, zone: ZoneInfo,
                      now: datetime | None = None) -> int:
-    """Keep an anonymous tip; raises TipError when it is empty or too short to act on."""
+    """Keep an anonymous tip; raises TipError ("too_short", "too_long") when it is too short to act on
+    or longer than `MAX_TIP` characters (refused, never cut: the resident decides what to leave out)."""
     text = " ".join((text or "").split())
     if len(text) < MIN_TIP:
         raise TipError("too_short")
-    kept = redact_personal_data(text[:MAX_TIP].encode("utf-8", "replace").decode("utf-8"))
+    if len(text) > MAX_TIP:
+        raise TipError("too_long")
+    kept = redact_personal_data(text.encode("utf-8", "replace").decode("utf-8"))
     place = municipality if municipality in MUNICIPALITIES else None
     day = (now or datetime.now(timezone.utc)).astimezone(zone).date()
     return await db.write(store.add_tip, kept, place, day)

@@ -20,6 +20,8 @@ from bot.storage import web_sessions
 from bot.storage.staff import ROLES, StaffMember
 
 MAX_FAILED_LOGINS = 5
+MAX_USERNAME, MAX_DISPLAY_NAME = 64, 100
+MIN_PASSWORD, MAX_PASSWORD = 10, 1024  # the upper bound keeps a pasted novel away from argon2
 LOCK_MINUTES = 15
 LINK_CODE_MINUTES = 30
 # Argon2id with OWASP's recommended minimum (19 MiB, 2 passes): argon2-cffi's default of 64 MiB made
@@ -72,8 +74,10 @@ def create_staff(db: sqlite_utils.Database, username: str, role: str, *, display
                  actor: str = "cli") -> tuple[StaffMember, str]:
     """Add a staff member with a one-time password (returned once, stored only as a hash)."""
     username = username.strip()
-    if not username or len(username) > 64 or any(c.isspace() for c in username):
-        raise StaffError("the username must be 1–64 characters without spaces", "username")
+    if not username or len(username) > MAX_USERNAME or any(c.isspace() for c in username):
+        raise StaffError(f"the username must be 1–{MAX_USERNAME} characters without spaces", "username")
+    if display_name and len(display_name) > MAX_DISPLAY_NAME:
+        raise StaffError(f"the name must be at most {MAX_DISPLAY_NAME} characters", "display_name")
     if role not in ROLES:
         raise StaffError(f"the role must be one of {', '.join(ROLES)}", "role")
     if store.find_staff(db, username):
@@ -93,8 +97,13 @@ def ensure_first_admin(db: sqlite_utils.Database) -> str | None:
 
 
 def verify_login(db: sqlite_utils.Database, username: str, password: str, now: datetime | None = None) -> LoginResult:
-    """Check a password, with a lock after repeated failures. Never says whether the name exists."""
+    """Check a password, with a lock after repeated failures. Never says whether the name exists.
+
+    A username or password longer than any the rules let be set is wrong without being hashed.
+    """
     now = now or datetime.now(timezone.utc)
+    if len(username) > MAX_USERNAME or len(password) > MAX_PASSWORD:
+        return LoginResult(None, "wrong")
     member = store.find_staff(db, username)
     hashed = store.password_hash(db, username)
     if member is not None:
@@ -127,7 +136,7 @@ def check_current_password(db: sqlite_utils.Database, member: StaffMember, passw
     """
     now = now or datetime.now(timezone.utc)
     hashed = store.password_hash(db, member.username)
-    if hashed is not None and _hasher_verify(hashed, password):
+    if hashed is not None and len(password) <= MAX_PASSWORD and _hasher_verify(hashed, password):
         return True
     failed, _ = store.login_state(db, member.username)
     lock = (now + timedelta(minutes=LOCK_MINUTES)).isoformat() if failed + 1 >= MAX_FAILED_LOGINS else None
@@ -144,8 +153,10 @@ def _hasher_verify(hashed: str, password: str) -> bool:
 
 
 def change_password(db: sqlite_utils.Database, member: StaffMember, new: str) -> None:
-    if len(new) < 10:
-        raise StaffError("the password must be at least 10 characters", "password")
+    if len(new) < MIN_PASSWORD:
+        raise StaffError(f"the password must be at least {MIN_PASSWORD} characters", "password")
+    if len(new) > MAX_PASSWORD:
+        raise StaffError(f"the password must be at most {MAX_PASSWORD} characters", "password_long")
     store.set_password_hash(db, member.id, _hasher().hash(new), must_change=False)
     audit.record(db, member.username, "staff.change_password", "staff", member.id)
 

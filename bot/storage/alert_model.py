@@ -1,4 +1,8 @@
-"""A warning and its life: draft → awaiting approval → approved/scheduled → sending → sent."""
+"""A warning and its life: draft → awaiting approval → approved/scheduled → sending → sent.
+
+The row as storage returns it, so it lives beside storage (which never imports the core); the
+rules about it are in `bot.core.alerts.workflow`.
+"""
 
 from __future__ import annotations
 
