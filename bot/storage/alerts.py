@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime, timezone
+from typing import Any, overload
 
 import sqlite_utils
 
 from bot.core.alerts.model import Alert
+from bot.storage.inserted import inserted_id
 
 _COLUMNS = ("id, title_sv, text_sv, title_en, text_en, severity, topics, municipalities, expires_at, scheduled_at,"
             " state, created_by, approved_by, created_at, sent_at, correction_of, withdrawn, withdrawal_of")
@@ -21,13 +24,17 @@ def _dt(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-def _alert(row) -> Alert | None:
+@overload
+def _alert(row: None) -> None: ...
+@overload
+def _alert(row: Sequence[Any]) -> Alert: ...
+def _alert(row: Sequence[Any] | None) -> Alert | None:
     if not row:
         return None
     return Alert(
         id=row[0], title_sv=row[1], text_sv=row[2], title_en=row[3], text_en=row[4], severity=row[5],
         topics=tuple(json.loads(row[6])), municipalities=tuple(json.loads(row[7])), expires_at=_dt(row[8]),
-        scheduled_at=_dt(row[9]), state=row[10], created_by=row[11], approved_by=row[12], created_at=_dt(row[13]),
+        scheduled_at=_dt(row[9]), state=row[10], created_by=row[11], approved_by=row[12], created_at=datetime.fromisoformat(row[13]),
         sent_at=_dt(row[14]), correction_of=row[15], withdrawn=bool(row[16]), withdrawal_of=row[17],
     )
 
@@ -45,7 +52,9 @@ def insert_alert(db: sqlite_utils.Database, *, title_sv: str, text_sv: str, titl
          _iso(expires_at), _iso(scheduled_at), state, created_by, approved_by, _iso(now), _iso(now), correction_of,
          withdrawal_of),
     )
-    return get_alert(db, cur.lastrowid)
+    alert = get_alert(db, inserted_id(cur))
+    assert alert is not None  # just inserted
+    return alert
 
 
 def get_alert(db: sqlite_utils.Database, alert_id: int) -> Alert | None:

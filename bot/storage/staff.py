@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import Any, overload
 
 import sqlite_utils
+
+from bot.storage.inserted import inserted_id
 
 ROLES = ("viewer", "editor", "approver", "admin")
 _COLUMNS = "id, username, display_name, role, active, telegram_user_id, must_change_password"
@@ -26,7 +30,11 @@ class StaffMember:
         return self.active and ROLES.index(self.role) >= ROLES.index(needed)
 
 
-def _member(row) -> StaffMember | None:
+@overload
+def _member(row: None) -> None: ...
+@overload
+def _member(row: Sequence[Any]) -> StaffMember: ...
+def _member(row: Sequence[Any] | None) -> StaffMember | None:
     if not row:
         return None
     return StaffMember(row[0], row[1], row[2], row[3], bool(row[4]), row[5], bool(row[6]))
@@ -45,7 +53,9 @@ def add_staff(db: sqlite_utils.Database, username: str, display_name: str, role:
         " VALUES (?, ?, ?, ?, ?, ?)",
         (username, display_name, role, password_hash, int(must_change_password), _now()),
     )
-    return get_staff(db, cur.lastrowid)
+    member = get_staff(db, inserted_id(cur))
+    assert member is not None  # just inserted
+    return member
 
 
 def get_staff(db: sqlite_utils.Database, staff_id: int) -> StaffMember | None:

@@ -7,7 +7,6 @@ and network errors come back here as `delivery.Transient` for the outbox's own, 
 from __future__ import annotations
 
 import dataclasses
-
 from html import escape
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
@@ -78,7 +77,10 @@ class TelegramAlertSender:
         """The warning, cached for a broadcast's thousands of rows (the text does not change)."""
         alert = None if fresh else self._alerts.get(alert_id)
         if alert is None:
-            alert = await self.db.run(store.get_alert, alert_id)
+            found = await self.db.run(store.get_alert, alert_id)
+            if found is None:  # outbox rows reference their warning; a missing one is a bug
+                raise LookupError(f"warning {alert_id} not found")
+            alert = found
             if len(self._alerts) > 1000:
                 self._alerts.clear()
             self._alerts[alert_id] = alert

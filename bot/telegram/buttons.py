@@ -11,9 +11,9 @@ from html import escape
 
 from telegram import Update
 
+from bot.core.answering.reply import compose_topic
 from bot.core.knowledge.taxonomy import CATEGORIES
 from bot.core.residents.privacy import privacy_notice
-from bot.core.answering.reply import compose_topic
 from bot.core.residents.service import MUNICIPALITIES, OTHER
 from bot.telegram import keyboards as kbd
 from bot.telegram import outgoing

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import AsyncIterator
+from collections.abc import AsyncIterator
+from zoneinfo import ZoneInfo
 
 from aiohttp import web
 from telegram import BotCommand, Update
@@ -20,16 +21,14 @@ from telegram.ext import (
     filters,
 )
 
-from zoneinfo import ZoneInfo
-
 from bot.core.alerts.delivery import Limits, OutboxWorker
 from bot.core.residents.rate_limit import SlidingWindowLimiter
 from bot.core.residents.service import ResidentService
 from bot.services import Services
 from bot.telegram import handlers as h
+from bot.telegram.alert_sender import TelegramAlertSender
 from bot.telegram.buttons import button
 from bot.telegram.context import BotData, ChatData
-from bot.telegram.alert_sender import TelegramAlertSender
 from bot.telegram.http import AiohttpRequest
 from bot.telegram.pacing import PacedRateLimiter, PaceLimits
 from bot.telegram.sessions import register_session_handlers, start_refresher_loop
@@ -146,7 +145,7 @@ async def telegram_context(app: web.Application) -> AsyncIterator[None]:
     ready = asyncio.Event()
 
     async def start_with_retries() -> None:
-        for attempt, delay in enumerate([*START_RETRY_SECONDS, *([60] * 10_000)]):
+        for delay in [*START_RETRY_SECONDS, *([60] * 10_000)]:
             try:
                 await start_application(application, services)
                 ready.set()

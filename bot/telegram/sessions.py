@@ -16,7 +16,17 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot.config import resolve_content_dir
-from bot.core.sessions.engine import AFTER, BEFORE, FINISHED, QUESTION, REVEALED, Refused, SessionState, summarise, tally
+from bot.core.sessions.engine import (
+    AFTER,
+    BEFORE,
+    FINISHED,
+    QUESTION,
+    REVEALED,
+    Refused,
+    SessionState,
+    summarise,
+    tally,
+)
 from bot.core.sessions.setup import GuidedSessions, open_guided_sessions
 from bot.telegram import outgoing
 from bot.telegram import session_messages as msg
@@ -26,7 +36,7 @@ from bot.telegram.pacing import NORMAL, Pace
 
 log = logging.getLogger(__name__)
 REFRESHER_POLL_SECONDS = 60.0
-_GROUPS = (ChatType.GROUP, ChatType.SUPERGROUP)
+_GROUPS: tuple[str, ...] = (ChatType.GROUP, ChatType.SUPERGROUP)
 
 
 def register_session_handlers(application: Application) -> None:
@@ -107,7 +117,7 @@ async def session_button(update: Update, context: Context) -> None:
             handler = {msg.VOTE: _vote, msg.CONFIDENCE: _confidence, msg.REVEAL: _reveal, msg.NEXT: _next,
                        msg.FOLLOW_UP: _follow_up}.get(action)
             state = await guided.service.get(args[0]) if handler else None
-            if state is None:
+            if handler is None or state is None:
                 raise Refused("stale" if handler is None else "unknown_session")
             await handler(update, context, guided, state, args[1:])
     except Refused as refused:
@@ -208,6 +218,8 @@ async def _refresher_answer(update: Update, context: Context, guided: GuidedSess
         raise Refused("stale")
     await outgoing.answer(query)
     refresher = guided.scenarios[scenario_id].refresher_for(round_)
+    if refresher is None:  # answered() found the round, so it has a refresher
+        raise Refused("stale")
     text, _ = msg.refresher_message(guided.scenarios[scenario_id], refresher, round_)
     await _replace(context, query, text + "\n\n" + msg.refresher_feedback(refresher, option), None)
 

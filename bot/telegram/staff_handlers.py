@@ -9,13 +9,13 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
-from bot.core.staff import accounts as staff_core
 from bot.core.alerts import workflow
 from bot.core.alerts.dispatch import clock_words, planned_start
 from bot.core.alerts.model import SEVERITIES, Alert
 from bot.core.alerts.scheduler import quiet_hours
 from bot.core.alerts.text import SEVERITY_LABEL, alert_text
 from bot.core.residents.service import MUNICIPALITIES
+from bot.core.staff import accounts as staff_core
 from bot.storage import alerts as alert_store
 from bot.storage import staff as staff_store
 from bot.telegram import outgoing
@@ -82,6 +82,8 @@ async def cancel_draft(update: Update, context: Context) -> None:
 async def draft_text(update: Update, context: Context, text: str) -> None:
     """Takes the title and then the text of a warning being written."""
     draft = context.chat_data.alert_draft
+    if draft is None:  # only called while a draft is being written
+        return
     if text.strip().lower() in ("/avbryt", "avbryt"):
         context.chat_data.alert_draft = None
         await _say(update, context, "Avbrutet. Ingen varning skapades.")
@@ -167,6 +169,7 @@ async def _submit(update: Update, context: Context, draft: dict) -> None:
     approvers = [m for m in await db.run(staff_store.list_staff) if m.can("approver") and m.telegram_user_id and m.id != member.id]
     button = InlineKeyboardMarkup([[InlineKeyboardButton("Godkänn och skicka", callback_data=f"{APPROVE}:{alert.id}")]])
     for approver in approvers:
+        assert approver.telegram_user_id is not None  # only linked approvers were listed
         await outgoing.send(context.bot, approver.telegram_user_id,
                             [f"<b>Att godkänna</b> (från {escape(member.username)})\n\n" + render_alert(alert, "sv")], button)
 

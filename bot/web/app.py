@@ -9,18 +9,18 @@ from aiohttp import web
 
 from bot.core.alerts.scheduler import quiet_hours, scheduler_tick
 from bot.services import Services, taught_questions
+from bot.storage.questions import purge_question_text
 from bot.storage.taught import list_taught
 from bot.web.api import setup_api_routes
-from bot.storage.questions import purge_question_text
 from bot.web.background import periodic
 from bot.web.headers import setup_headers
 from bot.web.keys import SERVICES
-from bot.web.sessions import setup_session_routes
 from bot.web.public import setup_public_routes
-from bot.web.tips import setup_tip_routes
+from bot.web.sessions import setup_session_routes
 from bot.web.staff_views import setup_staff_routes
 from bot.web.staff_warnings import setup_staff_warning_routes
 from bot.web.templating import setup_templates
+from bot.web.tips import setup_tip_routes
 from bot.web.warnings import setup_warning_routes
 
 log = logging.getLogger(__name__)

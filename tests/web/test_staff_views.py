@@ -134,7 +134,6 @@ async def test_knowledge_page_flags_overdue_and_explains_a_try(app_client):
     # A topic reviewed long ago is highlighted.
     # Topics not reviewed within review_days are highlighted (shipped topics are fresh: 0 days).
     assert "0 har inte granskats" in html
-    app_client.services.db.db  # the same services object serves the app
     kb = app_client.services.store.kb
     import dataclasses
     from datetime import date
