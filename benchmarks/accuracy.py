@@ -34,12 +34,12 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bot.core.checking import HIGH, MEDIUM, check_message  # noqa: E402
+from bot.core.knowledge.loader import load_knowledge  # noqa: E402
 from bot.core.knowledge.store import KnowledgeStore  # noqa: E402
 from bot.core.matching.language import ANSWERED  # noqa: E402
 from bot.core.matching.matcher import ANSWER, CLARIFY, LANGUAGE, Matcher  # noqa: E402
 from bot.core.matching.models import NOT_URGENT, OUT_OF_SCOPE, topic_training_set  # noqa: E402
-from bot.core.checking import HIGH, MEDIUM, check_message  # noqa: E402
-from bot.core.knowledge.loader import load_knowledge  # noqa: E402
 
 SETS = (
     ("tuned", "questions.yaml", "messages.yaml"),
@@ -91,8 +91,8 @@ def leaked(store: KnowledgeStore, items: list[dict]) -> list[str]:
     examples, taught questions), compared after normalisation (case, å/ä/ö, punctuation) so a copied
     question cannot hide. Shorter ones ("falsk faktura", "hej") coincide naturally and are not counted.
     """
-    from bot.core.matching.models import model_specs
     from bot.core.content.text import normalise
+    from bot.core.matching.models import model_specs
 
     trained = {normalise(t) for spec in model_specs(store.kb, store.loaded.taught) for t in spec.texts}
     return [i["text"] for i in items if len(normalise(i["text"]).split()) >= 5 and normalise(i["text"]) in trained]

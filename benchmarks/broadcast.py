@@ -22,8 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.core.staff import accounts as staff_core  # noqa: E402
 from bot.core.alerts import workflow  # noqa: E402
+from bot.core.staff import accounts as staff_core  # noqa: E402
 from bot.storage import residents  # noqa: E402
 from bot.storage.db import open_database  # noqa: E402
 from tests.fakes import TEST_TOKEN, FakeTelegram  # noqa: E402

@@ -24,9 +24,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.core.checking import check_message, find_links  # noqa: E402
+from bot.core.content.text import fold  # noqa: E402
 from bot.core.knowledge.loader import load_knowledge  # noqa: E402
 from bot.core.matching.language import detect_language  # noqa: E402
-from bot.core.content.text import fold  # noqa: E402
 
 LIMIT = 4096
 

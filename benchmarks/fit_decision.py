@@ -168,7 +168,7 @@ def main() -> None:
     print(f"tuned set: {len(tuned)} questions ({sum(f is None for f in scored.fair)} out of scope); temperature {temperature:.2f}")
 
     cv = []
-    for k, held in enumerate(folds(len(tuned))):
+    for held in folds(len(tuned)):
         train = np.setdiff1d(np.arange(len(tuned)), held)
         w, b = fit_confidence([rows[i] for i in train], [labels[i] for i in train])
         boundary = choose_thresholds(w, b, temperature, probs, scored.fair, scored.words, train)

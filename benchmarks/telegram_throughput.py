@@ -83,7 +83,7 @@ class Bot:
         self.tg, self.folder, self.config = tg, folder, config
         self.log = folder / "serve.log"
 
-    async def __aenter__(self) -> "Bot":
+    async def __aenter__(self) -> Bot:
         (self.folder / "config.yaml").write_text(self.config or "{}\n")
         env = {**os.environ, "FRAUDBOT_DB": str(self.folder / "bench.db"), "FRAUDBOT_TELEGRAM_TOKEN": TEST_TOKEN,
                "FRAUDBOT_TELEGRAM_BASE_URL": self.tg.base_url, "FRAUDBOT_CONFIG": str(self.folder / "config.yaml"),

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import time
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import yaml
 
@@ -205,7 +206,7 @@ def load_config(path: str | Path | None = None, environ: Mapping[str, str] | Non
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f" line {mark.line + 1}" if mark else ""
-            raise ConfigError([f"config file {p}{where}: not valid YAML ({getattr(exc, 'problem', exc)})"])
+            raise ConfigError([f"config file {p}{where}: not valid YAML ({getattr(exc, 'problem', exc)})"]) from exc
         if loaded is None:
             loaded = {}
         if not isinstance(loaded, dict):

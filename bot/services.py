@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from zoneinfo import ZoneInfo
-
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from bot.config import AlertsConfig, Config, resolve_content_dir
 from bot.core.alerts.delivery import Limits, OutboxWorker, Sender

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from pathlib import Path
 
@@ -24,6 +25,40 @@ def cheap_password_hashing():
     staff.use_password_hashing(time_cost=1, memory_cost=8, parallelism=1)
     yield
     staff.use_password_hashing(**saved)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def knowledge_built_once():
+    """Each knowledge folder is loaded and its models trained once per test session.
+
+    Every test that starts the service builds a `KnowledgeStore`; reading and validating the shipped
+    folder and loading its models took most of the web and Telegram tests' time. The result
+    (`Loaded`: the knowledge base and its matcher) is immutable, so tests share it while each still
+    gets a store of its own to reload. The key is the folder's path, the content of its files and the
+    taught questions: an edited copy, a broken file or new taught questions build afresh.
+    """
+    from bot.core.knowledge import store as knowledge_store
+
+    real_build = knowledge_store.build
+    built: dict[tuple, knowledge_store.Loaded] = {}
+
+    def build_once(folder: Path, taught: tuple = (), cache_dir: Path | None = None) -> knowledge_store.Loaded:
+        folder = Path(folder).resolve()
+        key = (folder, _content_digest(folder), tuple(taught), cache_dir)
+        if key not in built:
+            built[key] = real_build(folder, taught, cache_dir)
+        return built[key]
+
+    knowledge_store.build = build_once
+    yield
+    knowledge_store.build = real_build
+
+
+def _content_digest(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
 
 
 @pytest.fixture(scope="session")

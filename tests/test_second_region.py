@@ -15,9 +15,9 @@ from bot.config import load_config
 from bot.core.alerts import workflow
 from bot.core.region import current, use_region
 from bot.core.staff import accounts as staff_core
+from bot.host import create_app
 from bot.services import build_services
 from bot.storage import alerts as alert_store
-from bot.host import create_app
 from tests.fakes import TEST_TOKEN, FakeTelegram
 from tests.made_up_region import MADE_UP_REGION
 

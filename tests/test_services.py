@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from bot.config import resolve_content_dir
 from bot.core.residents.service import ResidentService
 from bot.core.sessions.setup import open_guided_sessions
-from bot.config import resolve_content_dir
 from bot.storage.settings import get_or_create_secret
 from tests.helpers import make_services
 

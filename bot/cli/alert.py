@@ -11,12 +11,12 @@ from datetime import datetime, timezone
 import click
 
 from bot.cli.common import config_option, get_config, or_exit
-from bot.core.staff import accounts as staff_core
 from bot.core.alerts import workflow
 from bot.core.alerts.dispatch import QuietHours, clock_words, planned_start
-from bot.storage.alert_model import SENT, SEVERITIES, DeliveryStatus
+from bot.core.staff import accounts as staff_core
 from bot.services import quiet_hours
 from bot.storage import alerts as store
+from bot.storage.alert_model import SENT, SEVERITIES, DeliveryStatus
 from bot.storage.db import open_database
 
 as_option = click.option("--as", "actor", required=True, help="Your staff username (recorded in the audit log).")
@@ -28,7 +28,7 @@ def _when(value: str | None, name: str) -> datetime | None:
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"expected an ISO date and time such as 2026-12-01T09:00, got {value!r}", param_hint=name)
+        raise click.BadParameter(f"expected an ISO date and time such as 2026-12-01T09:00, got {value!r}", param_hint=name) from None
     if moment.tzinfo is None:
         from bot.core.region import current
 

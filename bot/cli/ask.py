@@ -5,15 +5,15 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import click
 
 from bot.cli.common import config_option, get_config, get_store
 from bot.core.answering.assistant import Asker, Assistant
-from bot.core.checking import check_message
 from bot.core.answering.reply import compose_check, format_plain
+from bot.core.checking import check_message
 
 # answer(text, conversation id or None) -> (JSON object, plain text)
 Answer = Callable[[str, str | None], tuple[dict, str]]

@@ -9,11 +9,11 @@ from bot.cli.alert import alert
 from bot.cli.ask import ask, check
 from bot.cli.backup import backup
 from bot.cli.kb import kb
+from bot.cli.purge import purge
+from bot.cli.report import report
 from bot.cli.scenarios import scenarios
 from bot.cli.serve import serve
 from bot.cli.staff import staff
-from bot.cli.purge import purge
-from bot.cli.report import report
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -20,8 +20,8 @@ from bot.storage.db import open_database
 @config_option
 def report(year: int, out: Path, config_path: Path | None) -> None:
     """Write the yearly follow-up report (charts, tables, no personal data) and its CSV."""
-    from bot.core.reporting.report import build_report, report_csv
     from bot.core.reporting.render import render_report_html
+    from bot.core.reporting.report import build_report, report_csv
 
     config = get_config(config_path)
     store = get_store(config)

@@ -84,18 +84,18 @@ def load_region(path: Path) -> Region:
         r.problem(("municipalities",), "needs at least one municipality with name:")
         items = []
     for i, item in enumerate(items):
-        path = ("municipalities", i)
-        item = r.mapping(item, path)
-        r.unknown(item, {"name", "domain"}, path)
-        name = r.text(item, "name", path, max_len=40)
-        domain = r.text(item, "domain", path, required=False, max_len=80)
+        where: tuple[str | int, ...] = ("municipalities", i)
+        item = r.mapping(item, where)
+        r.unknown(item, {"name", "domain"}, where)
+        name = r.text(item, "name", where, max_len=40)
+        domain = r.text(item, "domain", where, required=False, max_len=80)
         if domain and not _DOMAIN.match(domain):
-            r.problem((*path, "domain"), f"expected a web domain such as example.se, got {domain!r}")
+            r.problem((*where, "domain"), f"expected a web domain such as example.se, got {domain!r}")
         if name in (m.name for m in municipalities):
-            r.problem((*path, "name"), f"{name!r} is listed twice")
+            r.problem((*where, "name"), f"{name!r} is listed twice")
         # Names travel in button data and addresses (?kommun=…): keep them short and without colons.
         if ":" in name:
-            r.problem((*path, "name"), "must not contain ':'")
+            r.problem((*where, "name"), "must not contain ':'")
         municipalities.append(Municipality(name, domain))
     numbers_block = r.mapping(data.get("numbers"), ("numbers",))
     r.unknown(numbers_block, set(NUMBER_KINDS), ("numbers",))
@@ -139,7 +139,7 @@ def current() -> Region:
 class _Municipalities(Sequence[str]):
     """The names of the current region's municipalities, read at each use (never frozen at import)."""
 
-    def __getitem__(self, index):  # type: ignore[override]
+    def __getitem__(self, index: int) -> str:  # type: ignore[override]
         return current().names[index]
 
     def __len__(self) -> int:

@@ -79,7 +79,7 @@ def t(lang: str, key: str, **params: object) -> str:
     return catalogue(lang)[key].format(**{**region_params(lang), **params})
 
 
-class _KeepUnknown(dict):
+class _KeepUnknown(dict[str, object]):
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"
 
@@ -113,7 +113,7 @@ class Section(Mapping[str, dict[str, str]]):
             raise KeyError(lang)
         return section(lang, self.prefix, **self.params)
 
-    def get(self, lang, default=None):  # type: ignore[override]
+    def get(self, lang: str, default: dict[str, str] | None = None) -> dict[str, str] | None:  # type: ignore[override]
         return self[lang] if lang in _all() else default
 
     def __iter__(self) -> Iterator[str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -57,7 +58,7 @@ def parse_command(text: str) -> Command | None:
     return None
 
 
-def match_municipality(argument: str, municipalities: tuple[str, ...]) -> str | None:
+def match_municipality(argument: str, municipalities: Sequence[str]) -> str | None:
     """The municipality meant by `argument` ("sjoby", "Sjoby", "SJÖBY", "sjöbby": accents, case and small typos forgiven)."""
     if not argument:
         return None

@@ -9,16 +9,17 @@ for warnings and confirms with "JA".
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timezone
-from typing import Callable
 
 from bot.core.answering.assistant import Asker
-from bot.core.answering.reply import ANSWER, labels
+from bot.core.answering.reply import labels
 from bot.core.checking.links import find_links
+from bot.core.matching.matcher import ANSWER
+from bot.core.region import MUNICIPALITIES
 from bot.core.residents.pseudonym import user_key
 from bot.core.residents.rate_limit import LIMITED, QUIET, SlidingWindowLimiter
 from bot.core.residents.redact import without_lone_surrogates
-from bot.core.residents.service import MUNICIPALITIES
 from bot.services import Services
 from bot.sms.commands import CONFIRM, ERASE, STOP, SUBSCRIBE, match_municipality, parse_command
 from bot.sms.render import reply_sms

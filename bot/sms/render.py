@@ -8,7 +8,8 @@ the first step or the numbers.
 
 from __future__ import annotations
 
-from bot.core.answering.reply import ANSWER, CLARIFY, ReplyView, labels
+from bot.core.answering.reply import ReplyView, labels
+from bot.core.matching.matcher import ANSWER, CLARIFY
 from bot.sms.segments import count_segments, to_gsm7
 from bot.sms.texts import choice_list, sms_text
 

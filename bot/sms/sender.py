@@ -22,17 +22,17 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
-from typing import Callable
 
 from bot.core.alerts.dispatch import wants
-from bot.storage.alert_model import Alert
 from bot.core.alerts.text import alert_text
 from bot.sms.gateway import AuthFailed, GatewayError, InvalidNumber, RateLimited, SmsGateway, TemporaryFailure
 from bot.sms.render import warning_sms
 from bot.sms.segments import count_segments
 from bot.storage import alerts as alert_store
 from bot.storage import sms as store
+from bot.storage.alert_model import Alert
 from bot.storage.db import AsyncDatabase
 
 log = logging.getLogger(__name__)
@@ -183,7 +183,10 @@ class SmsOutbox:
     async def _alert(self, alert_id: int) -> Alert:
         alert = self._alerts.get(alert_id)
         if alert is None:
-            alert = self._alerts[alert_id] = await self.db.read(alert_store.get_alert, alert_id)
+            found = await self.db.read(alert_store.get_alert, alert_id)
+            if found is None:
+                raise LookupError(f"warning {alert_id} is not in the database")
+            alert = self._alerts[alert_id] = found
         return alert
 
     async def _send(self, row: dict) -> None:
@@ -238,7 +241,7 @@ class ReplySender:
                 message_id = await self.gateway.send(to, text)
             except RateLimited as exc:
                 self.pacer.pause(exc.seconds)
-                wait = exc.seconds
+                wait: float | None = exc.seconds
             except (InvalidNumber, AuthFailed) as exc:
                 log.warning("an SMS reply was refused: %s", exc)
                 return None

@@ -6,6 +6,8 @@ question needs the room to say what is kept and how to stop).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bot.core.words import section, t
 
 
@@ -19,7 +21,7 @@ def sms_keys(lang: str) -> list[str]:
     return sorted(section(lang, "sms", municipality="", choices=""))
 
 
-def choice_list(lang: str, items: tuple[str, ...] | list[str]) -> str:
+def choice_list(lang: str, items: Sequence[str]) -> str:
     """"A, B eller C" in the resident's language."""
     items = list(items)
     if len(items) < 2:

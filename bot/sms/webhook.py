@@ -14,16 +14,16 @@ import asyncio
 import hmac
 import logging
 from collections import OrderedDict
-from typing import AsyncIterator
+from collections.abc import AsyncIterator
 
 import aiohttp
 from aiohttp import web
 
 from bot.config import SmsConfig
+from bot.services import Services
 from bot.sms.gateway import Elks46Gateway
 from bot.sms.inbound import SmsConversation
 from bot.sms.sender import Pacer, ReplySender, SmsOutbox
-from bot.services import Services
 from bot.tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)
@@ -55,7 +55,7 @@ class SmsChannel:
     async def answer(self, phone: str, text: str) -> None:
         try:
             reply = await self.conversation.reply_to(phone, text)
-            if reply:
+            if reply and self.replies is not None:  # replies start with the app; none before
                 await self.replies.send(phone, reply)
         except Exception:  # never the number or the text in the log
             log.exception("answering an incoming SMS failed")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 SEVERITIES = ("info", "warning", "urgent")
 DRAFT, AWAITING, APPROVED, SCHEDULED, SENDING, SENT, CANCELLED, EXPIRED = (
@@ -96,7 +97,7 @@ class DeliveryStatus:
     def all_delivered(self) -> bool:
         return self.state == SENT and not self.failed and not self.blocked
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "id": self.alert_id, "state": self.state, "queued": self.queued, "in_flight": self.sending,
             "sent": self.sent, "failed": self.failed, "blocked": self.blocked, "total": self.total,

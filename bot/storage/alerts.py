@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 import sqlite_utils
 
 from bot.storage.alert_model import Alert
+from bot.storage.inserted import inserted_id
 
 _COLUMNS = ("id, title_sv, text_sv, title_en, text_en, severity, topics, municipalities, expires_at, scheduled_at,"
             " state, created_by, approved_by, created_at, sent_at, correction_of, withdrawn, withdrawal_of")
@@ -32,7 +33,7 @@ def _alert(row: dict | None) -> Alert | None:
 
 
 def _alerts(db: sqlite_utils.Database, where: str, params: list | tuple = ()) -> list[Alert]:
-    return [_alert(row) for row in db.query(f"SELECT {_COLUMNS} FROM alerts {where}", params)]
+    return [alert for row in db.query(f"SELECT {_COLUMNS} FROM alerts {where}", params) if (alert := _alert(row))]
 
 
 def _first(db: sqlite_utils.Database, where: str, params: list | tuple = ()) -> Alert | None:
@@ -52,7 +53,9 @@ def insert_alert(db: sqlite_utils.Database, *, title_sv: str, text_sv: str, titl
          _iso(expires_at), _iso(scheduled_at), state, created_by, approved_by, _iso(now), _iso(now), correction_of,
          withdrawal_of),
     )
-    return get_alert(db, cur.lastrowid)
+    alert = get_alert(db, inserted_id(cur))
+    assert alert is not None  # just inserted
+    return alert
 
 
 def get_alert(db: sqlite_utils.Database, alert_id: int) -> Alert | None:

@@ -6,7 +6,7 @@ step that fails leaves the schema as it was and is tried again at the next start
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
@@ -354,7 +354,7 @@ def step_name(step: Callable[[sqlite_utils.Database], None]) -> str:
 def migrations(steps: list[Step] = STEPS) -> Migrations:
     """The steps as a sqlite-utils migration set, in version order."""
     migration_set = Migrations(MIGRATION_SET)
-    for version, _, step in sorted(steps, key=lambda s: s[0]):
+    for _version, _, step in sorted(steps, key=lambda s: s[0]):
         migration_set(name=step_name(step))(step)
     return migration_set
 
@@ -389,6 +389,6 @@ def _adopt_old_record(db: sqlite_utils.Database, steps: list[Step], migration_se
             if name is None:
                 raise RuntimeError(_NEWER.format(row["version"]))
             if name not in recorded:
-                db[Migrations.migrations_table].insert(
+                db.table(Migrations.migrations_table).insert(
                     {"migration_set": MIGRATION_SET, "name": name, "applied_at": row["applied_at"] or ""})
         db.execute("DROP TABLE schema_migrations")

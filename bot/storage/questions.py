@@ -6,6 +6,8 @@ from datetime import datetime, timedelta, timezone
 
 import sqlite_utils
 
+from bot.storage.inserted import inserted_id
+
 
 def log_question(
     db: sqlite_utils.Database, *, channel: str, lang: str, status: str, topic: str | None, score: float,
@@ -18,7 +20,7 @@ def log_question(
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (at.isoformat(timespec="seconds"), channel, lang, status, topic, round(score, 4), int(urgent), municipality, user_key, text),
     )
-    return cur.lastrowid
+    return inserted_id(cur)
 
 
 def purge_question_text(db: sqlite_utils.Database, retention_days: int, now: datetime | None = None) -> int:

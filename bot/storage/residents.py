@@ -8,6 +8,8 @@ from datetime import datetime, timezone
 
 import sqlite_utils
 
+from bot.storage.inserted import inserted_id
+
 DELIVERY_MODES = ("immediate", "digest")
 
 
@@ -41,7 +43,9 @@ def ensure_resident(db: sqlite_utils.Database, chat_id: int, user_key: str, lang
         "INSERT OR IGNORE INTO residents (chat_id, user_key, lang, created_at) VALUES (?, ?, ?, ?)",
         (chat_id, user_key, lang, _now()),
     )
-    return get_resident(db, chat_id)
+    resident = get_resident(db, chat_id)
+    assert resident is not None  # inserted or already there
+    return resident
 
 
 def get_resident(db: sqlite_utils.Database, chat_id: int) -> Resident | None:
@@ -74,7 +78,9 @@ def subscribe(
         " active = 1, inactive_reason = NULL, chat_type = excluded.chat_type",
         (chat_id, municipality, lang, json.dumps(list(topics)), delivery, _now(), chat_type),
     )
-    return get_subscription(db, chat_id)
+    subscription = get_subscription(db, chat_id)
+    assert subscription is not None  # just upserted
+    return subscription
 
 
 def get_subscription(db: sqlite_utils.Database, chat_id: int) -> Subscription | None:
@@ -118,7 +124,7 @@ def record_reported_scam(
         "INSERT INTO reported_scams (at, user_key, municipality, method, risk, text) VALUES (?, ?, ?, ?, ?, ?)",
         (_now(), user_key, municipality, method, risk, text),
     )
-    return cur.lastrowid
+    return inserted_id(cur)
 
 
 def erase_resident(db: sqlite_utils.Database, chat_id: int, user_key: str) -> dict[str, int]:

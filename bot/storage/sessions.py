@@ -15,6 +15,8 @@ from typing import Any
 
 import sqlite_utils
 
+from bot.storage.inserted import inserted_id
+
 
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
@@ -208,10 +210,10 @@ _CODE_COLUMNS = "id, label, created_by, created_at, expires_on, revoked_at, sess
 
 def add_facilitator_code(db: sqlite_utils.Database, code_hash: str, label: str, created_by: str,
                          expires_on: str | None) -> int:
-    return db.execute(
+    return inserted_id(db.execute(
         "INSERT INTO facilitator_codes (code_hash, label, created_by, created_at, expires_on) VALUES (?, ?, ?, ?, ?)",
         (code_hash, label, created_by, _now(), expires_on),
-    ).lastrowid
+    ))
 
 
 def list_facilitator_codes(db: sqlite_utils.Database) -> list[FacilitatorCode]:

@@ -10,4 +10,4 @@ import sqlite_utils
 def get_or_create_secret(db: sqlite_utils.Database, key: str) -> str:
     """Return the stored secret `key`, creating a random one on first use."""
     db.execute("INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)", (key, secrets.token_hex(32)))
-    return db["settings"].get(key)["value"]
+    return db.table("settings").get(key)["value"]

@@ -7,6 +7,8 @@ from datetime import datetime, timezone
 
 import sqlite_utils
 
+from bot.storage.inserted import inserted_id
+
 ROLES = ("viewer", "editor", "approver", "admin")
 _COLUMNS = "id, username, display_name, role, active, telegram_user_id, must_change_password"
 
@@ -33,7 +35,7 @@ def _member(row: dict | None) -> StaffMember | None:
 
 
 def _members(db: sqlite_utils.Database, where: str, params: tuple = ()) -> list[StaffMember]:
-    return [_member(row) for row in db.query(f"SELECT {_COLUMNS} FROM staff {where}", params)]
+    return [member for row in db.query(f"SELECT {_COLUMNS} FROM staff {where}", params) if (member := _member(row))]
 
 
 def _one(db: sqlite_utils.Database, where: str, params: tuple) -> StaffMember | None:
@@ -53,7 +55,9 @@ def add_staff(db: sqlite_utils.Database, username: str, display_name: str, role:
         " VALUES (?, ?, ?, ?, ?, ?)",
         (username, display_name, role, password_hash, int(must_change_password), _now()),
     )
-    return get_staff(db, cur.lastrowid)
+    member = get_staff(db, inserted_id(cur))
+    assert member is not None  # just inserted
+    return member
 
 
 def get_staff(db: sqlite_utils.Database, staff_id: int) -> StaffMember | None:

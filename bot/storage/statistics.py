@@ -7,6 +7,7 @@ times in any zone (local day, week and year boundaries) and they are converted f
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime, timezone
 
 import sqlite_utils
@@ -153,7 +154,7 @@ def outbox_waiting(db: sqlite_utils.Database) -> int:
 
 
 def alerts_sent_per_municipality(db: sqlite_utils.Database, since: datetime, until: datetime,
-                                 municipalities: tuple[str, ...]) -> dict[str, int]:
+                                 municipalities: Sequence[str]) -> dict[str, int]:
     """Warnings sent in the period that targeted each municipality (an empty target list means all)."""
     counts = {m: 0 for m in municipalities}
     rows = db.execute("SELECT municipalities FROM alerts WHERE sent_at >= ? AND sent_at < ? AND correction_of IS NULL"

@@ -6,10 +6,12 @@ from datetime import date, datetime, timezone
 
 import sqlite_utils
 
+from bot.storage.inserted import inserted_id
+
 
 def add_tip(db: sqlite_utils.Database, text: str, municipality: str | None, received_on: date) -> int:
-    return db.execute("INSERT INTO welfare_tips (received_on, municipality, text) VALUES (?, ?, ?)",
-                      (received_on.isoformat(), municipality, text)).lastrowid
+    return inserted_id(db.execute("INSERT INTO welfare_tips (received_on, municipality, text) VALUES (?, ?, ?)",
+                                  (received_on.isoformat(), municipality, text)))
 
 
 def list_tips(db: sqlite_utils.Database, limit: int = 200) -> list[dict]:

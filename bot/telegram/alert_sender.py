@@ -7,7 +7,6 @@ and network errors come back here as `delivery.Transient` for the outbox's own, 
 from __future__ import annotations
 
 import dataclasses
-
 from html import escape
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
@@ -15,10 +14,10 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
 from bot.core.alerts import delivery
 from bot.core.alerts.dispatch import CHANNEL_CHAT, digest_alerts
-from bot.storage.alert_model import Alert
 from bot.core.alerts.text import alert_html, alert_text, words
 from bot.storage import alerts as store
 from bot.storage import residents as resident_store
+from bot.storage.alert_model import Alert
 from bot.storage.db import AsyncDatabase
 from bot.telegram import outgoing
 from bot.telegram.pacing import INTERACTIVE, NORMAL, URGENT, Pace, retry_after_seconds
@@ -75,7 +74,9 @@ class TelegramAlertSender:
         """The warning, cached for a broadcast's thousands of rows (the text does not change)."""
         alert = None if fresh else self._alerts.get(alert_id)
         if alert is None:
-            alert = await self.db.write(store.get_alert, alert_id)
+            alert = await self.db.read(store.get_alert, alert_id)
+            if alert is None:  # a warning's rows never outlive it: this is a bug, not a resident's problem
+                raise LookupError(f"warning {alert_id} is not in the database")
             if len(self._alerts) > 1000:
                 self._alerts.clear()
             self._alerts[alert_id] = alert

@@ -8,16 +8,17 @@ limits. Every press is answered, also a forged or stale one.
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from html import escape
-from typing import Awaitable, Callable
 
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler
 
 from bot.core.answering.reply import compose_topic
 from bot.core.knowledge.taxonomy import CATEGORIES
+from bot.core.region import MUNICIPALITIES
 from bot.core.residents.privacy import privacy_notice
-from bot.core.residents.service import MUNICIPALITIES, OTHER
+from bot.core.residents.service import OTHER
 from bot.telegram import keyboards as kbd
 from bot.telegram import outgoing
 from bot.telegram.context import AWAIT_QUESTION, Context, asker_of

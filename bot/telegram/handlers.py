@@ -22,12 +22,20 @@ from bot.core.alerts.public import current_warnings
 from bot.core.alerts.text import alert_text
 from bot.core.checking.links import find_links
 from bot.core.matching.matcher import ANSWER, CLARIFY
-from bot.core.residents.tips import MAX_TIP, TipError, submit_tip
 from bot.core.residents.rate_limit import LIMITED, QUIET
+from bot.core.residents.tips import MAX_TIP, TipError, submit_tip
 from bot.telegram import keyboards as kbd
 from bot.telegram import outgoing
 from bot.telegram.buttons import place, resident_lang, settings_view, welcome_html
-from bot.telegram.context import asker_of, AWAIT_CHECK, AWAIT_QUESTION, AWAIT_REPORT, AWAIT_TIP, Answered, Context
+from bot.telegram.context import (
+    AWAIT_CHECK,
+    AWAIT_QUESTION,
+    AWAIT_REPORT,
+    AWAIT_TIP,
+    Answered,
+    Context,
+    asker_of,
+)
 from bot.telegram.render import bold, plain_messages, split_lines, view_to_messages
 from bot.telegram.texts import t
 
@@ -323,7 +331,7 @@ async def on_error(update: object, context: Context) -> None:
     if isinstance(error, TelegramError):
         log.warning("Telegram error %s: %s (update %s)", type(error).__name__, _safe(str(error)), update_id)
     else:
-        log.error("handler failed on update %s: %s", update_id, type(error).__name__, exc_info=(type(error), error, error.__traceback__))
+        log.error("handler failed on update %s: %s", update_id, type(error).__name__, exc_info=error)
     if not isinstance(update, Update):
         return
     lang = lang_of(update)

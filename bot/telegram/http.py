@@ -7,12 +7,10 @@ serves the web, so the bot talks to the Bot API with the same, well-kept client.
 
 from __future__ import annotations
 
-import asyncio
-
 import aiohttp
+from telegram._utils.defaultvalue import DefaultValue
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
-from telegram._utils.defaultvalue import DefaultValue
 
 
 class AiohttpRequest(BaseRequest):
@@ -54,6 +52,7 @@ class AiohttpRequest(BaseRequest):
             raise RuntimeError("AiohttpRequest is not initialized")
         files = request_data.multipart_data if request_data else None
         fields = request_data.json_parameters if request_data else None
+        data: aiohttp.FormData | dict[str, str] | None
         if files:
             data = aiohttp.FormData()
             for name, value in (fields or {}).items():
@@ -69,7 +68,7 @@ class AiohttpRequest(BaseRequest):
         try:
             async with self._session.request(method, url, data=data, timeout=timeout) as response:
                 return response.status, await response.read()
-        except (asyncio.TimeoutError, aiohttp.ServerTimeoutError) as exc:
+        except (TimeoutError, aiohttp.ServerTimeoutError) as exc:
             raise TimedOut from exc
         except aiohttp.ClientError as exc:
             raise NetworkError(f"aiohttp.{type(exc).__name__}: {exc}") from exc

@@ -6,7 +6,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.core.knowledge.model import KnowledgeBase
 from bot.core.knowledge.taxonomy import CATEGORIES
-from bot.core.residents.service import MUNICIPALITIES, OTHER
+from bot.core.region import MUNICIPALITIES
+from bot.core.residents.service import OTHER
 from bot.telegram.texts import t
 
 # Callback data prefixes.

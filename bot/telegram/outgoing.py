@@ -19,6 +19,8 @@ from bot.telegram.render import split_lines
 log = logging.getLogger(__name__)
 MAX_ANSWER = 200  # characters Telegram takes in a button's answer; a longer reason goes out as a message
 Markup = InlineKeyboardMarkup | None
+# `rate_limit_args` below: the Application's bot is an ExtBot, whose methods take it; `Bot`'s
+# signatures (what callers hold) do not declare it, hence the `type: ignore[call-arg]`.
 
 
 async def send(bot: Bot, chat_id: int | str, texts: list[str] | str, markup: Markup = None, *,
@@ -30,7 +32,7 @@ async def send(bot: Bot, chat_id: int | str, texts: list[str] | str, markup: Mar
     for i, part in enumerate(parts):
         sent.append(await bot.send_message(
             chat_id, part, parse_mode=ParseMode.HTML, reply_markup=markup if i == len(parts) - 1 else None,
-            disable_web_page_preview=True, rate_limit_args=pace,
+            disable_web_page_preview=True, rate_limit_args=pace,  # type: ignore[call-arg]
         ))
     return sent
 
@@ -40,7 +42,7 @@ async def edit(bot: Bot, chat_id: int | str, message_id: int, text: str, markup:
     """Replace a message's text (and keyboard: none unless given). An edit that changes nothing is fine."""
     try:
         await bot.edit_message_text(text, chat_id=chat_id, message_id=message_id, parse_mode=ParseMode.HTML,
-                                    reply_markup=markup, disable_web_page_preview=True, rate_limit_args=pace)
+                                    reply_markup=markup, disable_web_page_preview=True, rate_limit_args=pace)  # type: ignore[call-arg]
     except BadRequest as exc:
         if "not modified" not in str(exc).lower():
             raise
@@ -61,7 +63,7 @@ async def set_keyboard(bot: Bot, chat_id: int | str, message_id: int, markup: Ma
     """Change (or with None remove) a message's buttons; a refusal is logged, not raised: the
     buttons are a convenience and every stale button is answered anyway."""
     try:
-        await bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id, reply_markup=markup,
+        await bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id, reply_markup=markup,  # type: ignore[call-arg]
                                             rate_limit_args=pace)
     except TelegramError as exc:
         if "not modified" not in str(exc).lower():
@@ -70,12 +72,12 @@ async def set_keyboard(bot: Bot, chat_id: int | str, message_id: int, markup: Ma
 
 async def delete(bot: Bot, chat_id: int | str, message_id: int, *, pace: Pace = REPLY) -> None:
     try:
-        await bot.delete_message(chat_id, message_id, rate_limit_args=pace)
+        await bot.delete_message(chat_id, message_id, rate_limit_args=pace)  # type: ignore[call-arg]
     except TelegramError as exc:
         log.info("could not delete a message: %s", type(exc).__name__)
 
 
-async def answer(query: CallbackQuery, text: str | None = None, *, alert: bool = False) -> None:
+async def answer(query: CallbackQuery | None, text: str | None = None, *, alert: bool = False) -> None:
     """Stop a button's spinner, with an optional short note. Not paced: Telegram does not count
     callback answers against the limits, and they must come within seconds. An answer Telegram
     refuses (the press is too old, or already answered) or cannot take is nothing to stop for.

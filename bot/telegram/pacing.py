@@ -37,8 +37,9 @@ import logging
 import time
 from bisect import insort
 from collections import deque
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
-from typing import Any, Callable, Coroutine
+from typing import Any
 
 from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.ext import BaseRateLimiter
@@ -127,9 +128,11 @@ class SendScheduler:
     or `hold` it for a later try, which keeps its place at the front of its chat's line.
     """
 
-    def __init__(self, limits: PaceLimits, clock: Callable[[], float] = time.monotonic):
+    def __init__(self, limits: PaceLimits, clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep):
         self.limits = limits
-        self.clock = clock
+        self.clock = clock  # `clock` and `sleep` go together: tests pass a fake clock and its sleep
+        self.sleep = sleep
         self._interval = 1.0 / (limits.per_second * HEADROOM)
         # Only where waking up takes a good part of a slot (fast limits) is lateness made up for; at
         # Telegram's 30/s even a few milliseconds of it brought 429s back in a long broadcast.
@@ -288,6 +291,13 @@ class SendScheduler:
 
     def _grant(self, chat: _Chat, now: float, late: float = 0.0) -> None:
         ticket = chat.pending.pop(0)
+        if ticket.granted is not None and ticket.granted.cancelled():
+            # Its caller was cancelled a moment ago and has not run yet to withdraw it: granting
+            # it would fail (and end the dispatcher); skip it, its slot goes to the next one.
+            self.waiting -= 1
+            if chat.pending:
+                self._schedule(chat, now)
+            return
         chat.busy = True
         chat.tokens, chat.stamp = self._tokens(chat, now) - 1.0, now
         if chat.group:
@@ -321,7 +331,7 @@ class SendScheduler:
             wait = max(self._paused_until, self._next_slot) - now
             if wait > 0:
                 due = now + wait
-                await asyncio.sleep(wait)
+                await self.sleep(wait)
                 continue
             chat = self._pick(now)
             if chat is not None:
@@ -330,11 +340,21 @@ class SendScheduler:
                 continue
             due = None
             self._wake.clear()
-            timeout = self._timers[0][0] - now if self._timers else None
-            try:
-                await asyncio.wait_for(self._wake.wait(), timeout)
-            except TimeoutError:
-                pass
+            await self._idle(self._timers[0][0] - now if self._timers else None)
+
+    async def _idle(self, timeout: float | None) -> None:
+        """Until a request may be ready (`_wake`) or, with a `timeout`, the first timer is due."""
+        assert self._wake is not None
+        if timeout is None:
+            await self._wake.wait()
+            return
+        woken = asyncio.ensure_future(self._wake.wait())
+        timer = asyncio.ensure_future(self.sleep(timeout))
+        try:
+            await asyncio.wait((woken, timer), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            woken.cancel()
+            timer.cancel()
 
 
 def _paced(endpoint: str, data: dict[str, Any]) -> bool:
@@ -354,10 +374,11 @@ class PacedRateLimiter(BaseRateLimiter[Pace]):
     Pass a `Pace` as `rate_limit_args` to choose the priority; without one a request is a reply.
     """
 
-    def __init__(self, limits: PaceLimits | None = None, clock: Callable[[], float] = time.monotonic):
+    def __init__(self, limits: PaceLimits | None = None, clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep):
         self.limits = limits or PaceLimits()
         self.clock = clock
-        self.scheduler = SendScheduler(self.limits, clock)
+        self.scheduler = SendScheduler(self.limits, clock, sleep)
         self._stop_retrying = False
 
     async def initialize(self) -> None:

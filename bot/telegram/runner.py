@@ -10,8 +10,8 @@ import asyncio
 import hmac
 import json
 import logging
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import AsyncIterator
 
 from telegram import BotCommand, Update
 from telegram.error import InvalidToken, TelegramError
@@ -146,7 +146,7 @@ async def running_bot(services: Services) -> AsyncIterator[Application]:
     ready = asyncio.Event()
 
     async def start_with_retries() -> None:
-        for attempt, delay in enumerate([*START_RETRY_SECONDS, *([60] * 10_000)]):
+        for delay in [*START_RETRY_SECONDS, *([60] * 10_000)]:
             try:
                 await start_application(application, services)
                 ready.set()

@@ -10,7 +10,7 @@ from html import escape
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.core.knowledge.model import KnowledgeBase
-from bot.core.sessions.engine import SessionState, Summary, StepTally
+from bot.core.sessions.engine import SessionState, StepTally, Summary
 from bot.core.sessions.model import CONFIDENCE_SCALE, Option, Refresher, Scenario, Step
 from bot.core.words import Texts, t
 from bot.telegram.keyboards import pack

@@ -15,7 +15,17 @@ from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
-from bot.core.sessions.engine import AFTER, BEFORE, FINISHED, QUESTION, REVEALED, Refused, SessionState, summarise, tally
+from bot.core.sessions.engine import (
+    AFTER,
+    BEFORE,
+    FINISHED,
+    QUESTION,
+    REVEALED,
+    Refused,
+    SessionState,
+    summarise,
+    tally,
+)
 from bot.core.sessions.setup import GuidedSessions
 from bot.telegram import outgoing
 from bot.telegram import session_messages as msg
@@ -25,7 +35,7 @@ from bot.telegram.pacing import NORMAL, Pace
 
 log = logging.getLogger(__name__)
 REFRESHER_POLL_SECONDS = 60.0
-_GROUPS = (ChatType.GROUP, ChatType.SUPERGROUP)
+_GROUPS: tuple[str, ...] = (ChatType.GROUP, ChatType.SUPERGROUP)
 
 
 def register_session_handlers(application: Application) -> None:
@@ -218,6 +228,8 @@ async def _refresher_answer(update: Update, context: Context, guided: GuidedSess
         raise Refused("stale")
     await outgoing.answer(query)
     refresher = guided.scenarios[scenario_id].refresher_for(round_)
+    if refresher is None:  # answered() found the round, so it has a refresher
+        raise Refused("stale")
     text, _ = msg.refresher_message(guided.scenarios[scenario_id], refresher, round_)
     await _replace(context, query, text + "\n\n" + msg.refresher_feedback(refresher, option), None)
 

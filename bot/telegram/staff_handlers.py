@@ -21,7 +21,7 @@ from telegram.warnings import PTBUserWarning
 from bot.core.alerts import workflow
 from bot.core.alerts.dispatch import clock_words, planned_start
 from bot.core.alerts.text import SEVERITY_LABEL, refusal_text
-from bot.core.residents.service import MUNICIPALITIES
+from bot.core.region import MUNICIPALITIES
 from bot.core.staff import accounts as staff_core
 from bot.storage import alerts as alert_store
 from bot.storage import staff as staff_store
@@ -115,7 +115,7 @@ async def take_text(update: Update, context: Context) -> int:
     text = await _within_limit(update, context, workflow.MAX_TEXT, "Texten", "Korta den och skicka den igen.")
     if text is None:
         return TEXT
-    draft = context.chat_data.warning_draft
+    draft = context.chat_data.warning_draft or WarningDraft()  # always set past TITLE; never None here
     draft.text = text
     await outgoing.send(context.bot, update.effective_chat.id, [draft_preview(draft)], _draft_keyboard(draft))
     return OPTIONS
@@ -176,7 +176,7 @@ async def no_draft_button(update: Update, context: Context) -> None:
 
 async def _show_choices(update: Update, context: Context) -> None:
     query = update.callback_query
-    draft = context.chat_data.warning_draft
+    draft = context.chat_data.warning_draft or WarningDraft()  # always set past TITLE; never None here
     await outgoing.answer(query)
     await outgoing.edit(context.bot, query.message.chat.id, query.message.message_id, draft_preview(draft), _draft_keyboard(draft))
 
@@ -206,7 +206,7 @@ async def submit_draft(update: Update, context: Context) -> int:
     """Saves the warning as awaiting approval and sends it to every linked approver but its author."""
     await outgoing.answer(update.callback_query)
     db = context.bot_data.services.db
-    draft = context.chat_data.warning_draft
+    draft = context.chat_data.warning_draft or WarningDraft()  # always set past TITLE; never None here
     member = await _staff(update, context)
     if member is None or not member.can("editor"):
         await _say(update, context, "Det här är bara för kopplad personal med rollen editor.")
@@ -224,6 +224,7 @@ async def submit_draft(update: Update, context: Context) -> int:
     approvers = [m for m in await db.write(staff_store.list_staff) if m.can("approver") and m.telegram_user_id and m.id != member.id]
     button = InlineKeyboardMarkup([[InlineKeyboardButton("Godkänn och skicka", callback_data=f"{APPROVE}:{alert.id}")]])
     for approver in approvers:
+        assert approver.telegram_user_id is not None  # only linked approvers were listed
         await outgoing.send(context.bot, approver.telegram_user_id,
                             [f"<b>Att godkänna</b> (från {escape(member.username)})\n\n" + render_alert(alert, "sv")], button)
     return ConversationHandler.END

@@ -32,7 +32,7 @@ async def _read_text(request: web.Request) -> tuple[str, str | None]:
         try:
             body = await request.json()
         except (json.JSONDecodeError, UnicodeDecodeError):
-            raise _bad_request("body is not valid JSON")
+            raise _bad_request("body is not valid JSON") from None
         if not isinstance(body, dict):
             raise _bad_request('expected {"text": "..."}')
         text, lang = body.get("text"), body.get("lang")

@@ -9,13 +9,13 @@ from bot.web.api import setup_api_routes
 from bot.web.embed import setup_embed_routes
 from bot.web.headers import setup_headers
 from bot.web.keys import SERVICES
-from bot.web.sessions import setup_session_routes
 from bot.web.public import setup_public_routes
-from bot.web.tips import setup_tip_routes
-from bot.web.staff_views import setup_staff_routes
+from bot.web.sessions import setup_session_routes
 from bot.web.staff_posts import setup_staff_post_routes
+from bot.web.staff_views import setup_staff_routes
 from bot.web.staff_warnings import setup_staff_warning_routes
 from bot.web.templating import setup_templates
+from bot.web.tips import setup_tip_routes
 from bot.web.warnings import setup_warning_routes
 
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import functools
 import secrets
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Awaitable, Callable
 from urllib.parse import quote
 
 from aiohttp import web
@@ -50,7 +50,7 @@ class StaffSession:
     token: str
 
 
-LOADED = web.RequestKey("staff_session", StaffSession)  # None once looked up and not logged in
+LOADED: web.RequestKey[StaffSession | None] = web.RequestKey("staff_session")  # None once looked up and not logged in
 
 
 def _now() -> datetime:
@@ -86,6 +86,14 @@ async def current_session(request: web.Request) -> StaffSession | None:
     if LOADED not in request:
         request[LOADED] = await _load_session(request)
     return request[LOADED]
+
+
+async def signed_in(request: web.Request) -> StaffSession:
+    """The session in a handler behind `require_role`, which lets only logged-in staff through."""
+    session = await current_session(request)
+    if session is None:
+        raise web.HTTPFound(LOGIN_URL)
+    return session
 
 
 async def _load_session(request: web.Request) -> StaffSession | None:
@@ -216,7 +224,7 @@ async def login_submit(request: web.Request) -> web.StreamResponse:
 @require_role("viewer", before_password_change=True)
 async def logout(request: web.Request) -> web.StreamResponse:
     """Ends the session and clears the cookie."""
-    session = await current_session(request)
+    session = await signed_in(request)
     db = request.app[SERVICES].db
     await db.write(sessions.delete_session, session.token)
     await db.write(audit.record, session.member.username, "staff.logout", "staff", session.member.id)

@@ -19,16 +19,16 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
+from bot.core import region as regions
 from bot.core.answering.assistant import Asker
 from bot.core.answering.reply import ReplyView, labels
-from bot.core.residents.service import MUNICIPALITIES
+from bot.core.region import MUNICIPALITIES
 from bot.web.api import _read_text
 from bot.web.keys import SERVICES
 from bot.web.public import answer_sections
 from bot.web.staff_embed import setup_staff_embed_routes
 from bot.web.templating import render
 from bot.web.warnings import warnings_json
-from bot.core import region as regions
 
 EMBED_API = "/embed/api/"
 PREFLIGHT_MAX_AGE = "600"

@@ -18,11 +18,11 @@ from aiohttp import web
 
 from bot.core.alerts.text import alert_text
 from bot.core.answering.assistant import Asker
+from bot.core.answering.reply import ReplyView, Section, compose_topic, labels
 from bot.core.knowledge.taxonomy import CATEGORIES
+from bot.core.region import MUNICIPALITIES
 from bot.core.residents.privacy import privacy_notice
 from bot.core.residents.pseudonym import user_key
-from bot.core.answering.reply import ReplyView, Section, compose_topic, labels
-from bot.core.residents.service import MUNICIPALITIES
 from bot.storage import alerts as alert_store
 from bot.storage.questions import forget_questions
 from bot.web.api import MAX_TEXT
@@ -42,7 +42,7 @@ YEAR_SECONDS = 365 * 24 * 3600
 
 
 def page_lang(request: web.Request) -> str:
-    lang = request.query.get("lang")
+    lang = request.query.get("lang") or "sv"
     return lang if lang in UI else "sv"
 
 
@@ -103,10 +103,10 @@ async def chat_page(request: web.Request) -> web.Response:
 async def _answer(request: web.Request) -> tuple[str, str, dict, int]:
     """(lang, conversation token, template context, status) for a posted question or message."""
     form = await request.post()
-    lang = form.get("lang") if form.get("lang") in UI else "sv"
+    lang = str(form.get("lang")) if form.get("lang") in UI else "sv"
     token = conversation_token(form.get(CONVERSATION_FIELD))
     text = form.get("text")
-    action = form.get("action") if form.get("action") in ACTIONS else "ask"
+    action = str(form.get("action")) if form.get("action") in ACTIONS else "ask"
     if not isinstance(text, str):
         text = ""
     if len(text) > MAX_TEXT:
@@ -145,7 +145,7 @@ async def answer_fragment(request: web.Request) -> web.Response:
 async def forget_my_questions(request: web.Request) -> web.Response:
     """Deletes the text of the questions asked from this window ("Radera mina frågor")."""
     form = await request.post()
-    lang = form.get("lang") if form.get("lang") in UI else "sv"
+    lang = str(form.get("lang")) if form.get("lang") in UI else "sv"
     given = form.get(CONVERSATION_FIELD)
     token = conversation_token(given)
     forgotten = 0

@@ -3,7 +3,17 @@
 from __future__ import annotations
 
 from bot.core.knowledge.model import KnowledgeBase
-from bot.core.sessions.engine import AFTER, BEFORE, FINISHED, QUESTION, REVEALED, SessionState, Summary, summarise, tally
+from bot.core.sessions.engine import (
+    AFTER,
+    BEFORE,
+    FINISHED,
+    QUESTION,
+    REVEALED,
+    SessionState,
+    Summary,
+    summarise,
+    tally,
+)
 from bot.core.sessions.model import CONFIDENCE_SCALE, Scenario
 
 LETTERS = "ABCD"

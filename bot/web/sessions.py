@@ -16,21 +16,21 @@ import hmac
 import json
 import logging
 import secrets
+from collections.abc import AsyncIterator
 from datetime import datetime, timedelta, timezone
-from typing import AsyncIterator
 
 from aiohttp import web
 
 from bot.core.residents.rate_limit import OK, SlidingWindowLimiter
 from bot.core.sessions.engine import Refused, SessionState, normalise_code
 from bot.core.sessions.setup import GuidedSessions
+from bot.core.words import Texts
 from bot.web.client_address import client_address
 from bot.web.join_link import join_address, join_link
 from bot.web.keys import SERVICES
 from bot.web.public import display_classes
-from bot.web.staff_facilitators import local_today, setup_facilitator_code_routes
 from bot.web.session_view import session_view
-from bot.core.words import Texts
+from bot.web.staff_facilitators import local_today, setup_facilitator_code_routes
 from bot.web.templating import render
 
 log = logging.getLogger(__name__)
@@ -178,7 +178,7 @@ async def participant_answer(request: web.Request) -> web.Response:
         else:
             state, _ = await service.vote(state.code, "web", token, int(form.get("step", -1)), int(form.get("option", -1)))
     except ValueError:
-        raise web.HTTPBadRequest(text="Svaret gick inte att läsa.")
+        raise web.HTTPBadRequest(text="Svaret gick inte att läsa.") from None
     except Refused as refused:
         return _refused(request, refused, f"/delta/{state.code}", status=409)
     if _wants_json(request):
@@ -199,7 +199,7 @@ async def _state_or_404(request: web.Request) -> SessionState:
 async def _view(request: web.Request, state: SessionState, *, viewer: str | None = None, lead: bool = True) -> dict:
     guided = request.app[GUIDED]
     token = _lead_token(request, state) if lead else None
-    facilitator = bool(token) and await guided.service.is_facilitator(state, "web", token)
+    facilitator = token is not None and await guided.service.is_facilitator(state, "web", token)
     viewer_key = guided.service.key(state.code, "web", viewer) if viewer else None
     return session_view(state, guided.service.scenario(state), request.app[SERVICES].store.kb,
                         facilitator=facilitator, viewer=viewer_key)

@@ -8,7 +8,7 @@ from bot.core.staff import accounts as staff_core
 from bot.core.words import Texts, fill
 from bot.storage import web_sessions as sessions
 from bot.storage.staff import ROLES, get_staff, list_staff
-from bot.web.auth import current_session, require_role, staff_context
+from bot.web.auth import require_role, signed_in, staff_context
 from bot.web.keys import SERVICES
 from bot.web.templating import render
 
@@ -28,7 +28,7 @@ async def accounts_page(request: web.Request) -> web.Response:
 @require_role("admin")
 async def add_account(request: web.Request) -> web.Response:
     """Adds a staff member and shows their one-time password once (never stored in clear)."""
-    session = await current_session(request)
+    session = await signed_in(request)
     form = await request.post()
     username, role = str(form.get("username", "")), str(form.get("role", ""))
     name = str(form.get("display_name", "")).strip() or None
@@ -54,7 +54,7 @@ async def _target(request: web.Request):
 @require_role("admin")
 async def disable_account(request: web.Request) -> web.Response:
     """Disables an account and ends its sessions; an admin cannot disable themself."""
-    session = await current_session(request)
+    session = await signed_in(request)
     member = await _target(request)
     if member.id == session.member.id:
         return await _accounts(request, status=400, error="Du kan inte stänga av ditt eget konto.")
@@ -67,7 +67,7 @@ async def disable_account(request: web.Request) -> web.Response:
 @require_role("admin")
 async def reset_account(request: web.Request) -> web.Response:
     """Gives a member a new one-time password, shown once, and ends their sessions."""
-    session = await current_session(request)
+    session = await signed_in(request)
     member = await _target(request)
     db = request.app[SERVICES].db
     password = await db.write(staff_core.reset_password, member.username, session.member.username)  # ends every session
@@ -76,7 +76,7 @@ async def reset_account(request: web.Request) -> web.Response:
 
 async def _own_page(request: web.Request, *, status: int = 200, **extra) -> web.Response:
     services = request.app[SERVICES]
-    session = await current_session(request)
+    session = await signed_in(request)
     member = await services.db.write(get_staff, session.member.id)  # fresh: linked since the page was loaded?
     return render(request, "staff/password.html", staff_context(
         request, member=member, telegram_on=services.config.telegram.enabled,
@@ -95,7 +95,7 @@ async def telegram_link_code(request: web.Request) -> web.Response:
     services = request.app[SERVICES]
     if not services.config.telegram.enabled:
         return await _own_page(request, status=409)
-    session = await current_session(request)
+    session = await signed_in(request)
     code = await services.db.write(staff_core.create_link_code, session.member)
     return await _own_page(request, link_code=code)
 
@@ -103,7 +103,7 @@ async def telegram_link_code(request: web.Request) -> web.Response:
 @require_role("viewer", before_password_change=True)
 async def change_password(request: web.Request) -> web.StreamResponse:
     """Changes the member's own password after checking the current one."""
-    session = await current_session(request)
+    session = await signed_in(request)
     form = await request.post()
     current, new, repeat = (str(form.get(k, "")) for k in ("current", "new", "repeat"))
     db = request.app[SERVICES].db

@@ -6,11 +6,11 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
-from bot.core.residents.service import MUNICIPALITIES
+from bot.core import region as regions
+from bot.core.region import MUNICIPALITIES
 from bot.web.auth import require_role, staff_context
 from bot.web.keys import SERVICES
 from bot.web.templating import render
-from bot.core import region as regions
 
 BOXES = ("varningar", "fraga")  # the current warnings; ask the bot
 CSS_VARIABLES = (

@@ -14,7 +14,7 @@ from aiohttp import web
 from bot.core.sessions.facilitator_codes import FacilitatorCodes
 from bot.core.words import t
 from bot.storage import audit
-from bot.web.auth import current_session, require_role, staff_context
+from bot.web.auth import require_role, signed_in, staff_context
 from bot.web.keys import SERVICES
 from bot.web.templating import render
 
@@ -44,7 +44,7 @@ async def codes_page(request: web.Request) -> web.Response:
 @require_role("editor")
 async def issue_code(request: web.Request) -> web.Response:
     """Issues a code and shows it once; only its hash is kept."""
-    session = await current_session(request)
+    session = await signed_in(request)
     form = await request.post()
     label = str(form.get("label", ""))
     expires_text = str(form.get("expires", "")).strip()
@@ -66,7 +66,7 @@ async def issue_code(request: web.Request) -> web.Response:
 @require_role("editor")
 async def revoke_code(request: web.Request) -> web.StreamResponse:
     """Revokes a code: sessions started with it afterwards are practice."""
-    session = await current_session(request)
+    session = await signed_in(request)
     try:
         code_id = int(request.match_info["id"])
     except ValueError:

@@ -14,7 +14,7 @@ from bot.storage import audit
 from bot.storage import statistics as stats
 from bot.storage import taught as taught_store
 from bot.storage.questions import TEXT_READER_ROLE
-from bot.web.auth import current_session, require_role, staff_context
+from bot.web.auth import require_role, signed_in, staff_context
 from bot.web.keys import SERVICES
 from bot.web.templating import render
 
@@ -73,7 +73,7 @@ def _ids(form) -> list[int]:
 @require_role("editor")
 async def mark_handled(request: web.Request) -> web.StreamResponse:
     """Marks a group of unanswered questions as handled."""
-    session = await current_session(request)
+    session = await signed_in(request)
     ids = _ids(await request.post())
     db = request.app[SERVICES].db
     changed = await db.write(stats.mark_questions_handled, ids)
@@ -88,7 +88,7 @@ async def link_topic(request: web.Request) -> web.StreamResponse:
     Teaching stores the (checked, redacted again) text as training data: content kept apart from the
     question log, with no link to who asked. The answer models retrain at the next reload.
     """
-    session = await current_session(request)
+    session = await signed_in(request)
     form = await request.post()
     ids = _ids(form)
     topic = str(form.get("topic", ""))
@@ -114,7 +114,7 @@ async def link_topic(request: web.Request) -> web.StreamResponse:
 @require_role("editor")
 async def remove_taught(request: web.Request) -> web.StreamResponse:
     """Removes a taught question from the training data (the models retrain at the next reload)."""
-    session = await current_session(request)
+    session = await signed_in(request)
     db = request.app[SERVICES].db
     removed = await db.write(taught_store.remove_taught, _int(request.match_info["id"]))
     if removed:

@@ -10,8 +10,8 @@ from datetime import datetime, timezone
 from aiohttp import web
 
 from bot.core.alerts.cards import SIZES, alt_text, card_text, post_text, postable, render_card
-from bot.storage.alert_model import Alert
 from bot.storage import alerts as store
+from bot.storage.alert_model import Alert
 from bot.web.auth import require_role, staff_context
 from bot.web.keys import SERVICES
 from bot.web.templating import JINJA, render

@@ -8,7 +8,7 @@ from bot.core.residents.tips import FORWARDED_TO
 from bot.storage import audit
 from bot.storage import tips as store
 from bot.storage.questions import TEXT_READER_ROLE
-from bot.web.auth import current_session, require_role, staff_context
+from bot.web.auth import require_role, signed_in, staff_context
 from bot.web.keys import SERVICES
 from bot.web.templating import render
 
@@ -25,7 +25,7 @@ async def tips_page(request: web.Request) -> web.Response:
 @require_role("editor")
 async def mark_forwarded(request: web.Request) -> web.StreamResponse:
     """Notes where a tip was forwarded (or that it was not, and why)."""
-    session = await current_session(request)
+    session = await signed_in(request)
     form = await request.post()
     to = str(form.get("to", ""))
     if to not in FORWARDED_TO:

@@ -12,10 +12,10 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
-from bot.core.staff.dashboard import build_overview, reported_by_week, rising_methods
-from bot.core.sessions.summary import summarise_sessions
-from bot.core.sessions.loader import validate_scenarios
 from bot.core.reporting.report import build_report, report_csv
+from bot.core.sessions.loader import validate_scenarios
+from bot.core.sessions.summary import summarise_sessions
+from bot.core.staff.dashboard import build_overview, reported_by_week, rising_methods
 from bot.storage import statistics as stats
 from bot.storage.sessions import list_results
 from bot.storage.sms import monthly_cost_estimate

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from datetime import datetime, timezone
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
@@ -17,15 +19,15 @@ from markupsafe import Markup
 
 from bot.core.alerts import workflow
 from bot.core.alerts.text import alert_html, alert_text
-from bot.core.knowledge.taxonomy import CATEGORIES, TOPIC_IDS
 from bot.core.content.local_time import format_datetime
-from bot.core.residents.service import MUNICIPALITIES
+from bot.core.knowledge.taxonomy import CATEGORIES, TOPIC_IDS
+from bot.core.region import MUNICIPALITIES
 from bot.services import quiet_hours
 from bot.storage import alerts as store
 from bot.storage import audit
 from bot.storage.alert_model import APPROVED, AWAITING, DRAFT, SCHEDULED, SENDING, SENT, SEVERITIES, Alert
 from bot.storage.staff import list_staff
-from bot.web.auth import current_session, require_role, staff_context
+from bot.web.auth import require_role, signed_in, staff_context
 from bot.web.keys import SERVICES
 from bot.web.staff_words import problem_text
 from bot.web.templating import render
@@ -115,7 +117,7 @@ async def warnings_create(request: web.Request) -> web.StreamResponse:
     services = request.app[SERVICES]
     form = await request.post()
     values = {k: form.getall(k) if k in ("municipality", "topic") else str(v) for k, v in form.items()}
-    member = (await current_session(request)).member
+    member = (await signed_in(request)).member
     now = datetime.now(timezone.utc)
     try:
         fields = _form_fields(form, _zone(request))
@@ -198,15 +200,14 @@ async def warning_status(request: web.Request) -> web.Response:
     return web.json_response({**status.as_dict(), "eta_text": _eta_text(status.eta_seconds)})
 
 
-def _action(role: str, run, done: str):
+def _action(role: str, run, done: str | Callable[[Any], str]):
     """A POST on one warning: run the core's rule, then back to the warning with a fixed message."""
 
     @require_role(role)
     async def handler(request: web.Request) -> web.StreamResponse:
-        services = request.app[SERVICES]
         alert_id = _alert_id(request)
         form = await request.post()
-        member = (await current_session(request)).member
+        member = (await signed_in(request)).member
         target = f"/staff/varningar/{alert_id}"
         try:
             result = await run(request, member, alert_id, form)

@@ -3,8 +3,8 @@ messages that `?ok=` and `?fel=` may name (a message never comes from the addres
 
 from __future__ import annotations
 
-from bot.core.knowledge.taxonomy import CATEGORIES
 from bot.core.alerts.text import problem_text  # noqa: F401  (the views' name for it)
+from bot.core.knowledge.taxonomy import CATEGORIES
 from bot.core.matching.models import MAX_TAUGHT
 from bot.core.words import Texts, fill
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.core.residents.service import MUNICIPALITIES
+from bot.core.region import MUNICIPALITIES
 from bot.core.residents.tips import MAX_TIP, TipError, submit_tip
 from bot.web.keys import SERVICES
 from bot.web.public import chosen_municipality, page_context, page_lang
@@ -30,8 +30,10 @@ async def tip_submit(request: web.Request) -> web.Response:
     """Keeps the tip anonymously and thanks; the same per-address limit as questions stops a script."""
     lang = page_lang(request)
     form = await request.post()
-    text = form.get("text") if isinstance(form.get("text"), str) else ""
-    municipality = form.get("municipality") if isinstance(form.get("municipality"), str) else None
+    text = form.get("text")
+    text = text if isinstance(text, str) else ""
+    municipality = form.get("municipality")
+    municipality = municipality if isinstance(municipality, str) else None
     if over_question_limit(request):
         response = _page(request, lang, status=429, text=text, error=UI[lang]["error"])
         response.headers["Retry-After"] = RETRY_AFTER

@@ -11,14 +11,14 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
-from bot.storage.alert_model import Alert
 from bot.core.alerts.text import ICON, SEVERITY_LABEL
-from bot.core.residents.service import MUNICIPALITIES
+from bot.core.region import MUNICIPALITIES
+from bot.core.words import Section
 from bot.storage import alerts as store
+from bot.storage.alert_model import Alert
 from bot.web.keys import SERVICES
 from bot.web.public import page_context as public_context
 from bot.web.public import page_lang
-from bot.core.words import Section
 from bot.web.templating import render
 
 WORDS = Section("warnings")  # {lang: {name: text}} from bot/locale/<lang>/LC_MESSAGES/fraudbot.po
@@ -39,7 +39,7 @@ def _kind(alert: Alert) -> str:
 
 
 def _item(alert: Alert, lang: str = "sv") -> dict:
-    words = WORDS.get(lang, WORDS["sv"])
+    words = WORDS.get(lang) or WORDS["sv"]
     if alert.withdrawal_of:
         heading = f"{words['withdrawn']}: {alert.title(lang)}"
     else:

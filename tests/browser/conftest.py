@@ -39,7 +39,7 @@ def running_serve(folder: Path, *args: str):
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("FRAUDBOT_")}
     env["FRAUDBOT_DB"] = str(folder / "fraudbot.db")
-    log = open(folder / "serve.log", "wb")
+    log = open(folder / "serve.log", "wb")  # noqa: SIM115 - open while the server runs, closed after it
     process = subprocess.Popen(
         [sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1", "--port", str(port), *args],
         cwd=Path(__file__).resolve().parents[2], env=env, stdout=log, stderr=subprocess.STDOUT,

@@ -31,7 +31,7 @@ h2 {{ color: hotpink; }}</style></head>
 <script src="{service}/static/embed.js" data-box="fraga" data-lang="sv" async></script>
 <iframe id="frame" src="{service}/embed/varningar?kommun=Kramfors&amp;accent=%23aa0000" title="Aktuella varningar" width="100%" height="400"></iframe>
 <iframe id="ask-frame" src="{service}/embed/fraga?lang=en" title="Ask Bedrägerikollen" width="100%" height="700"></iframe>
-</main></body></html>""".encode("utf-8")
+</main></body></html>""".encode()
 
 
 class _Site:

@@ -12,8 +12,8 @@ from datetime import datetime, timezone
 import feedparser
 import pytest
 
-from bot.core.staff import accounts as staff_core
 from bot.core.alerts import workflow
+from bot.core.staff import accounts as staff_core
 from bot.storage import alerts as store
 from bot.storage import residents
 from bot.storage.db import open_database

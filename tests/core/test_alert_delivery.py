@@ -8,10 +8,10 @@ import pytest
 
 from bot.core.alerts import delivery, workflow
 from bot.core.alerts.dispatch import finish_sent
+from bot.core.staff import accounts as staff_core
 from bot.storage import alerts as store
 from bot.storage import residents
 from bot.storage.db import AsyncDatabase, open_database
-from bot.core.staff import accounts as staff_core
 
 
 class ScriptedChannel:

@@ -5,12 +5,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.core.staff import accounts as staff_core
 from bot.core.alerts import workflow
 from bot.core.alerts.dispatch import QuietHours, dispatch_due, finish_sent, queue_digests
+from bot.core.staff import accounts as staff_core
 from bot.storage import alerts as store
-from bot.storage import audit
-from bot.storage import residents
+from bot.storage import audit, residents
 from bot.storage.db import open_database
 
 STHLM = ZoneInfo("Europe/Stockholm")

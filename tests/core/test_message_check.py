@@ -1,7 +1,7 @@
 import pytest
 
-from bot.core.checking import HIGH, LOW, MEDIUM, check_message
 from bot.core.answering.reply import compose_check
+from bot.core.checking import HIGH, LOW, MEDIUM, check_message
 
 
 @pytest.fixture(scope="module")

@@ -5,8 +5,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from bot.core.reporting.report import build_report, report_csv, unanswered_themes
 from bot.core.reporting.render import render_report_html
+from bot.core.reporting.report import build_report, report_csv, unanswered_themes
 from bot.core.staff.accounts import create_staff
 from bot.storage.db import open_database
 from bot.storage.questions import log_question

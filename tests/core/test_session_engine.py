@@ -9,10 +9,19 @@ from pathlib import Path
 import pytest
 
 from bot.core.sessions.engine import (
-    AFTER, BEFORE, CODE_ALPHABET, CODE_LENGTH, FINISHED, QUESTION, REVEALED, Refused, normalise_code, tally,
+    AFTER,
+    BEFORE,
+    CODE_ALPHABET,
+    CODE_LENGTH,
+    FINISHED,
+    QUESTION,
+    REVEALED,
+    Refused,
+    normalise_code,
+    tally,
 )
-from bot.core.sessions.service import SessionService
 from bot.core.sessions.loader import load_scenarios
+from bot.core.sessions.service import SessionService
 from bot.storage.db import AsyncDatabase, open_database
 from bot.storage.sessions import list_results
 

@@ -1,5 +1,5 @@
-from bot.core.matching.features import text_features
 from bot.core.content.text import fold, normalise
+from bot.core.matching.features import text_features
 
 
 def test_fold_removes_diacritics_and_case():

@@ -232,7 +232,7 @@ async def test_edits_count_against_the_limits_but_callback_answers_do_not(tg: Fa
     await bot.edit_message_reply_markup(chat_id=CHAT, message_id=first.message_id, reply_markup=keyboard("c"))
     with pytest.raises(RetryAfter):
         await bot.edit_message_text("fråga 3", chat_id=CHAT, message_id=first.message_id)
-    for n in range(5):
+    for _ in range(5):
         tg.callback(CHAT, first.message_id, "a")
         assert await bot.answer_callback_query(f"cbq-{tg.pending[-1]['update_id']}", text="ok")
     assert tg.flood_429s == 1

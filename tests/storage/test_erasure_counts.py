@@ -2,8 +2,8 @@
 
 from datetime import datetime, timedelta, timezone
 
-from bot.core.staff import accounts as staff_core
 from bot.core.alerts import workflow
+from bot.core.staff import accounts as staff_core
 from bot.storage import alerts as store
 from bot.storage import residents
 from bot.storage import statistics as stats

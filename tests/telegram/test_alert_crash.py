@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.staff import accounts as staff_core
 from bot.core.alerts import workflow
+from bot.core.staff import accounts as staff_core
 from bot.storage import residents
 from bot.storage.db import open_database
 from tests.fakes import TEST_TOKEN, FakeTelegram

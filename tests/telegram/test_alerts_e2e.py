@@ -6,8 +6,10 @@ import asyncio
 import time
 from collections import Counter
 
-from bot.core.staff import accounts as staff_core
+import pytest
+
 from bot.core.alerts import workflow
+from bot.core.staff import accounts as staff_core
 from bot.storage import alerts as alert_store
 from bot.storage import residents
 
@@ -33,6 +35,7 @@ async def wait_until(predicate, timeout=60.0):
         await asyncio.sleep(0.05)
 
 
+@pytest.mark.slow
 async def test_500_subscribers_get_exactly_the_warnings_meant_for_them(running):
     tg = running.tg
     services = running.services
@@ -129,7 +132,7 @@ async def test_staff_write_in_telegram_and_only_another_approver_can_approve(run
         code = await db.write(staff_core.create_link_code, member)
         before = len(tg.sent)
         tg.user_message(uid, f"/koppla {code}", user_id=uid)
-        (reply,) = await tg.wait_for_sent(lambda m: m.chat_id == uid, after=before)
+        (reply,) = await tg.wait_for_sent(lambda m, uid=uid: m.chat_id == uid, after=before)
         assert "Kopplat" in reply.text
     before = len(tg.sent)
     tg.user_message(501, "/ny_varning", user_id=501)

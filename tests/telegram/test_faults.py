@@ -3,8 +3,8 @@ commands and edited questions, through the real bot and the fake Bot API."""
 
 from __future__ import annotations
 
-from bot.core.staff import accounts as staff_core
 from bot.core.alerts import workflow
+from bot.core.staff import accounts as staff_core
 from bot.storage import alerts as alert_store
 from tests.telegram.test_alerts_e2e import subscribe, wait_until
 from tests.telegram.test_resident_journey import say

@@ -11,12 +11,12 @@ from zoneinfo import ZoneInfo
 from click.testing import CliRunner
 
 from bot.cli.main import cli
-from bot.core.staff import accounts as staff_core
 from bot.core.alerts import workflow
 from bot.core.alerts.dispatch import QuietHours, clock_words, queue_digests
-from bot.storage.alert_model import SENT
+from bot.core.staff import accounts as staff_core
 from bot.storage import alerts as alert_store
 from bot.storage import residents
+from bot.storage.alert_model import SENT
 from bot.storage.db import open_database
 from bot.telegram.alert_sender import digest_messages, render_alert
 from tests.fakes import FakeTelegram

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+import pytest
+
 from bot.core.sessions.loader import load_scenarios
 from bot.host.app import TELEGRAM_APP
 from bot.telegram.sessions import guided_sessions, send_due_refreshers
@@ -148,6 +150,7 @@ async def test_only_buttons_of_the_current_step_count(running):
     assert "inte längre" in await press(tg, GROUP, step, "ses:v:ZZZZZZ:0:0", MEMBERS[0])
 
 
+@pytest.mark.slow
 async def test_practise_alone_then_refreshers_after_two_and_six_weeks(running):
     tg = running.tg
     chat = 731000077
@@ -289,6 +292,7 @@ async def test_session_fortsatt_reposts_the_current_step(running):
     assert "Ingen session pågår" in none.plain_text
 
 
+@pytest.mark.slow
 async def test_twenty_groups_with_ten_voters_finish_under_telegrams_limits(running):
     """Telegram's flood limits on: every group's every step arrives with its buttons, nothing is
     dropped, and no group gets stuck."""

@@ -52,8 +52,8 @@ async def test_unreachable_bot_api_does_not_stop_the_web_app(tmp_path, caplog):
     from aiohttp.test_utils import TestClient, TestServer
 
     from bot.config import load_config
-    from bot.services import build_services
     from bot.host import create_app
+    from bot.services import build_services
     from tests.fakes import TEST_TOKEN
     from tests.helpers import free_port
 

@@ -128,13 +128,13 @@ async def test_knowledge_page_flags_overdue_and_explains_a_try(app_client):
     html = await (await app_client.get("/staff/kunskap?fraga=N%C3%A5gon+ringde+fr%C3%A5n+banken+och+ville+att+jag+skulle+flytta+pengarna+till+ett+s%C3%A4kert+konto")).text()
     assert "Utfall: Svar – " in html and "Svarar med bank-impersonation" in html
     assert "Ord som drog mot ämnet" in html
+    await app_client.services.assistant.flush()  # a logged question would be written after the answer
     assert app_client.services.db.db.execute("SELECT COUNT(*) FROM questions").fetchone()[0] == 0  # trying is not logged
     html = await (await app_client.get("/staff/kunskap?fraga=vad+kostar+en+pizza")).text()
     assert "Utfall: Inget svar" in html and "fallback" not in html
     # A topic reviewed long ago is highlighted.
     # Topics not reviewed within review_days are highlighted (shipped topics are fresh: 0 days).
     assert "0 har inte granskats" in html
-    app_client.services.db.db  # the same services object serves the app
     kb = app_client.services.store.kb
     import dataclasses
     from datetime import date

@@ -2,8 +2,8 @@
 
 from datetime import datetime, timedelta, timezone
 
-from bot.storage.alert_model import SENDING, SENT
 from bot.storage import alerts as store
+from bot.storage.alert_model import SENDING, SENT
 from tests.web.conftest import add_staff, login
 
 

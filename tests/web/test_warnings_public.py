@@ -6,8 +6,8 @@ from datetime import datetime, timezone
 import feedparser
 import pytest
 
-from bot.core.staff import accounts as staff_core
 from bot.core.alerts import workflow
+from bot.core.staff import accounts as staff_core
 from bot.storage import alerts as store
 from tests.web.conftest import running_app
 

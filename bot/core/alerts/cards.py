@@ -22,9 +22,9 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from bot.storage.alert_model import APPROVED, SCHEDULED, SENDING, SENT, Alert
 from bot.core.alerts.text import SEVERITY_LABEL, words
 from bot.core.knowledge.model import ContactText
+from bot.storage.alert_model import APPROVED, SCHEDULED, SENDING, SENT, Alert
 
 SIZES = {"kvadrat": (1080, 1080), "bred": (1200, 630)}  # square for feeds, wide for link previews
 POSTABLE_STATES = (APPROVED, SCHEDULED, SENDING, SENT)
@@ -190,7 +190,8 @@ def _wrap(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, wi
     return lines
 
 
-def _fit_lines(draw, lines: list[str], font, width: int, max_lines: int) -> list[str]:
+def _fit_lines(draw: ImageDraw.ImageDraw, lines: list[str], font: ImageFont.FreeTypeFont, width: int,
+               max_lines: int) -> list[str]:
     """At most `max_lines`, the last ending in … when text was left out."""
     if len(lines) <= max_lines:
         return lines

@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Awaitable, Callable, Protocol
+from typing import Protocol
 
-from bot.storage.alert_model import Alert
 from bot.storage import alerts as store
 from bot.storage import residents as resident_store
+from bot.storage.alert_model import Alert
 from bot.storage.db import AsyncDatabase
 
 log = logging.getLogger(__name__)
@@ -106,8 +107,8 @@ class OutboxWorker:
         self.retry_afters = 0
         self.failures_in_a_row = 0
         self.probes = 0  # rounds of one probe each, in the current outage
-        self._in_flight: set[asyncio.Task] = set()
-        self._rows: dict[asyncio.Task, int] = {}  # task -> outbox row id
+        self._in_flight: set[asyncio.Task[None]] = set()
+        self._rows: dict[asyncio.Task[None], int] = {}  # task -> outbox row id
 
     @property
     def in_outage(self) -> bool:
@@ -154,7 +155,7 @@ class OutboxWorker:
         if self._in_flight:
             await asyncio.wait(set(self._in_flight))
 
-    def _forget(self, task: asyncio.Task) -> None:
+    def _forget(self, task: asyncio.Task[None]) -> None:
         self._in_flight.discard(task)
         if not task.cancelled():
             self._rows.pop(task, None)

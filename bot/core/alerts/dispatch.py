@@ -14,9 +14,9 @@ from zoneinfo import ZoneInfo
 import sqlite_utils
 
 from bot.core.alerts.delivery import PRIORITY_NORMAL, priority_of
-from bot.storage.alert_model import APPROVED, EXPIRED, SCHEDULED, SENDING, SENT, Alert
 from bot.storage import alerts as store
 from bot.storage import audit
+from bot.storage.alert_model import APPROVED, EXPIRED, SCHEDULED, SENDING, SENT, Alert
 
 CHANNEL_CHAT = 0  # outbox rows for the public Telegram channel use this chat id
 DIGEST_WEEKDAY, DIGEST_HOUR = 0, 9  # weekly digest on Monday mornings (local time)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
-from typing import Callable
 
 from bot.core.words import Section, section
 from bot.storage.alert_model import Alert
@@ -54,7 +54,7 @@ def words(lang: str) -> dict[str, str]:
     return WORDS.get(lang) or WORDS["sv"]
 
 
-def refusal_text(code: str, problems: list[tuple[str, dict]], lang: str = "sv") -> str:
+def refusal_text(code: str, problems: list[tuple[str, dict[str, object]]], lang: str = "sv") -> str:
     """Why a warning action was refused, in the staff member's language (an AlertError's code and problems).
 
     A form's problems each say what to fix; any other refusal has one fixed text per code.
@@ -65,7 +65,7 @@ def refusal_text(code: str, problems: list[tuple[str, dict]], lang: str = "sv") 
     return errors.get(code) or errors["invalid"]
 
 
-def problem_text(code: str, details: dict, lang: str = "sv") -> str:
+def problem_text(code: str, details: dict[str, object], lang: str = "sv") -> str:
     """One problem of a warning's form (or a refusal's code) in words, its details filled in."""
     template = section(lang, "staff.problem").get(code) or section(lang, "staff.error").get(code) or code
     return template.format(**{k: ", ".join(v) if isinstance(v, (list, tuple)) else v for k, v in details.items()})

@@ -8,18 +8,28 @@ so an action (approving a correction makes six writes) is one transaction: all o
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 import sqlite_utils
 
-from bot.storage.alert_model import (
-    APPROVED, AWAITING, CANCELLED, DRAFT, SCHEDULED, SENDING, SENT, SEVERITIES, Alert, DeliveryStatus,
-)
 from bot.core.alerts.dispatch import QuietHours, planned_start, wants
 from bot.core.knowledge.taxonomy import TOPIC_IDS
-from bot.core.residents.service import MUNICIPALITIES
+from bot.core.region import MUNICIPALITIES
 from bot.storage import alerts as store
 from bot.storage import audit
 from bot.storage import staff as store_staff
+from bot.storage.alert_model import (
+    APPROVED,
+    AWAITING,
+    CANCELLED,
+    DRAFT,
+    SCHEDULED,
+    SENDING,
+    SENT,
+    SEVERITIES,
+    Alert,
+    DeliveryStatus,
+)
 from bot.storage.staff import StaffMember
 
 MAX_TITLE, MAX_TEXT = 120, 1500
@@ -33,7 +43,7 @@ class AlertError(Exception):
     URL); `problems` lists (code, details) for every problem found in a form.
     """
 
-    def __init__(self, message: str, code: str = "", problems: list[tuple[str, dict]] | None = None):
+    def __init__(self, message: str, code: str = "", problems: list[tuple[str, dict[str, Any]]] | None = None):
         super().__init__(message)
         self.code = code
         self.problems = problems or ([(code, {})] if code else [])
@@ -72,17 +82,17 @@ def create(db: sqlite_utils.Database, member: StaffMember, *, title: str, text: 
 
 def check_fields(*, title: str, text: str, severity: str, municipalities: tuple[str, ...], topics: tuple[str, ...],
                  title_en: str | None, text_en: str | None, expires_at: datetime | None,
-                 scheduled_at: datetime | None, now: datetime) -> dict:
+                 scheduled_at: datetime | None, now: datetime) -> dict[str, Any]:
     """The fields of a warning as they would be stored; raises AlertError listing every problem.
 
     Also used for a preview, so staff see the same refusals before anything is saved.
     """
     title, text = (title or "").strip(), (text or "").strip()
     title_en, text_en = (title_en or "").strip() or None, (text_en or "").strip() or None
-    problems: list[tuple[str, dict]] = []
+    problems: list[tuple[str, dict[str, Any]]] = []
     messages: list[str] = []
 
-    def problem(code: str, message: str, **details) -> None:
+    def problem(code: str, message: str, **details: Any) -> None:
         problems.append((code, details))
         messages.append(message)
 

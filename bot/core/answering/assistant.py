@@ -13,11 +13,11 @@ import sqlite3
 from dataclasses import dataclass
 
 from bot.core.answering.conversation import ConversationMemory
+from bot.core.answering.reply import ReplyView, compose_answer, compose_check
+from bot.core.checking import CheckResult, check_message
 from bot.core.knowledge.store import KnowledgeStore
 from bot.core.matching.matcher import ANSWER, CLARIFY, FOLLOWUP, Context, MatchResult
-from bot.core.checking import CheckResult, check_message
 from bot.core.residents.redact import redact_personal_data
-from bot.core.answering.reply import ReplyView, compose_answer, compose_check
 from bot.storage.db import AsyncDatabase
 from bot.storage.questions import log_question
 
@@ -45,7 +45,7 @@ class Assistant:
         self.db = db
         self.default_lang = default_lang
         self.conversations = conversations or ConversationMemory()
-        self._pending: set[asyncio.Task] = set()
+        self._pending: set[asyncio.Task[None]] = set()
 
     async def ask(self, text: str, asker: Asker, lang: str | None = None) -> tuple[MatchResult, ReplyView]:
         """Match `text` in the context of the asker's conversation and compose the reply.
@@ -106,6 +106,7 @@ class Assistant:
         task.add_done_callback(self._pending.discard)
 
     async def _log(self, result: MatchResult, asker: Asker, text: str) -> None:
+        assert self.db is not None  # only called when there is a database
         row = dict(
             channel=asker.channel, lang=result.lang, status=result.status, topic=result.topic, score=result.score,
             urgent=result.urgent, municipality=asker.municipality, user_key=asker.user_key,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.core.content.text import normalise
 from bot.core.matching.features import text_features
 from bot.core.matching.matcher import ANSWER, CLARIFY, FOLLOWUP, LANGUAGE, Matcher, MatchResult
-from bot.core.content.text import normalise
 
 WORDS_SHOWN = 5
 

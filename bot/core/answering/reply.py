@@ -6,12 +6,13 @@ is the plain-text layout the CLI prints.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
+from bot.core import words
+from bot.core.checking import CheckResult
 from bot.core.knowledge.model import KnowledgeBase
 from bot.core.matching.matcher import ANSWER, CLARIFY, FOLLOWUP, LANGUAGE, MatchResult
-from bot.core.checking import CheckResult
-from bot.core import words
 
 LABELS = words.Section("reply")  # {lang: {name: text}} from bot/locale/<lang>/LC_MESSAGES/fraudbot.po
 
@@ -74,6 +75,7 @@ def compose_answer(result: MatchResult, kb: KnowledgeBase) -> ReplyView:
 def compose_followup(kb: KnowledgeBase, result: MatchResult, urgent: str = "") -> ReplyView:
     """A follow-up answered in the context of the topic a moment ago."""
     lang, topic_id = result.lang, result.topic
+    assert topic_id is not None  # a follow-up is about the topic of a moment ago
     lab = labels(lang)
     text = kb.topics[topic_id].text(lang)
     offered = tuple(c.topic for c in result.candidates)
@@ -109,7 +111,7 @@ def compose_other_language(kb: KnowledgeBase, language: str, *, urgent: str = ""
                      sections=sections, footer=sv.footer)
 
 
-def _titles(kb: KnowledgeBase, topic_ids, lang: str) -> tuple[tuple[str, str], ...]:
+def _titles(kb: KnowledgeBase, topic_ids: Iterable[str], lang: str) -> tuple[tuple[str, str], ...]:
     return tuple((t, kb.topics[t].text(lang).title) for t in dict.fromkeys(topic_ids) if t in kb.topics)
 
 
@@ -120,7 +122,8 @@ def compose_topic(kb: KnowledgeBase, topic_id: str, lang: str, *, urgent: str = 
     lab = labels(lang)
     contacts = kb.contacts.text(lang)
     if happened:
-        sections = (Section(lab["if_it_happened"], text.if_it_happened), Section(lab["report"], (text.report,)))
+        sections: tuple[Section, ...] = (
+            Section(lab["if_it_happened"], text.if_it_happened), Section(lab["report"], (text.report,)))
         intro = contacts.not_your_fault
     else:
         sections = (

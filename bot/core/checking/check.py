@@ -16,12 +16,14 @@ now ("Gör så här nu"), fitted to the risk and the signals found.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from bot.core.checking.links import Link, find_links
+from bot.core.content.text import fold
 from bot.core.knowledge.signals import Signals
 from bot.core.matching.language import detect_language
-from bot.core.content.text import fold
 
 HIGH, MEDIUM, LOW = "high", "medium", "low"
 MAX_CHARS = 20_000  # a pasted message longer than this is checked up to here
@@ -42,7 +44,7 @@ class CheckResult:
     advice: str  # at low: why low is not "safe"; empty otherwise
     actions: tuple[str, ...] = ()  # what to do now, in order
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "risk": self.risk,
             "signals": [{"id": s.id, "explanation": s.explanation} for s in self.signals],
@@ -140,7 +142,7 @@ def largest_amount(folded: str) -> int:
 _CLAUSE_BREAK = re.compile(r"[.!?\n,;]|\bmen\b|\bbut\b")
 
 
-def _affirmed(patterns, folded: str, negation: re.Pattern[str] | None) -> bool:
+def _affirmed(patterns: Iterable[Any], folded: str, negation: re.Pattern[str] | None) -> bool:
     """True when a pattern occurs without a negation just before it in its clause ("vi ber aldrig om koder")."""
     for pattern in patterns:
         for match in pattern.finditer(folded):

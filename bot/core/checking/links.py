@@ -11,6 +11,7 @@ E-mail addresses are not links here.
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from urllib.parse import urlsplit
@@ -47,7 +48,7 @@ class Link:
         """True for a host written with non-ASCII letters (a way to imitate a known name)."""
         return self.host != self.ascii_host or "xn--" in self.ascii_host
 
-    def is_under(self, domains) -> bool:
+    def is_under(self, domains: Iterable[str]) -> bool:
         """True when the host is one of `domains` or a subdomain of one."""
         return any(self.ascii_host == d or self.ascii_host.endswith("." + d) for d in domains)
 

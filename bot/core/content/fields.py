@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
-from typing import Any
-
 from pathlib import Path
+from typing import Any, TypeVar
 
 from bot.core.content.yaml_lines import LineIndex, Problem, read_yaml
+
+T = TypeVar("T")
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*\.[^\s]+$")
@@ -27,22 +29,22 @@ class FieldReader:
         self.index = index
         self.problems: list[Problem] = []
 
-    def problem(self, path: tuple, message: str) -> None:
+    def problem(self, path: tuple[Any, ...], message: str) -> None:
         name = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in path).replace(".[", "[")
         self.problems.append(Problem(self.display, self.index.line(*path), name, message))
 
-    def mapping(self, data: Any, path: tuple) -> dict:
+    def mapping(self, data: Any, path: tuple[Any, ...]) -> dict[str, Any]:
         if not isinstance(data, dict):
             self.problem(path, f"expected a block of fields, got {_kind(data)}")
             return {}
         return data
 
-    def unknown(self, data: dict, allowed: set[str], path: tuple = ()) -> None:
+    def unknown(self, data: dict[str, Any], allowed: set[str], path: tuple[Any, ...] = ()) -> None:
         for key in data:
             if key not in allowed:
                 self.problem((*path, key), f"unknown field (expected one of {', '.join(sorted(allowed))})")
 
-    def text(self, data: dict, key: str, path: tuple = (), *, required: bool = True, max_len: int = 2000) -> str:
+    def text(self, data: dict[str, Any], key: str, path: tuple[Any, ...] = (), *, required: bool = True, max_len: int = 2000) -> str:
         value = data.get(key)
         if value is None:
             if required:
@@ -58,7 +60,7 @@ class FieldReader:
         return value.strip()
 
     def text_list(
-        self, data: dict, key: str, path: tuple = (), *, min_items: int = 1, required: bool = True, max_len: int = 400
+        self, data: dict[str, Any], key: str, path: tuple[Any, ...] = (), *, min_items: int = 1, required: bool = True, max_len: int = 400
     ) -> tuple[str, ...]:
         value = data.get(key)
         if value is None:
@@ -82,14 +84,14 @@ class FieldReader:
             self.problem((*path, key), f"needs at least {min_items} item(s), has {len(items)}")
         return tuple(items)
 
-    def integer(self, data: dict, key: str, path: tuple = (), *, low: int, high: int) -> int:
+    def integer(self, data: dict[str, Any], key: str, path: tuple[Any, ...] = (), *, low: int, high: int) -> int:
         value = data.get(key)
         if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
             self.problem((*path, key), f"expected a whole number from {low} to {high}, got {value!r}")
             return low
         return value
 
-    def day(self, data: dict, key: str, path: tuple = (), *, future_ok: bool = False) -> date:
+    def day(self, data: dict[str, Any], key: str, path: tuple[Any, ...] = (), *, future_ok: bool = False) -> date:
         value = data.get(key)
         if isinstance(value, str):
             try:
@@ -103,7 +105,7 @@ class FieldReader:
             self.problem((*path, key), f"date {value} is in the future")
         return value
 
-    def urls(self, data: dict, key: str, path: tuple = ()) -> list[tuple[str, str, str]]:
+    def urls(self, data: dict[str, Any], key: str, path: tuple[Any, ...] = ()) -> list[tuple[str, str, str]]:
         """Sources as (url, title, note); `note` says why a non-authority source is kept."""
         value = data.get(key)
         if not isinstance(value, list) or not value:
@@ -140,7 +142,7 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def open_document(path: Path, display: str, problems: list[Problem]) -> tuple[dict, FieldReader] | None:
+def open_document(path: Path, display: str, problems: list[Problem]) -> tuple[dict[str, Any], FieldReader] | None:
     """Parse one content file into its top-level block and a reader naming it.
 
     Returns None, with the problems added, when the file cannot be used at all.
@@ -157,7 +159,8 @@ def open_document(path: Path, display: str, problems: list[Problem]) -> tuple[di
     return data, reader
 
 
-def read_document(path: Path, problems: list[Problem], reader, needed_for: str):
+def read_document(path: Path, problems: list[Problem], reader: Callable[[dict[str, Any], FieldReader], T],
+                  needed_for: str) -> T | None:
     """Read one content file with `reader(data, FieldReader)`.
 
     Returns None, with the problems added, when the file is missing (`needed_for` says why it must

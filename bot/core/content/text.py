@@ -30,7 +30,7 @@ SPELLING = {
     "smsn": "sms", "smset": "sms", "smsen": "sms", "textmeddelande": "sms",
     "texter": "sms", "sweesh": "swish", "swishade": "swisha", "swishat": "swisha", "swishen": "swish",
     "polis": "polisen", "poliser": "polisen", "polisman": "polisen", "ringt": "ringde", "ringa": "ringer",
-    "ringdes": "ringde", "pengarna": "pengar", "pengarma": "pengar", "penar": "pengar", 
+    "ringdes": "ringde", "pengarna": "pengar", "pengarma": "pengar", "penar": "pengar",
     "bedragere": "bedrageri", "bedregeri": "bedrageri", "bedrageriet": "bedrageri",
     "luras": "lurad", "lurade": "lurad", "lurat": "lurad", "blaste": "lurad", "blast": "lurad",
     "scammed": "scam", "scammer": "scam", "scammers": "scam", "scams": "scam", "fraudster": "fraud",
@@ -42,25 +42,7 @@ SPELLING = {
 # Words that carry no meaning on their own (Swedish and English function words and greetings): left
 # out when the yearly report lists recurring words among unanswered questions.
 STOPWORDS = frozenset(
-    """
-    i och att det som en pa ar av for med till den har de inte om ett var jag men sa vi
-    kan man nar nu da ska du sig fran vad mig min mitt mina ni han hon dem deras hans hennes
-    oss er dig din ditt dina vara var detta denna dessa hur eller bara sedan efter upp ut in
-    ocksa mycket alla andra nagon nagot nagra sin sitt sina vid under over mot utan genom sjalv
-    blir blev bli vara varit hade ha haft gor gjorde gora fa fick far kom kommer ska skulle vill
-    ville borde maste kanske ju val nog visst hej hejsan tjena tja hallo tack ok okej ja nej
-    hello hi hey thanks thank please the a an and or to of in on at for with is are was were be
-    been it this that my me you your i we they he she them his her our what how do does did can
-    could should would will have has had from about there here so just if not no yes than then
-    also get got any some who when where which why am as by us
-    lite vad vilka vilken vilket varfor dar har hit dit en ett sa ens bara redan igen alltid
-    ga gar gick gatt tro tror trodde tycker tyckte vet veta visste undrar undra fraga fragar fragan
-    beratta berattar bra dalig god good morning kvall evening night natt dag dagen idag igar imorgon
-    morgon tid tiden gang ganger lite mer mest manga mycket hela helt riktigt verkligen faktiskt
-    direkt snart fort gang kul roligt tja hmm aha jaha sant typ liksom asså assa ba nog
-    ge ger gav ta tar tog tagit fatt
-    know think tell really very much many more most good bad day today yesterday tomorrow time
-    """.split()
+    ["i", "och", "att", "det", "som", "en", "pa", "ar", "av", "for", "med", "till", "den", "har", "de", "inte", "om", "ett", "var", "jag", "men", "sa", "vi", "kan", "man", "nar", "nu", "da", "ska", "du", "sig", "fran", "vad", "mig", "min", "mitt", "mina", "ni", "han", "hon", "dem", "deras", "hans", "hennes", "oss", "er", "dig", "din", "ditt", "dina", "vara", "var", "detta", "denna", "dessa", "hur", "eller", "bara", "sedan", "efter", "upp", "ut", "in", "ocksa", "mycket", "alla", "andra", "nagon", "nagot", "nagra", "sin", "sitt", "sina", "vid", "under", "over", "mot", "utan", "genom", "sjalv", "blir", "blev", "bli", "vara", "varit", "hade", "ha", "haft", "gor", "gjorde", "gora", "fa", "fick", "far", "kom", "kommer", "ska", "skulle", "vill", "ville", "borde", "maste", "kanske", "ju", "val", "nog", "visst", "hej", "hejsan", "tjena", "tja", "hallo", "tack", "ok", "okej", "ja", "nej", "hello", "hi", "hey", "thanks", "thank", "please", "the", "a", "an", "and", "or", "to", "of", "in", "on", "at", "for", "with", "is", "are", "was", "were", "be", "been", "it", "this", "that", "my", "me", "you", "your", "i", "we", "they", "he", "she", "them", "his", "her", "our", "what", "how", "do", "does", "did", "can", "could", "should", "would", "will", "have", "has", "had", "from", "about", "there", "here", "so", "just", "if", "not", "no", "yes", "than", "then", "also", "get", "got", "any", "some", "who", "when", "where", "which", "why", "am", "as", "by", "us", "lite", "vad", "vilka", "vilken", "vilket", "varfor", "dar", "har", "hit", "dit", "en", "ett", "sa", "ens", "bara", "redan", "igen", "alltid", "ga", "gar", "gick", "gatt", "tro", "tror", "trodde", "tycker", "tyckte", "vet", "veta", "visste", "undrar", "undra", "fraga", "fragar", "fragan", "beratta", "berattar", "bra", "dalig", "god", "good", "morning", "kvall", "evening", "night", "natt", "dag", "dagen", "idag", "igar", "imorgon", "morgon", "tid", "tiden", "gang", "ganger", "lite", "mer", "mest", "manga", "mycket", "hela", "helt", "riktigt", "verkligen", "faktiskt", "direkt", "snart", "fort", "gang", "kul", "roligt", "tja", "hmm", "aha", "jaha", "sant", "typ", "liksom", "asså", "assa", "ba", "nog", "ge", "ger", "gav", "ta", "tar", "tog", "tagit", "fatt", "know", "think", "tell", "really", "very", "much", "many", "more", "most", "good", "bad", "day", "today", "yesterday", "tomorrow", "time"]
 )
 
 

@@ -12,11 +12,15 @@ All three are validated like topics: every problem names file, line and field.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 from bot.core.content.fields import FieldReader, read_document
 from bot.core.content.yaml_lines import Problem
+
+T = TypeVar("T")
 
 OUT_OF_SCOPE_FILE = "_out_of_scope.yaml"
 URGENCY_FILE = "_urgency.yaml"
@@ -46,11 +50,11 @@ def read_examples(folder: Path, problems: list[Problem]) -> Examples:
     return Examples(out_of_scope or (), urgent, not_urgent, followups or ())
 
 
-def _read(folder: Path, name: str, problems: list[Problem], reader):
+def _read(folder: Path, name: str, problems: list[Problem], reader: Callable[[dict[str, Any], FieldReader], T]) -> T | None:
     return read_document(folder / name, problems, reader, "the answer model is trained on it")
 
 
-def _unique(r: FieldReader, items: tuple[str, ...], path: tuple) -> None:
+def _unique(r: FieldReader, items: tuple[str, ...], path: tuple[Any, ...]) -> None:
     seen: dict[str, int] = {}
     for i, item in enumerate(items):
         key = " ".join(item.lower().split())
@@ -59,17 +63,17 @@ def _unique(r: FieldReader, items: tuple[str, ...], path: tuple) -> None:
         seen.setdefault(key, i)
 
 
-def _out_of_scope(data: dict, r: FieldReader) -> tuple[str, ...]:
+def _out_of_scope(data: dict[str, Any], r: FieldReader) -> tuple[str, ...]:
     r.unknown(data, {"kind", "questions"})
     questions = r.text_list(data, "questions", min_items=_MIN_EXAMPLES[OUT_OF_SCOPE_FILE], max_len=900)
     _unique(r, questions, ("questions",))
     return questions
 
 
-def _labelled(data: dict, r: FieldReader, key: str, label: str, allowed: tuple[str, ...], max_len: int = 900) -> tuple[tuple[str, str], ...]:
+def _labelled(data: dict[str, Any], r: FieldReader, key: str, label: str, allowed: tuple[str, ...], max_len: int = 900) -> tuple[tuple[str, str], ...]:
     items = data.get(key)
     if not isinstance(items, list):
-        r.problem((key,), "expected a list of {text: …, %s: …}" % label)
+        r.problem((key,), f"expected a list of {{text: …, {label}: …}}")
         return ()
     out: list[tuple[str, str]] = []
     for i, item in enumerate(items):
@@ -88,7 +92,7 @@ def _labelled(data: dict, r: FieldReader, key: str, label: str, allowed: tuple[s
     return tuple(out)
 
 
-def _urgency(data: dict, r: FieldReader) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
+def _urgency(data: dict[str, Any], r: FieldReader) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
     r.unknown(data, {"kind", "urgent", "not_urgent"})
     urgent = _labelled(data, r, "urgent", "situation", SITUATIONS)
     not_urgent = r.text_list(data, "not_urgent", min_items=_MIN_EXAMPLES[URGENCY_FILE], max_len=900)
@@ -99,7 +103,7 @@ def _urgency(data: dict, r: FieldReader) -> tuple[tuple[tuple[str, str], ...], t
     return urgent, not_urgent
 
 
-def _followups(data: dict, r: FieldReader) -> tuple[tuple[str, str], ...]:
+def _followups(data: dict[str, Any], r: FieldReader) -> tuple[tuple[str, str], ...]:
     r.unknown(data, {"kind", *FOLLOWUP_INTENTS})
     out: list[tuple[str, str]] = []
     for intent in FOLLOWUP_INTENTS:

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.core import region as regions
 from bot.core.content.fields import check_file_id, display_path, open_document
-from bot.core.knowledge.examples import SITUATIONS, read_examples
-from bot.core.knowledge.local import read_local_files
-from bot.core.knowledge.signals import read_signals
-from bot.core.knowledge.model import LANGS, ContactText, Contacts, KnowledgeBase, Source, Topic, TopicText
-from bot.core.knowledge.taxonomy import CATEGORIES, TOPIC_IDS
 from bot.core.content.text import normalise
 from bot.core.content.yaml_lines import Problem
-from bot.core import region as regions
+from bot.core.knowledge.examples import SITUATIONS, read_examples
+from bot.core.knowledge.local import read_local_files
+from bot.core.knowledge.model import LANGS, Contacts, ContactText, KnowledgeBase, Topic, TopicText
+from bot.core.knowledge.signals import read_signals
+from bot.core.knowledge.source import Source
+from bot.core.knowledge.taxonomy import CATEGORIES, TOPIC_IDS
 
 CONTACTS_FILE = "_contacts.yaml"
 AUTHORITIES_FILE = "_authority_domains.yaml"
@@ -104,9 +105,8 @@ def _read_topic(path: Path, display: str, problems: list[Problem]) -> Topic | No
     data, r = opened
     r.unknown(data, _TOPIC_FIELDS)
     topic_id = r.text(data, "id")
-    if check_file_id(r, topic_id, path):
-        if topic_id not in TOPIC_IDS:
-            r.problem(("id",), f"unknown topic id {topic_id!r}: ids are stable API keys, add new ones to bot/core/knowledge/taxonomy.py")
+    if check_file_id(r, topic_id, path) and topic_id not in TOPIC_IDS:
+        r.problem(("id",), f"unknown topic id {topic_id!r}: ids are stable API keys, add new ones to bot/core/knowledge/taxonomy.py")
     category = r.text(data, "category")
     if category and category not in CATEGORIES:
         r.problem(("category",), f"expected one of {', '.join(CATEGORIES)}, got {category!r}")

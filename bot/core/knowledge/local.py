@@ -12,14 +12,18 @@ Both are validated like topics (file, line and field in every problem); both may
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any, TypeVar
 
 from bot.core.content.fields import FieldReader, display_path, is_url, open_document
 from bot.core.content.yaml_lines import Problem
 from bot.core.knowledge.source import Source
 from bot.core.region import current as current_region
+
+T = TypeVar("T")
 
 LOCAL_WORK_FILE = "_local_work.yaml"
 LANGUAGE_CARDS_FILE = "_language_cards.yaml"
@@ -63,7 +67,7 @@ def read_local_files(folder: Path, problems: list[Problem]) -> tuple[LocalWork, 
     return _read(folder / LOCAL_WORK_FILE, problems, _local_work, LocalWork()), _read(folder / LANGUAGE_CARDS_FILE, problems, _cards, {})
 
 
-def _read(path: Path, problems: list[Problem], reader, empty):
+def _read(path: Path, problems: list[Problem], reader: Callable[[dict[str, Any], FieldReader], T], empty: T) -> T:
     if not path.is_file():
         return empty
     opened = open_document(path, display_path(path), problems)
@@ -75,7 +79,7 @@ def _read(path: Path, problems: list[Problem], reader, empty):
     return empty if r.problems else result
 
 
-def _source(r: FieldReader, data: dict, path: tuple) -> Source:
+def _source(r: FieldReader, data: Any, path: tuple[Any, ...]) -> Source:
     block = r.mapping(data, path)
     if not block:
         return Source("", "")
@@ -86,7 +90,7 @@ def _source(r: FieldReader, data: dict, path: tuple) -> Source:
     return Source(url, title)
 
 
-def _local_work(data: dict, r: FieldReader) -> LocalWork:
+def _local_work(data: dict[str, Any], r: FieldReader) -> LocalWork:
     r.unknown(data, {"kind", "updated", "published_at", "figures", "contacts"})
     updated = r.day(data, "updated")
     published = data.get("published_at")
@@ -109,7 +113,7 @@ def _local_work(data: dict, r: FieldReader) -> LocalWork:
     return LocalWork(updated, published_at, tuple(figures), tuple(contacts))
 
 
-def _cards(data: dict, r: FieldReader) -> dict[str, LanguageCard]:
+def _cards(data: dict[str, Any], r: FieldReader) -> dict[str, LanguageCard]:
     r.unknown(data, {"kind", "cards"})
     cards: dict[str, LanguageCard] = {}
     for i, item in enumerate(data.get("cards") or []):

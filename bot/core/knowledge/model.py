@@ -8,8 +8,8 @@ from pathlib import Path
 
 from bot.core.knowledge.examples import Examples
 from bot.core.knowledge.local import LanguageCard, LocalWork
-from bot.core.knowledge.source import Source
 from bot.core.knowledge.signals import Signals
+from bot.core.knowledge.source import Source
 
 LANGS = ("sv", "en")
 

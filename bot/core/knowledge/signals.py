@@ -8,13 +8,15 @@ topic that does not exist, a number in the advice that its topic does not back.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from bot.core.content.fields import ID_PATTERN, FieldReader, read_document
-from bot.core.knowledge.taxonomy import TOPIC_IDS
 from bot.core.content.text import fold
 from bot.core.content.yaml_lines import Problem
+from bot.core.knowledge.taxonomy import TOPIC_IDS
 
 SIGNALS_FILE = "_signals.yaml"
 LANGS = ("sv", "en")
@@ -51,7 +53,7 @@ class FoldedPattern:
     def pattern(self) -> str:
         return self.regex.pattern
 
-    def finditer(self, text: str):
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
         pos = 0
         while pos <= len(text):
             match = self._scan.search(text, pos)
@@ -64,7 +66,7 @@ class FoldedPattern:
             yield match
             pos = match.end() if match.end() > start else start + 1
 
-    def search(self, text: str):
+    def search(self, text: str) -> re.Match[str] | None:
         return next(self.finditer(text), None)
 
     def __repr__(self) -> str:
@@ -185,7 +187,7 @@ class Signals:
         return tuple(chosen[: self.max_actions])
 
 
-def read_signals(folder: Path, problems: list[Problem], topics: dict | None = None,
+def read_signals(folder: Path, problems: list[Problem], topics: dict[str, Any] | None = None,
                  authority_domains: tuple[str, ...] = ()) -> Signals | None:
     """Read `_signals.yaml` in `folder`; a missing or broken file adds problems and returns None.
 
@@ -197,7 +199,7 @@ def read_signals(folder: Path, problems: list[Problem], topics: dict | None = No
                          "the message check reads its signals from it")
 
 
-def _read(data: dict, r: FieldReader, topics: dict, authority_domains: tuple[str, ...]) -> Signals:
+def _read(data: dict[str, Any], r: FieldReader, topics: dict[str, Any], authority_domains: tuple[str, ...]) -> Signals:
     r.unknown(data, _TOP_FIELDS)
     if data.get("reviewed") is not None:
         r.day(data, "reviewed")
@@ -232,7 +234,7 @@ def _read(data: dict, r: FieldReader, topics: dict, authority_domains: tuple[str
     )
 
 
-def _hosts(r: FieldReader, data: dict, key: str, path: tuple = ()) -> tuple[str, ...]:
+def _hosts(r: FieldReader, data: dict[str, Any], key: str, path: tuple[Any, ...] = ()) -> tuple[str, ...]:
     hosts = tuple(h.lower().removeprefix("www.") for h in r.text_list(data, key, path, max_len=100))
     for i, host in enumerate(hosts):
         if "/" in host or "." not in host or " " in host:
@@ -240,7 +242,7 @@ def _hosts(r: FieldReader, data: dict, key: str, path: tuple = ()) -> tuple[str,
     return hosts
 
 
-def _brands(r: FieldReader, data: dict) -> dict[str, tuple[str, ...]]:
+def _brands(r: FieldReader, data: dict[str, Any]) -> dict[str, tuple[str, ...]]:
     block = r.mapping(data.get("brands"), ("brands",))
     brands: dict[str, tuple[str, ...]] = {}
     for name in block:
@@ -252,7 +254,7 @@ def _brands(r: FieldReader, data: dict) -> dict[str, tuple[str, ...]]:
     return brands
 
 
-def _blocks(r: FieldReader, data: dict, key: str, fields: set[str]):
+def _blocks(r: FieldReader, data: dict[str, Any], key: str, fields: set[str]) -> Iterator[tuple[tuple[Any, ...], dict[str, Any]]]:
     """(path, block) for each block of the list `key`; a missing list or a non-block is a problem."""
     items = data.get(key)
     if not isinstance(items, list) or not items:
@@ -266,7 +268,7 @@ def _blocks(r: FieldReader, data: dict, key: str, fields: set[str]):
         yield (key, i), item
 
 
-def _signals(r: FieldReader, data: dict) -> tuple[Signal, ...]:
+def _signals(r: FieldReader, data: dict[str, Any]) -> tuple[Signal, ...]:
     out: list[Signal] = []
     seen: dict[str, int] = {}
     for path, item in _blocks(r, data, "signals", _SIGNAL_FIELDS):
@@ -307,7 +309,7 @@ def _signals(r: FieldReader, data: dict) -> tuple[Signal, ...]:
     return tuple(out)
 
 
-def _patterns(r: FieldReader, item: dict, key: str, path: tuple) -> tuple[FoldedPattern, ...]:
+def _patterns(r: FieldReader, item: dict[str, Any], key: str, path: tuple[Any, ...]) -> tuple[FoldedPattern, ...]:
     texts = r.text_list(item, key, path, min_items=0, required=False, max_len=1000)
     compiled: list[FoldedPattern] = []
     for j, text in enumerate(texts):
@@ -331,7 +333,7 @@ def _patterns(r: FieldReader, item: dict, key: str, path: tuple) -> tuple[Folded
     return tuple(compiled)
 
 
-def _actions(r: FieldReader, data: dict, ids: set[str], topics: dict) -> tuple[Action, ...]:
+def _actions(r: FieldReader, data: dict[str, Any], ids: set[str], topics: dict[str, Any]) -> tuple[Action, ...]:
     out: list[Action] = []
     for path, item in _blocks(r, data, "actions", _ACTION_FIELDS):
         action_id = r.text(item, "id", path, max_len=60)
@@ -357,7 +359,7 @@ def _actions(r: FieldReader, data: dict, ids: set[str], topics: dict) -> tuple[A
     return tuple(out)
 
 
-def _numbers_backed(r: FieldReader, path: tuple, texts: dict[str, str], topic) -> None:
+def _numbers_backed(r: FieldReader, path: tuple[Any, ...], texts: dict[str, str], topic: Any) -> None:
     """Every phone number or figure in the advice must appear in the topic that backs it."""
     for lang, text in texts.items():
         body = topic.text(lang)

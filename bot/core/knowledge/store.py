@@ -11,14 +11,15 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
+from bot.core.content.yaml_lines import Problem
 from bot.core.knowledge.loader import KnowledgeError, load_knowledge
 from bot.core.knowledge.model import KnowledgeBase
 from bot.core.matching.decision import load_boundary
 from bot.core.matching.matcher import Matcher
 from bot.core.matching.models import Taught, train
 from bot.core.matching.training import TrainingError
-from bot.core.content.yaml_lines import Problem
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +98,7 @@ class KnowledgeStore:
             return None
         return self.reload(taught)
 
-    def _fingerprint(self) -> tuple:
+    def _fingerprint(self) -> tuple[Any, ...]:
         try:
             return tuple(
                 sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in self.folder.glob("*.y*ml"))

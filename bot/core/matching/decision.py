@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -32,10 +33,10 @@ class Boundary:
     temperature: float = 1.0  # divides the topic model's scores before the softmax (calibration)
     urgent_at: float = 0.5  # P(happening now) at which a reply leads with the action and 112
     followup_at: float = 0.6  # P(follow-up intent) at which a message is read as a follow-up
-    fitted: dict = field(default_factory=dict)  # how and on what it was fitted, for the README and staff
+    fitted: dict[str, Any] = field(default_factory=dict[str, Any])  # how and on what it was fitted, for the README and staff
 
     @classmethod
-    def conservative(cls) -> "Boundary":
+    def conservative(cls) -> Boundary:
         """Until a fit exists: answer only when the model is clearly sure, offer close runners-up."""
         return cls(weights=(8.0, 4.0, -6.0, 0.0), bias=-5.0, answer_at=0.7, offer_ratio=0.5, offer_min=0.15)
 

@@ -11,19 +11,14 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Any
 
 _SWEDISH_LETTERS = re.compile(r"[åäö]", re.I)
 _SV = frozenset(
-    "och att det som pa ar av jag inte har en ett min mitt mina vad hur nagon nagot ngn ringde sa "
-    "mig du dig kan ska var fran till med om nar nu hej tack fick blev lurad pengar banken polisen "
-    "mamma pappa jag mitt kort kod sms fraga gor gora ha hade vill nytt nummer och eller men int "
-    "dom dem kommer kom knackade dorren betala betalat skickade skicka ar e".split()
+    ["och", "att", "det", "som", "pa", "ar", "av", "jag", "inte", "har", "en", "ett", "min", "mitt", "mina", "vad", "hur", "nagon", "nagot", "ngn", "ringde", "sa", "mig", "du", "dig", "kan", "ska", "var", "fran", "till", "med", "om", "nar", "nu", "hej", "tack", "fick", "blev", "lurad", "pengar", "banken", "polisen", "mamma", "pappa", "jag", "mitt", "kort", "kod", "sms", "fraga", "gor", "gora", "ha", "hade", "vill", "nytt", "nummer", "och", "eller", "men", "int", "dom", "dem", "kommer", "kom", "knackade", "dorren", "betala", "betalat", "skickade", "skicka", "ar", "e"]
 )
 _EN = frozenset(
-    "the and to of is it you that was i my me what how someone called said from with this have "
-    "has got an a on in for do did can should be are not your they he she we money bank police "
-    "mom dad card code text message asked phone sent paid help scam fraud scammed number new door "
-    "is am if who when will would there here".split()
+    ["the", "and", "to", "of", "is", "it", "you", "that", "was", "i", "my", "me", "what", "how", "someone", "called", "said", "from", "with", "this", "have", "has", "got", "an", "a", "on", "in", "for", "do", "did", "can", "should", "be", "are", "not", "your", "they", "he", "she", "we", "money", "bank", "police", "mom", "dad", "card", "code", "text", "message", "asked", "phone", "sent", "paid", "help", "scam", "fraud", "scammed", "number", "new", "door", "is", "am", "if", "who", "when", "will", "would", "there", "here"]
 )
 ANSWERED = ("sv", "en")
 # ISO 639-1 code of each language lingua may recognise among Latin-script texts, and the scripts.
@@ -107,7 +102,7 @@ def _lingua_choice(text: str, names: dict[str, str], confidence: float = 0.0) ->
 
 
 @lru_cache(maxsize=4)
-def _detector(names: tuple[str, ...]):
+def _detector(names: tuple[str, ...]) -> Any:
     """A lingua detector for a few languages, built on first use (its models load lazily)."""
     from lingua import Language, LanguageDetectorBuilder
 

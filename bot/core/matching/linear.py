@@ -49,7 +49,8 @@ class LinearTextModel:
 
     def scores_of(self, vector: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
         idx, weights = vector
-        return weights @ self.coef[idx] + self.intercept
+        scores: np.ndarray = weights @ self.coef[idx] + self.intercept
+        return scores
 
     def probabilities(self, text: str) -> dict[str, float]:
         """Calibrated probability per class; they sum to 1."""
@@ -62,7 +63,7 @@ class LinearTextModel:
         p = z / z.sum()
         return dict(zip(self.classes, map(float, p)))
 
-    def with_temperature(self, temperature: float) -> "LinearTextModel":
+    def with_temperature(self, temperature: float) -> LinearTextModel:
         return LinearTextModel(self.classes, self.vocabulary, self.idf, self.coef, self.intercept, temperature)
 
 
@@ -82,7 +83,7 @@ def save_bundle(models: dict[str, LinearTextModel], path: Path) -> None:
         arrays[f"{name}.intercept"] = model.intercept
     tmp = path.with_name(path.name + ".tmp")
     with open(tmp, "wb") as f:
-        np.savez_compressed(f, **arrays)
+        np.savez_compressed(f, **arrays)  # type: ignore[arg-type]
     tmp.replace(path)  # a reader never sees half a file
 
 

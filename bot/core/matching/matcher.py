@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from bot.core.knowledge.model import KnowledgeBase
-from bot.core.matching.language import ANSWERED, identify_language
 from bot.core.matching.decision import Boundary, decide
 from bot.core.matching.features import text_features
+from bot.core.matching.language import ANSWERED, identify_language
 from bot.core.matching.models import NO_FOLLOWUP, NOT_URGENT, OUT_OF_SCOPE, TrainedModels
 
 ANSWER, CLARIFY, FALLBACK, FOLLOWUP, LANGUAGE = "answer", "clarify", "fallback", "followup", "language"
@@ -57,7 +58,7 @@ class MatchResult:
     language: str = ""  # the language the text was written in (ISO 639-1), e.g. "ar"
     confidence: float = 0.0  # P(the answer is right), from the decision's confidence model
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "status": self.status,
             "topic": self.topic,
@@ -120,7 +121,7 @@ class Matcher:
         """Topics by probability (best first, only those the knowledge base has) and P(not about fraud)."""
         return self._rank(self.topic_model.vector(text))
 
-    def _rank(self, vector) -> tuple[list[tuple[str, float]], float]:
+    def _rank(self, vector: tuple[Any, Any]) -> tuple[list[tuple[str, float]], float]:
         probabilities = self.topic_model.probabilities_of(vector)
         out_of_scope = probabilities.pop(OUT_OF_SCOPE, 0.0)
         ranked = sorted(((t, p) for t, p in probabilities.items() if t in self.kb.topics), key=lambda tp: (-tp[1], tp[0]))
@@ -130,7 +131,7 @@ class Matcher:
         """The situation going on right now (call, door, inside, pay, remote), or None."""
         return self._situation(self.topic_model.vector(text))
 
-    def _situation(self, vector) -> str | None:
+    def _situation(self, vector: tuple[Any, Any]) -> str | None:
         probabilities = self.models.urgency.probabilities_of(vector)
         if 1.0 - probabilities.get(NOT_URGENT, 1.0) < self.boundary.urgent_at:
             return None
@@ -141,7 +142,7 @@ class Matcher:
         """The follow-up intent of a short message written right after an answer, or None."""
         return self._followup(self.topic_model.vector(text))
 
-    def _followup(self, vector) -> str | None:
+    def _followup(self, vector: tuple[Any, Any]) -> str | None:
         probabilities = self.models.followups.probabilities_of(vector)
         probabilities.pop(NO_FOLLOWUP, None)
         if not probabilities:

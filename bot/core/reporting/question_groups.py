@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from rapidfuzz import fuzz
 
@@ -15,15 +16,15 @@ SIMILAR = 62  # rapidfuzz token_set_ratio (0–100) from which two questions cou
 class QuestionGroup:
     """Questions that read alike; `example` is the first (newest) one."""
 
-    example: dict
-    questions: list[dict] = field(default_factory=list)
+    example: dict[str, Any]
+    questions: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def ids(self) -> list[int]:
         return [q["id"] for q in self.questions]
 
 
-def group_similar(questions: list[dict], threshold: int = SIMILAR) -> list[QuestionGroup]:
+def group_similar(questions: list[dict[str, Any]], threshold: int = SIMILAR) -> list[QuestionGroup]:
     """Greedy grouping by similarity of the normalised text; largest groups first.
 
     Each question joins the first group whose example it resembles enough, else starts a new one.

@@ -13,6 +13,7 @@ import base64
 import io
 import re
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
@@ -26,7 +27,7 @@ SHORT_MONTHS = tuple(m[:3] for m in MONTH_NAMES)
 COLOURS = {"answered": "#0a4d8c", "clarify": "#7aa6d6", "unanswered": "#8a1c00", "before": "#8c8c8c", "after": "#0a4d8c"}
 
 
-def _svg(figure) -> str:
+def _svg(figure: Any) -> str:
     """The figure as inline SVG markup (text kept as text, so it stays small and searchable)."""
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
@@ -35,7 +36,7 @@ def _svg(figure) -> str:
     return re.sub(r"<metadata>.*?</metadata>\s*", "", svg[svg.index("<svg"):], flags=re.S)
 
 
-def _figure(height: float = 3.2, ncols: int = 1):
+def _figure(height: float = 3.2, ncols: int = 1) -> tuple[Any, Any]:
     """A figure without pyplot's global state, so reports can be drawn in several threads at once."""
     import matplotlib
     from matplotlib.figure import Figure
@@ -50,14 +51,14 @@ def _figure(height: float = 3.2, ncols: int = 1):
     return fig, axes
 
 
-def _whole_numbers(axis) -> None:
+def _whole_numbers(axis: Any) -> None:
     """Counts: whole-number ticks on the value axis only."""
     from matplotlib.ticker import MaxNLocator
 
     axis.set_major_locator(MaxNLocator(integer=True))
 
 
-def _categories(axis, labels: list[str], *, rotation: float = 0) -> list[int]:
+def _categories(axis: Any, labels: list[str], *, rotation: float = 0) -> list[int]:
     """One tick per bar, labelled once; returns the bar positions."""
     positions = list(range(len(labels)))
     axis.set_ticks(positions, labels, rotation=rotation)

@@ -12,19 +12,24 @@ import csv
 import io
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlite_utils
 
-from bot.core.knowledge.model import KnowledgeBase
 from bot.core.content.local_time import format_datetime
-from bot.core.region import current as current_region
-from bot.core.residents.service import MUNICIPALITIES
-from bot.core.sessions.summary import ScenarioSummary, summarise_sessions
-from bot.core.sessions.summary import _mean  # mean of a 1–5 histogram, as the sessions page computes it
 from bot.core.content.text import STOPWORDS, fold
+from bot.core.knowledge.model import KnowledgeBase
+from bot.core.region import MUNICIPALITIES
+from bot.core.region import current as current_region
+from bot.core.sessions.summary import (
+    ScenarioSummary,
+    _mean,  # mean of a 1–5 histogram, as the sessions page computes it
+    summarise_sessions,
+)
 from bot.storage import statistics as stats
 from bot.storage.sessions import list_results
 
@@ -164,7 +169,7 @@ def key_figures(db: sqlite_utils.Database, year: int, zone: ZoneInfo) -> KeyFigu
 
 def place_rows(db: sqlite_utils.Database, year: int, zone: ZoneInfo) -> list[PlaceRow]:
     """Each municipality's figures for this year and the year before; unknown places last."""
-    def per_year(y: int) -> tuple[dict, dict, dict, dict]:
+    def per_year(y: int) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any], dict[str, Any]]:
         start, end = year_bounds(y, zone)
         return (stats.questions_per_municipality(db, start, end),
                 stats.alerts_sent_per_municipality(db, start, end, MUNICIPALITIES),
@@ -185,7 +190,7 @@ def place_rows(db: sqlite_utils.Database, year: int, zone: ZoneInfo) -> list[Pla
     return rows
 
 
-def build_report(db: sqlite_utils.Database, year: int, kb: KnowledgeBase, scenarios: dict | None = None,
+def build_report(db: sqlite_utils.Database, year: int, kb: KnowledgeBase, scenarios: dict[str, Any] | None = None,
                  now: datetime | None = None, zone: ZoneInfo | None = None) -> YearReport:
     """Gather the year's numbers (calendar year in local time: `zone`, by default the region's); `scenarios` names the sessions."""
     zone = zone or current_region().zone
@@ -215,7 +220,7 @@ def build_report(db: sqlite_utils.Database, year: int, kb: KnowledgeBase, scenar
 def unanswered_themes(rows: list[tuple[str, str | None]], limit: int = THEME_LIMIT) -> list[tuple[str, int]]:
     """Words that recur across unanswered questions from several people, most common first."""
     questions: Counter[str] = Counter()
-    people: dict[str, set] = {}
+    people: dict[str, set[str]] = {}
     for number, (text, user_key) in enumerate(rows):
         words = {w for w in _WORD.findall(_PLACEHOLDER.sub(" ", text or "").lower()) if fold(w) not in STOPWORDS}
         for word in words:
@@ -226,7 +231,7 @@ def unanswered_themes(rows: list[tuple[str, str | None]], limit: int = THEME_LIM
     return themes[:limit]
 
 
-FIGURE_ROWS = (  # (CSV key, Swedish label, kind of number: count, share or mean, how to read it)
+FIGURE_ROWS: tuple[tuple[str, str, str, Callable[[KeyFigures], Any]], ...] = (  # (CSV key, Swedish label, kind of number: count, share or mean, how to read it)
     ("questions", "Frågor", "count", lambda f: f.questions),
     ("answered_share", "Besvarade direkt", "share", lambda f: f.answered_share),
     ("warnings_sent", "Varningar skickade", "count", lambda f: f.warnings_sent),
@@ -252,7 +257,9 @@ def report_rows(report: YearReport) -> list[tuple[str, str, str, int | float]]:
     rows.append(("questions", "year", "total", report.total))
     rows.append(("questions", "year", "answered_share", round(report.answered_share or 0.0, 4)))
     for figures in (report.previous, report.figures):
-        for key, _, _, read in FIGURE_ROWS if figures else ():
+        if figures is None:
+            continue
+        for key, _, _, read in FIGURE_ROWS:
             value = read(figures)
             rows.append(("key_figures", str(figures.year), key, round(value, 4) if isinstance(value, float) else value or 0))
     for place in report.places:

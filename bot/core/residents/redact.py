@@ -40,12 +40,7 @@ _SIGNATURE = re.compile(
     r"(?P<name>[A-ZÅÄÖÉ][^\W\d_]+(?:[-'’][^\W\d_]+)*(?:[ \t]+[A-ZÅÄÖÉ][^\W\d_]+(?:[-'’][^\W\d_]+)*){0,2})"
 )
 # Words that end a name rather than belong to it ("jag heter Anna och bor …").
-_NOT_NAME = frozenset("""
-    och men eller så jag du han hon vi ni de den det ett en från som i på är var bor har hade fick ringde
-    och till med att nu här där inte och om hej tack vill ska kan
-    and but or so i you he she we they it from who in at on is was am live lives living have had got
-    called to with that now here there not and if hi thanks want will can
-""".split())
+_NOT_NAME = frozenset(["och", "men", "eller", "så", "jag", "du", "han", "hon", "vi", "ni", "de", "den", "det", "ett", "en", "från", "som", "i", "på", "är", "var", "bor", "har", "hade", "fick", "ringde", "och", "till", "med", "att", "nu", "här", "där", "inte", "och", "om", "hej", "tack", "vill", "ska", "kan", "and", "but", "or", "so", "i", "you", "he", "she", "we", "they", "it", "from", "who", "in", "at", "on", "is", "was", "am", "live", "lives", "living", "have", "had", "got", "called", "to", "with", "that", "now", "here", "there", "not", "and", "if", "hi", "thanks", "want", "will", "can"])
 _STREET_SUFFIX = (r"gatan|gata|vägen|väg|gränd|gränden|stigen|stig|backen|backe|torget|torg|allén|allé|leden|"
                   r"platsen|plan|slingan|kajen|stranden|strand|liden|udden|höjden|gården|gärdet|vägar")
 _ADDRESS_RULES: tuple[re.Pattern[str], ...] = (

@@ -3,14 +3,14 @@ passing on a scam they received, and erasing everything about themselves."""
 
 from __future__ import annotations
 
-from bot.core.matching.matcher import ANSWER
 from bot.core.checking import check_message
+from bot.core.matching.matcher import ANSWER, Matcher
+from bot.core.region import MUNICIPALITIES  # noqa: E402,F401  the region file's, read at each use
 from bot.core.residents.pseudonym import user_key
 from bot.core.residents.redact import redact_personal_data
 from bot.storage import residents as store
 from bot.storage.db import AsyncDatabase
 
-from bot.core.region import MUNICIPALITIES  # noqa: E402,F401  the region file's, read at each use
 OTHER = "other"
 MAX_REPORT_CHARS = 2000
 
@@ -65,7 +65,7 @@ class ResidentService:
     async def feedback(self, chat_id: int, topic: str | None, useful: bool) -> None:
         await self.db.write(store.record_feedback, self.key(chat_id), topic, useful)
 
-    async def report_scam(self, chat_id: int, text: str, matcher) -> tuple[int, str | None, str]:
+    async def report_scam(self, chat_id: int, text: str, matcher: Matcher) -> tuple[int, str | None, str]:
         """Keep what a resident passed on, redacted, with the method it looks like; returns (id, method, risk)."""
         text = (text or "")[:MAX_REPORT_CHARS]
         check = check_message(text, matcher.kb.signals)

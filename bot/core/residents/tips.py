@@ -12,8 +12,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
+from bot.core.region import MUNICIPALITIES
 from bot.core.residents.redact import redact_personal_data
-from bot.core.residents.service import MUNICIPALITIES
 from bot.storage import tips as store
 from bot.storage.db import AsyncDatabase
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import secrets
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from bot.core.sessions.model import CONFIDENCE_SCALE, Scenario
 
@@ -93,7 +94,7 @@ class Summary:
         n = sum(distribution)
         return sum(v * c for v, c in zip(CONFIDENCE_SCALE, distribution)) / n if n else None
 
-    def as_result(self) -> dict:
+    def as_result(self) -> dict[str, Any]:
         return {
             "participants": self.participants,
             "answers": {t.step_id: list(t.counts) for t in self.steps},

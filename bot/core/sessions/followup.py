@@ -59,7 +59,7 @@ class FollowUps:
         for row in rows:
             scenario = self.scenarios.get(row.scenario_id)
             refresher = scenario.refresher_for(row.round) if scenario is not None else None
-            if refresher is None:
+            if scenario is None or refresher is None:
                 await self.db.write(store.refresher_sent, row.id)
                 continue
             due.append(DueRefresher(row.id, row.chat_id, scenario, refresher, row.round, row.attempts))

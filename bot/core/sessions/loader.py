@@ -8,9 +8,9 @@ from typing import Any
 
 from bot.core.content.fields import ID_PATTERN as _ID
 from bot.core.content.fields import FieldReader, check_file_id, display_path, open_document
+from bot.core.content.yaml_lines import Problem
 from bot.core.knowledge.taxonomy import TOPIC_IDS
 from bot.core.sessions.model import KINDS, REFRESHER_ROUNDS, Option, Refresher, Scenario, Step
-from bot.core.content.yaml_lines import Problem
 
 _FIELDS = {"id", "title", "audience", "minutes", "topics", "facilitator_notes", "confidence", "steps", "refreshers"}
 _STEP_FIELDS = {"id", "kind", "situation", "question", "options", "explanation", "discussion"}
@@ -87,7 +87,7 @@ def _read_scenario(path: Path, display: str, topic_ids: set[str], problems: list
     return Scenario(scenario_id, title, audience, minutes, notes, topics, steps, question, after, refreshers, display)
 
 
-def _refreshers(r: FieldReader, data: dict) -> tuple[Refresher, ...]:
+def _refreshers(r: FieldReader, data: dict[str, Any]) -> tuple[Refresher, ...]:
     """`refreshers:` is optional; when given it holds one different question per round, in round order."""
     raw = data.get("refreshers")
     if raw is None:
@@ -115,7 +115,7 @@ def _refreshers(r: FieldReader, data: dict) -> tuple[Refresher, ...]:
     return tuple(refreshers)
 
 
-def _confidence(r: FieldReader, data: dict) -> tuple[str, str]:
+def _confidence(r: FieldReader, data: dict[str, Any]) -> tuple[str, str]:
     if data.get("confidence") is None:
         return "", ""
     block = r.mapping(data["confidence"], ("confidence",))
@@ -125,7 +125,7 @@ def _confidence(r: FieldReader, data: dict) -> tuple[str, str]:
     return question, after or question
 
 
-def _steps(r: FieldReader, data: dict) -> tuple[Step, ...]:
+def _steps(r: FieldReader, data: dict[str, Any]) -> tuple[Step, ...]:
     raw = data.get("steps")
     if not isinstance(raw, list) or not raw:
         r.problem(("steps",), "needs at least one step")
@@ -161,7 +161,7 @@ def _steps(r: FieldReader, data: dict) -> tuple[Step, ...]:
     return tuple(steps)
 
 
-def _options(r: FieldReader, block: dict, path: tuple) -> tuple[Option, ...]:
+def _options(r: FieldReader, block: dict[str, Any], path: tuple[Any, ...]) -> tuple[Option, ...]:
     raw = block.get("options")
     if not isinstance(raw, list) or not 2 <= len(raw) <= 4:
         count = len(raw) if isinstance(raw, list) else 0
@@ -187,7 +187,7 @@ def _options(r: FieldReader, block: dict, path: tuple) -> tuple[Option, ...]:
     return tuple(options)
 
 
-def _boolean(r: FieldReader, data: dict, key: str, path: tuple) -> bool:
+def _boolean(r: FieldReader, data: dict[str, Any], key: str, path: tuple[Any, ...]) -> bool:
     value: Any = data.get(key)
     if not isinstance(value, bool):
         r.problem((*path, key), f"expected true or false, got {value!r}")

@@ -7,13 +7,27 @@ anonymous results row and writes the state back, all inside one storage call
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 
 from bot.core.residents.pseudonym import user_key
 from bot.core.sessions.engine import (
-    AFTER, FINISHED, REVEALED, Refused, SessionState, advance, cast_vote, finish, forget_people, join, new_code,
-    new_state, normalise_code, reveal, set_confidence, summarise,
+    AFTER,
+    FINISHED,
+    REVEALED,
+    Refused,
+    SessionState,
+    advance,
+    cast_vote,
+    finish,
+    forget_people,
+    join,
+    new_code,
+    new_state,
+    normalise_code,
+    reveal,
+    set_confidence,
+    summarise,
 )
 from bot.core.sessions.model import Scenario
 from bot.storage import sessions as store
@@ -104,7 +118,7 @@ class SessionService:
     async def is_facilitator(self, state: SessionState, channel: str, ident: str | int) -> bool:
         return bool(state.facilitator) and state.facilitator == self.key(state.code, channel, ident)
 
-    async def _change(self, code: str, change) -> SessionState:
+    async def _change(self, code: str, change: Callable[[SessionState, Scenario], object]) -> SessionState:
         def apply(text: str) -> store.LiveChange:
             state = SessionState.from_json(text)
             scenario = self.scenarios.get(state.scenario_id)

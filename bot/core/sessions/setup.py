@@ -7,12 +7,12 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.core.content.yaml_lines import Problem
 from bot.core.sessions.facilitator_codes import FacilitatorCodes
-from bot.core.sessions.service import SessionService
 from bot.core.sessions.followup import FollowUps
 from bot.core.sessions.loader import validate_scenarios
 from bot.core.sessions.model import Scenario
-from bot.core.content.yaml_lines import Problem
+from bot.core.sessions.service import SessionService
 from bot.storage.db import AsyncDatabase
 
 log = logging.getLogger(__name__)

@@ -5,7 +5,9 @@ Results are already anonymous counts (bot.storage.sessions); this only adds them
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -30,9 +32,9 @@ def _mean(histogram: list[int]) -> float | None:
     return sum((i + 1) * n for i, n in enumerate(histogram)) / total if total else None
 
 
-def summarise_sessions(results, scenarios: dict, year: int | None = None) -> list[ScenarioSummary]:
+def summarise_sessions(results: Iterable[Any], scenarios: dict[str, Any], year: int | None = None) -> list[ScenarioSummary]:
     """One summary per scenario that was held (in `year`, when given), most held first."""
-    grouped: dict[str, list] = {}
+    grouped: dict[str, list[Any]] = {}
     for result in results:
         if year is None or str(result.held_on).startswith(f"{year:04d}"):
             grouped.setdefault(result.scenario_id, []).append(result)

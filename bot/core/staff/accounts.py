@@ -14,9 +14,8 @@ import sqlite_utils
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from bot.storage import audit
+from bot.storage import audit, web_sessions
 from bot.storage import staff as store
-from bot.storage import web_sessions
 from bot.storage.staff import ROLES, StaffMember
 
 MAX_FAILED_LOGINS = 5
@@ -39,7 +38,7 @@ def use_password_hashing(**parameters: int) -> None:
 def _hasher() -> PasswordHasher:
     hasher = _hasher_state.get("hasher")
     if hasher is None:
-        hasher = _hasher_state["hasher"] = PasswordHasher(**PASSWORD_HASHING)
+        hasher = _hasher_state["hasher"] = PasswordHasher(**PASSWORD_HASHING)  # type: ignore[arg-type]
     return hasher  # type: ignore[return-value]
 
 
@@ -182,7 +181,9 @@ def disable(db: sqlite_utils.Database, username: str, actor: str = "cli") -> Sta
     member = _existing(db, username)
     store.set_active(db, member.id, False)
     audit.record(db, actor, "staff.disable", "staff", member.id)
-    return store.get_staff(db, member.id)
+    disabled = store.get_staff(db, member.id)
+    assert disabled is not None  # it was just found
+    return disabled
 
 
 def create_link_code(db: sqlite_utils.Database, member: StaffMember, now: datetime | None = None) -> str:

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlite_utils
 
-from bot.storage import statistics as stats
 from bot.core.region import current as current_region
+from bot.storage import statistics as stats
 
 UNANSWERED_WINDOW_DAYS = 30
 
@@ -76,7 +77,7 @@ class Wave:
     weekly_before: float  # average over the earlier weeks of the window
 
 
-def reported_by_week(db: sqlite_utils.Database, since: datetime, zone: ZoneInfo | None = None) -> list[dict]:
+def reported_by_week(db: sqlite_utils.Database, since: datetime, zone: ZoneInfo | None = None) -> list[dict[str, Any]]:
     """What residents passed on since `since`, counted by local ISO week, method and municipality.
 
     Rows are {week: '2026-W49', label: 'vecka 49, 2026', method, municipality, n}, newest week first.
@@ -85,13 +86,13 @@ def reported_by_week(db: sqlite_utils.Database, since: datetime, zone: ZoneInfo 
     for row in stats.reported_scams_between(db, since):
         key = (iso_week(datetime.fromisoformat(row["at"]), zone), row["method"], row["municipality"])
         counts[key] = counts.get(key, 0) + 1
-    rows = [{"week": w, "label": week_label(w), "method": m, "municipality": p, "n": n} for (w, m, p), n in counts.items()]
+    rows: list[dict[str, Any]] = [{"week": w, "label": week_label(w), "method": m, "municipality": p, "n": n} for (w, m, p), n in counts.items()]
     rows.sort(key=lambda r: (r["n"], r["method"], r["municipality"]), reverse=True)
     rows.sort(key=lambda r: r["week"], reverse=True)
     return rows
 
 
-def rising_methods(weekly: list[dict], now: datetime, weeks: int, *, zone: ZoneInfo | None = None, at_least: int = 3,
+def rising_methods(weekly: list[dict[str, Any]], now: datetime, weeks: int, *, zone: ZoneInfo | None = None, at_least: int = 3,
                    factor: float = 2.0) -> list[Wave]:
     """Methods residents report clearly more this week than before: a wave worth a warning.
 
