@@ -35,6 +35,7 @@ def test_serve_starts_without_config_and_stops_on_sigterm(tmp_path):
     assert proc.returncode == 0, out
     assert f"http://127.0.0.1:{port}" in out
     assert "Telegram:        off" in out and "FRAUDBOT_TELEGRAM_TOKEN" in out
+    assert "SMS:             off" in out
 
 
 def test_serve_reports_bad_settings_before_starting(tmp_path):

@@ -1,4 +1,4 @@
-"""`fraudbot serve`: the web app, the public API and (with a token) the Telegram bot in one process."""
+"""`fraudbot serve`: the web app, the public API, (with a token) the Telegram bot and (with a gateway) SMS in one process."""
 
 from __future__ import annotations
 
@@ -24,14 +24,11 @@ from bot.services import build_services
 @click.option("--host", help="Address to listen on (default: web.host, 127.0.0.1).")
 @click.option("--port", type=click.IntRange(1, 65535), help="Port to listen on (default: web.port, 8080).")
 def serve(config_path: Path | None, host: str | None, port: int | None) -> None:
-    """Run the service: web chat, API and, when a token is set, the Telegram bot.
+    """Run the service: web chat, API and, when set up, the Telegram bot and SMS.
 
     Works with no settings file at all: the database is fraudbot.db in the working directory.
     """
     config = get_config(config_path)
-    # --host/--port are where it listens, and (without web.public_url) the address in absolute links
-    config = dataclasses.replace(config, web=dataclasses.replace(config.web, host=host or config.web.host,
-                                                                 port=port or config.web.port))
     setup_logging(config.log_level)
     # --host/--port win over the settings everywhere, also in web.base_url when public_url is unset
     config = dataclasses.replace(config, web=dataclasses.replace(config.web, host=host or config.web.host, port=port or config.web.port))
@@ -80,4 +77,8 @@ def _announce(config: Config, host: str, port: int, topics: int) -> None:
         click.echo(f"  Telegram:        on ({config.telegram.mode}, Bot API at {config.telegram.base_url})")
     else:
         click.echo("  Telegram:        off – set FRAUDBOT_TELEGRAM_TOKEN (or telegram.token in the settings) to turn it on")
+    if config.sms.enabled:  # the webhook's secret stays out of the terminal and the journal
+        click.echo(f"  SMS:             on ({config.sms.provider}, number {config.sms.number}, webhook /sms/incoming/<sms.webhook_secret>)")
+    else:
+        click.echo("  SMS:             off – set sms.provider (see the README's SMS section) to turn it on")
     click.echo("Press Ctrl+C to stop.")
