@@ -100,12 +100,19 @@ async def new_warning(update: Update, context: Context) -> int:
     return TITLE
 
 
+def _draft(context: Context) -> WarningDraft:
+    """The warning being written (set by /ny_varning; a fresh one should the chat's data have been lost)."""
+    if context.chat_data.warning_draft is None:
+        context.chat_data.warning_draft = WarningDraft()
+    return context.chat_data.warning_draft
+
+
 async def take_title(update: Update, context: Context) -> int:
     """Stores the title and asks for the text; a title longer than the rules allow is asked for again."""
     title = await _within_limit(update, context, workflow.MAX_TITLE, "Rubriken", "Skriv en kortare rubrik.")
     if title is None:
         return TITLE
-    context.chat_data.warning_draft.title = title
+    _draft(context).title = title
     await _say(update, context, f"Skriv texten till invånarna (högst {workflow.MAX_TEXT} tecken).")
     return TEXT
 
@@ -115,7 +122,7 @@ async def take_text(update: Update, context: Context) -> int:
     text = await _within_limit(update, context, workflow.MAX_TEXT, "Texten", "Korta den och skicka den igen.")
     if text is None:
         return TEXT
-    draft = context.chat_data.warning_draft or WarningDraft()  # always set past TITLE; never None here
+    draft = _draft(context)
     draft.text = text
     await outgoing.send(context.bot, update.effective_chat.id, [draft_preview(draft)], _draft_keyboard(draft))
     return OPTIONS
@@ -136,7 +143,7 @@ async def choose_severity(update: Update, context: Context) -> int:
     if value not in SEVERITIES:
         await outgoing.answer(update.callback_query, STALE)
         return OPTIONS
-    context.chat_data.warning_draft.severity = value
+    _draft(context).severity = value
     await _show_choices(update, context)
     return OPTIONS
 
@@ -147,7 +154,7 @@ async def choose_municipality(update: Update, context: Context) -> int:
     if value not in MUNICIPALITIES:
         await outgoing.answer(update.callback_query, STALE)
         return OPTIONS
-    chosen = context.chat_data.warning_draft.municipalities
+    chosen = _draft(context).municipalities
     chosen.remove(value) if value in chosen else chosen.append(value)
     await _show_choices(update, context)
     return OPTIONS
@@ -176,7 +183,7 @@ async def no_draft_button(update: Update, context: Context) -> None:
 
 async def _show_choices(update: Update, context: Context) -> None:
     query = update.callback_query
-    draft = context.chat_data.warning_draft or WarningDraft()  # always set past TITLE; never None here
+    draft = _draft(context)
     await outgoing.answer(query)
     await outgoing.edit(context.bot, query.message.chat.id, query.message.message_id, draft_preview(draft), _draft_keyboard(draft))
 
@@ -206,7 +213,7 @@ async def submit_draft(update: Update, context: Context) -> int:
     """Saves the warning as awaiting approval and sends it to every linked approver but its author."""
     await outgoing.answer(update.callback_query)
     db = context.bot_data.services.db
-    draft = context.chat_data.warning_draft or WarningDraft()  # always set past TITLE; never None here
+    draft = _draft(context)
     member = await _staff(update, context)
     if member is None or not member.can("editor"):
         await _say(update, context, "Det här är bara för kopplad personal med rollen editor.")

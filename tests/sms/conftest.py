@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
 
 from bot.config import Secret, SmsConfig
-from bot.host import create_app
 from bot.sms.webhook import SMS_CHANNEL
 from tests.fakes.elks_api import PASSWORD, USER, FakeElks
-from tests.helpers import make_services
+from tests.web.conftest import running_app
 
 SECRET = "test-webhook-secret-0123456789"
 NUMBER = "+46766860000"
@@ -26,18 +23,10 @@ def sms_config(elks: FakeElks, **changes) -> SmsConfig:
 @contextlib.asynccontextmanager
 async def sms_app(tmp_path, elks: FakeElks, **changes):
     """A test client for the app with SMS on; `client.webhook` is the address 46elks posts to."""
-    services = make_services(tmp_path)
-    services.config = dataclasses.replace(services.config, sms=sms_config(elks, **changes))
-    client = TestClient(TestServer(create_app(services, telegram=False)))
-    await client.start_server()
-    client.services = services
-    client.webhook = str(client.make_url(f"/sms/incoming/{SECRET}"))
-    client.channel = client.server.app[SMS_CHANNEL]
-    try:
+    async with running_app(tmp_path, sms=sms_config(elks, **changes)) as client:
+        client.webhook = str(client.make_url(f"/sms/incoming/{SECRET}"))
+        client.channel = client.server.app[SMS_CHANNEL]
         yield client
-    finally:
-        await client.close()
-        services.close()
 
 
 @pytest.fixture

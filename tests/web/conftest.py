@@ -18,11 +18,13 @@ _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 @contextlib.asynccontextmanager
-async def running_app(tmp_path, **web_settings):
-    """A test client for the whole app over a fresh database, with `web.*` settings changed."""
+async def running_app(tmp_path, *, sms=None, **web_settings):
+    """A test client for the whole app over a fresh database, with `web.*` settings (and `sms`) changed."""
     services = make_services(tmp_path)
     if web_settings:
         services.config = dataclasses.replace(services.config, web=dataclasses.replace(services.config.web, **web_settings))
+    if sms is not None:
+        services.config = dataclasses.replace(services.config, sms=sms)
     client = TestClient(TestServer(create_app(services, telegram=False)))
     await client.start_server()
     client.services = services
