@@ -23,6 +23,7 @@ from bot.core.alerts.dispatch import clock_words, planned_start
 from bot.core.alerts.text import SEVERITY_LABEL, refusal_text
 from bot.core.region import MUNICIPALITIES
 from bot.core.staff import accounts as staff_core
+from bot.core.words import t
 from bot.storage import alerts as alert_store
 from bot.storage import staff as staff_store
 from bot.storage.alert_model import SEVERITIES, Alert
@@ -34,8 +35,8 @@ DRAFT, APPROVE = "av", "aa"
 REACTIONS = {"got": "got_it_too", "thx": "thanks"}
 # The /ny_varning conversation: the title, then the text, then the choices under the preview.
 TITLE, TEXT, OPTIONS = range(3)
-CANCELLED = "Avbrutet. Ingen varning skapades."
-STALE = "Den här knappen gäller inte längre."
+# Staff read Swedish (their accounts hold no language): every text here is `telegram.staff.*` in the
+# Swedish catalogue, bot/locale/sv/LC_MESSAGES/fraudbot.po.
 
 
 def register_staff_handlers(application: Application) -> None:
@@ -84,8 +85,8 @@ async def link(update: Update, context: Context) -> None:
         return
     code = "".join(context.args or [])
     member = await context.bot_data.services.db.write(staff_core.link_telegram, code, update.effective_user.id) if code else None
-    text = (f"Kopplat: du är inloggad som {member.username} ({member.role})." if member
-            else "Koden stämmer inte eller har gått ut. Hämta en ny under Mitt konto i personalens webb (/staff/konto).")
+    text = (t("sv", "telegram.staff.linked", username=member.username, role=member.role) if member
+            else t("sv", "telegram.staff.link_failed"))
     await _say(update, context, text)
 
 
@@ -93,10 +94,10 @@ async def new_warning(update: Update, context: Context) -> int:
     """Starts writing a warning (linked editors, private chat) and asks for the title."""
     member = await _staff(update, context)
     if update.effective_chat.type != ChatType.PRIVATE or member is None or not member.can("editor"):
-        await _say(update, context, "Det här kommandot är bara för kopplad personal med rollen editor.")
+        await _say(update, context, t("sv", "telegram.staff.editors_only"))
         return ConversationHandler.END
     context.chat_data.warning_draft = WarningDraft()
-    await _say(update, context, f"Ny varning. Skriv rubriken (högst {workflow.MAX_TITLE} tecken). Avbryt med /avbryt.")
+    await _say(update, context, t("sv", "telegram.staff.ask_title", max=workflow.MAX_TITLE))
     return TITLE
 
 
@@ -109,17 +110,17 @@ def _draft(context: Context) -> WarningDraft:
 
 async def take_title(update: Update, context: Context) -> int:
     """Stores the title and asks for the text; a title longer than the rules allow is asked for again."""
-    title = await _within_limit(update, context, workflow.MAX_TITLE, "Rubriken", "Skriv en kortare rubrik.")
+    title = await _within_limit(update, context, workflow.MAX_TITLE, "telegram.staff.title_too_long")
     if title is None:
         return TITLE
     _draft(context).title = title
-    await _say(update, context, f"Skriv texten till invånarna (högst {workflow.MAX_TEXT} tecken).")
+    await _say(update, context, t("sv", "telegram.staff.ask_text", max=workflow.MAX_TEXT))
     return TEXT
 
 
 async def take_text(update: Update, context: Context) -> int:
     """Stores the text and shows the preview with the choices; a text too long is asked for again."""
-    text = await _within_limit(update, context, workflow.MAX_TEXT, "Texten", "Korta den och skicka den igen.")
+    text = await _within_limit(update, context, workflow.MAX_TEXT, "telegram.staff.text_too_long")
     if text is None:
         return TEXT
     draft = _draft(context)
@@ -128,12 +129,12 @@ async def take_text(update: Update, context: Context) -> int:
     return OPTIONS
 
 
-async def _within_limit(update: Update, context: Context, limit: int, what: str, again: str) -> str | None:
-    """The typed text, or None after saying it is over the rules' limit (never cut short)."""
+async def _within_limit(update: Update, context: Context, limit: int, too_long: str) -> str | None:
+    """The typed text, or None after saying (the text `too_long`) it is over the rules' limit (never cut short)."""
     text = update.effective_message.text.strip()
     if len(text) <= limit:
         return text
-    await _say(update, context, f"{what} har {len(text)} tecken; högst {limit} går. {again}")
+    await _say(update, context, t("sv", too_long, length=len(text), max=limit))
     return None
 
 
@@ -141,7 +142,7 @@ async def choose_severity(update: Update, context: Context) -> int:
     """Sets the severity and shows the preview again."""
     value = update.callback_query.data.split(":")[-1]
     if value not in SEVERITIES:
-        await outgoing.answer(update.callback_query, STALE)
+        await outgoing.answer(update.callback_query, t("sv", "telegram.staff.stale"))
         return OPTIONS
     _draft(context).severity = value
     await _show_choices(update, context)
@@ -152,7 +153,7 @@ async def choose_municipality(update: Update, context: Context) -> int:
     """Adds or removes a municipality and shows the preview again."""
     value = update.callback_query.data.split(":")[-1]
     if value not in MUNICIPALITIES:
-        await outgoing.answer(update.callback_query, STALE)
+        await outgoing.answer(update.callback_query, t("sv", "telegram.staff.stale"))
         return OPTIONS
     chosen = _draft(context).municipalities
     chosen.remove(value) if value in chosen else chosen.append(value)
@@ -163,7 +164,7 @@ async def choose_municipality(update: Update, context: Context) -> int:
 async def cancel_draft(update: Update, context: Context) -> int:
     """Drops the warning being written."""
     context.chat_data.warning_draft = None
-    await _say(update, context, CANCELLED)
+    await _say(update, context, t("sv", "telegram.staff.cancelled"))
     return ConversationHandler.END
 
 
@@ -171,14 +172,14 @@ async def cancel_button(update: Update, context: Context) -> int:
     """Drops the warning being written and takes the buttons off its preview."""
     query = update.callback_query
     context.chat_data.warning_draft = None
-    await outgoing.answer(query, "Avbrutet")
+    await outgoing.answer(query, t("sv", "telegram.staff.cancelled_short"))
     await outgoing.set_keyboard(context.bot, query.message.chat.id, query.message.message_id, None)
     return ConversationHandler.END
 
 
 async def no_draft_button(update: Update, context: Context) -> None:
     """Answers a draft button pressed when no warning is being written."""
-    await outgoing.answer(update.callback_query, "Det finns inget utkast. Börja med /ny_varning.")
+    await outgoing.answer(update.callback_query, t("sv", "telegram.staff.no_draft"))
 
 
 async def _show_choices(update: Update, context: Context) -> None:
@@ -193,20 +194,20 @@ def _draft_keyboard(draft: WarningDraft) -> InlineKeyboardMarkup:
              for s in SEVERITIES]]
     rows.append([InlineKeyboardButton(("✅ " if m in draft.municipalities else "") + m, callback_data=f"{DRAFT}:mun:{m}")
                  for m in MUNICIPALITIES])
-    rows.append([InlineKeyboardButton("Skicka för godkännande", callback_data=f"{DRAFT}:submit"),
-                 InlineKeyboardButton("Avbryt", callback_data=f"{DRAFT}:cancel")])
+    rows.append([InlineKeyboardButton(t("sv", "telegram.staff.submit_button"), callback_data=f"{DRAFT}:submit"),
+                 InlineKeyboardButton(t("sv", "telegram.staff.cancel_button"), callback_data=f"{DRAFT}:cancel")])
     return InlineKeyboardMarkup(rows)
 
 
 def draft_preview(draft: WarningDraft) -> str:
     """The warning as residents will see it, under a line saying what is chosen now."""
-    where = ", ".join(draft.municipalities) or "alla tre kommunerna"
+    where = ", ".join(draft.municipalities) or t("sv", "telegram.staff.everywhere")
     alert = Alert(id=0, title_sv=draft.title, text_sv=draft.text, title_en=None, text_en=None, severity=draft.severity,
                   topics=(), municipalities=tuple(draft.municipalities), expires_at=None, scheduled_at=None,
                   state="draft", created_by=0, approved_by=None, created_at=datetime.now(timezone.utc), sent_at=None,
                   correction_of=None, withdrawn=False)
-    return (f"<b>Förhandsvisning</b> (allvarlighet: {escape(SEVERITY_LABEL['sv'][draft.severity].lower())}, till: {escape(where)})"
-            f"\n\n{render_alert(alert, 'sv')}")
+    heading = t("sv", "telegram.staff.preview", severity=escape(SEVERITY_LABEL["sv"][draft.severity].lower()), where=escape(where))
+    return f"{heading}\n\n{render_alert(alert, 'sv')}"
 
 
 async def submit_draft(update: Update, context: Context) -> int:
@@ -216,24 +217,24 @@ async def submit_draft(update: Update, context: Context) -> int:
     draft = _draft(context)
     member = await _staff(update, context)
     if member is None or not member.can("editor"):
-        await _say(update, context, "Det här är bara för kopplad personal med rollen editor.")
+        await _say(update, context, t("sv", "telegram.staff.editors_only_button"))
         return ConversationHandler.END
     try:
         alert = await db.write(workflow.create, member, title=draft.title, text=draft.text, severity=draft.severity,
                              municipalities=tuple(draft.municipalities))
     except workflow.AlertError as exc:
-        await _say(update, context, f"Kunde inte skapa varningen: {refusal_text(exc.code, exc.problems)}")
+        await _say(update, context, t("sv", "telegram.staff.not_created", reason=refusal_text(exc.code, exc.problems)))
         return OPTIONS
     context.chat_data.warning_draft = None
     message = update.callback_query.message
     await outgoing.edit(context.bot, message.chat.id, message.message_id,
-                        draft_preview(draft) + f"\n\n<b>Varning {alert.id} väntar nu på godkännande av en annan person.</b>")
+                        draft_preview(draft) + "\n\n" + t("sv", "telegram.staff.awaiting", id=alert.id))
     approvers = [m for m in await db.write(staff_store.list_staff) if m.can("approver") and m.telegram_user_id and m.id != member.id]
-    button = InlineKeyboardMarkup([[InlineKeyboardButton("Godkänn och skicka", callback_data=f"{APPROVE}:{alert.id}")]])
+    button = InlineKeyboardMarkup([[InlineKeyboardButton(t("sv", "telegram.staff.approve_button"), callback_data=f"{APPROVE}:{alert.id}")]])
     for approver in approvers:
         assert approver.telegram_user_id is not None  # only linked approvers were listed
         await outgoing.send(context.bot, approver.telegram_user_id,
-                            [f"<b>Att godkänna</b> (från {escape(member.username)})\n\n" + render_alert(alert, "sv")], button)
+                            [t("sv", "telegram.staff.to_approve", username=escape(member.username)) + "\n\n" + render_alert(alert, "sv")], button)
     return ConversationHandler.END
 
 
@@ -244,10 +245,10 @@ async def approve_button(update: Update, context: Context) -> None:
     try:
         alert_id = int((query.data or "").split(":")[1])
     except (IndexError, ValueError):
-        await outgoing.answer(query, STALE)
+        await outgoing.answer(query, t("sv", "telegram.staff.stale"))
         return
     if member is None:
-        await outgoing.answer(query, "Bara kopplad personal kan godkänna.", alert=True)
+        await outgoing.answer(query, t("sv", "telegram.staff.approvers_only"), alert=True)
         return
     services = context.bot_data.services
     try:
@@ -255,13 +256,14 @@ async def approve_button(update: Update, context: Context) -> None:
     except workflow.AlertError as exc:
         await _refuse(update, context, refusal_text(exc.code, exc.problems))
         return
-    await outgoing.answer(query, "Godkänd")
+    await outgoing.answer(query, t("sv", "telegram.staff.approved_short"))
     quiet = services.quiet
     start = planned_start(alert, quiet)
-    when = "skickas nu" if start is None else f"skickas {clock_words(start, quiet.zone)}"
+    when = (t("sv", "telegram.staff.sends_now") if start is None
+            else t("sv", "telegram.staff.sends_at", when=clock_words(start, quiet.zone)))
     message = query.message
     await outgoing.replace(context.bot, message.chat.id, message.message_id,
-                           f"{message.text_html}\n\n<b>Varning {alert.id}: godkänd av {escape(member.username)}, {when}.</b>")
+                           f"{message.text_html}\n\n" + t("sv", "telegram.staff.approved", id=alert.id, username=escape(member.username), when=when))
 
 
 async def reaction_button(update: Update, context: Context) -> None:
@@ -269,16 +271,16 @@ async def reaction_button(update: Update, context: Context) -> None:
     query = update.callback_query
     parts = (query.data or "").split(":")
     if len(parts) != 3 or parts[2] not in REACTIONS or not parts[1].isdigit():
-        await outgoing.answer(query, STALE)
+        await outgoing.answer(query, t("sv", "telegram.staff.stale"))
         return
     db = context.bot_data.services.db
     alert_id, chat_id = int(parts[1]), update.effective_chat.id
     if not await db.write(alert_store.received, alert_id, chat_id):
-        await outgoing.answer(query, STALE)
+        await outgoing.answer(query, t("sv", "telegram.staff.stale"))
         return
     key = context.bot_data.residents.key(chat_id)
     counted = await db.write(alert_store.add_reaction, alert_id, key, REACTIONS[parts[2]], datetime.now(timezone.utc))
-    await outgoing.answer(query, "Tack! Det hjälper oss att se vad som går runt." if counted else "Du har redan svarat. Tack!")
+    await outgoing.answer(query, t("sv", "telegram.staff.reaction_counted" if counted else "telegram.staff.reaction_again"))
 
 
 async def _refuse(update: Update, context: Context, reason: str) -> None:
@@ -286,7 +288,7 @@ async def _refuse(update: Update, context: Context, reason: str) -> None:
     if len(reason) <= outgoing.MAX_ANSWER:
         await outgoing.answer(update.callback_query, reason, alert=True)
     else:
-        await outgoing.answer(update.callback_query, "Det gick inte – se meddelandet.")
+        await outgoing.answer(update.callback_query, t("sv", "telegram.staff.see_message"))
         await _say(update, context, reason)
 
 
