@@ -161,3 +161,25 @@ def test_dates_come_in_every_language_babel_knows():
     assert format_date(date(2026, 12, 1), lang="en") == "1 December 2026"
     assert format_date(date(2026, 3, 1), lang="de") == "1 März 2026"
     assert format_date(date(2026, 3, 1), lang="zz") == "1 mars 2026"  # unknown: Swedish, the source language
+
+
+def test_every_privacy_paragraph_and_staff_code_has_its_text(shipped):
+    """The texts moved out of Python: each channel's paragraphs and each code the staff pages name are in
+    every catalogue, and the views the templates read cover every code the storage knows."""
+    from bot.core.residents.privacy import PARAGRAPHS, privacy_notice
+    from bot.storage.alert_model import SEVERITIES, STATES
+    from bot.storage.staff import ROLES
+    from bot.web import staff_words as w
+
+    for lang, texts in words.load_catalogues(words.LOCALE_DIR).items():
+        for channel, names in PARAGRAPHS.items():
+            assert all(f"privacy.{channel}.{name}" in texts for name in names), (lang, channel)
+    for channel, names in PARAGRAPHS.items():
+        notice = privacy_notice("sv", 30, channel=channel)
+        assert len(notice) == len(names) and all("{" not in p for p in notice)
+    assert "30 dagar" in " ".join(privacy_notice("sv", 30)) and "/glom" in privacy_notice("en", 30)[-1]
+    assert set(w.ROLES) == set(ROLES) and set(w.STATES) == set(STATES) and set(w.SEVERITIES) == set(SEVERITIES)
+    assert set(w.SEVERITY_HELP) == set(SEVERITIES)
+    assert w.AUDIT_ACTIONS["staff.login"] == "loggade in" and "staff.login" in set(w.AUDIT_ACTIONS)
+    assert w.AUDIT_ACTIONS.get("no.such", "no.such") == "no.such"
+    assert w.flash({"ok": "avbruten"}) == ("Avbruten. Inget skickas.", "")
