@@ -149,7 +149,7 @@ async def test_the_new_warning_preview_shows_the_severity_and_places_chosen(runn
     before = len(tg.sent)
     tg.user_message(501, "Polisen hämtar aldrig kort. Lägg på.", user_id=501)
     (preview,) = await tg.wait_for_sent(lambda m: m.chat_id == 501, after=before)
-    assert "allvarlighet: varning, till: alla tre kommunerna" in preview.plain_text
+    assert "allvarlighet: varning, till: alla kommunerna (Härnösand, Kramfors och Sollefteå)" in preview.plain_text
     for data in ("av:sev:urgent", "av:mun:Kramfors", "av:mun:Sollefteå"):
         edits = len(tg.edits)
         tg.callback(501, preview.message_id, data, user_id=501)
