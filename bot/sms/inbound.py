@@ -91,8 +91,9 @@ class SmsConversation:
             log.info("an SMS subscriber stopped" if stopped else "STOPP from a number that did not subscribe")
             return sms_text(lang, "stopped" if stopped else "not_subscribed")
         if kind == ERASE:
+            self.services.assistant.forget(self.asker(phone))  # the conversation's last topic, too
+            await self.services.assistant.flush()  # questions still on their way to the log are erased too
             counts = await db.write(store.erase_number, phone, self.asker(phone).user_key)
-            self.services.assistant.forget(self.asker(phone))
             log.info("erased an SMS number: %s", {k: v for k, v in counts.items() if v})
             return sms_text(lang, "erased")
         if kind == SUBSCRIBE:

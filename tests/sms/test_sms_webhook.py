@@ -118,6 +118,17 @@ async def test_radera_erases_everything_about_the_number(sms_client, elks):
                 assert PHONE not in " ".join(map(str, row)), table
 
 
+async def test_radera_right_after_a_question_erases_it_too(sms_client, elks):
+    """RADERA sent right after a question erases that question too (it is logged after its answer)."""
+    await elks.send_incoming(sms_client.webhook, PHONE, "Vad är en bluffaktura?")
+    await sms_client.channel.flush()  # the answer is sent; its log row may still be on its way
+    reply = await ask(sms_client, elks, PHONE, "RADERA")
+    assert "raderat" in reply
+    await sms_client.services.assistant.flush()
+    key = user_key(sms_client.services.hash_key, "sms", PHONE)
+    assert _rows(sms_client, "SELECT COUNT(*) FROM questions WHERE user_key = ?", key) == [(0,)]
+
+
 async def test_wrong_secret_is_not_found_and_answers_nothing(sms_client, elks):
     url = sms_client.webhook.replace(SECRET, SECRET[:-1] + "x")
     assert await elks.send_incoming(url, PHONE, "Vad är en bluffaktura?") == 404
