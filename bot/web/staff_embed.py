@@ -8,6 +8,7 @@ from aiohttp import web
 
 from bot.core import region as regions
 from bot.core.region import MUNICIPALITIES
+from bot.core.words import t
 from bot.web.auth import require_role, staff_context
 from bot.web.keys import SERVICES
 from bot.web.templating import render
@@ -31,8 +32,7 @@ def snippets(base: str, municipality: str | None, lang: str) -> dict[str, str]:
         data += f' data-nodnummer="{regions.current().numbers["emergency"]}"'  # embed.js names no number itself
         query = urlencode({k: v for k, v in (("kommun", municipality), ("lang", lang)) if v})
         height = 480 if name == "varningar" else 560
-        title = {("varningar", "sv"): "Aktuella varningar från Bedrägerikollen", ("varningar", "en"): "Current warnings from Bedrägerikollen",
-                 ("fraga", "sv"): "Fråga Bedrägerikollen", ("fraga", "en"): "Ask Bedrägerikollen"}[(name, lang)]
+        title = t(lang, "embed.title.warnings") if name == "varningar" else t(lang, "embed.title.ask")
         out[f"{name}_script"] = f'<script src="{base}/static/embed.js"{data} async></script>'
         out[f"{name}_iframe"] = (f'<iframe src="{base}/embed/{name}?{query}" title="{title}" width="100%" height="{height}"'
                                  ' style="border:0" loading="lazy"></iframe>')
