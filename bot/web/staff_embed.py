@@ -8,20 +8,21 @@ from aiohttp import web
 
 from bot.core import region as regions
 from bot.core.region import MUNICIPALITIES
-from bot.core.words import t
+from bot.core.words import Texts, t
 from bot.web.auth import require_role, staff_context
 from bot.web.keys import SERVICES
 from bot.web.templating import render
 
 BOXES = ("varningar", "fraga")  # the current warnings; ask the bot
-CSS_VARIABLES = (
-    ("--fraudbot-accent", "#005a9c", "ram, knapp och markeringar"),
-    ("--fraudbot-accent-text", "#ffffff", "texten på knappen"),
-    ("--fraudbot-background", "#ffffff", "rutans bakgrund"),
-    ("--fraudbot-text", "#1a1a1a", "rutans text"),
-    ("--fraudbot-radius", "6px", "rundade hörn"),
-    ("--fraudbot-font-size", "1.125rem", "textstorlek"),
+CSS_VARIABLES = (  # name, default, what it sets (`staff.embed_css.<key>` in the catalogues)
+    ("--fraudbot-accent", "#005a9c", "accent"),
+    ("--fraudbot-accent-text", "#ffffff", "accent_text"),
+    ("--fraudbot-background", "#ffffff", "background"),
+    ("--fraudbot-text", "#1a1a1a", "text"),
+    ("--fraudbot-radius", "6px", "radius"),
+    ("--fraudbot-font-size", "1.125rem", "font_size"),
 )
+CSS_WORDS = Texts("staff.embed_css")
 
 
 def snippets(base: str, municipality: str | None, lang: str) -> dict[str, str]:
@@ -49,7 +50,7 @@ async def embed_code_page(request: web.Request) -> web.Response:
     return render(request, "staff/embed.html", staff_context(
         request, municipalities=MUNICIPALITIES, municipality=municipality, chosen_lang=lang,
         code=snippets(web_config.base_url, municipality, lang), origins=web_config.embed_origins,
-        public_url_set=bool(web_config.public_url), css_variables=CSS_VARIABLES))
+        public_url_set=bool(web_config.public_url), css_variables=[(name, default, CSS_WORDS[key]) for name, default, key in CSS_VARIABLES]))
 
 
 def setup_staff_embed_routes(app: web.Application) -> None:

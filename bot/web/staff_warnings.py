@@ -148,13 +148,13 @@ def _sends_when(request: web.Request, alert: Alert, now: datetime) -> str:
     quiet = quiet_hours(request.app[SERVICES].config.alerts)
     if not alert.urgent and quiet.active(at):
         at = quiet.next_end(at)
-    return "inom några sekunder" if at <= now else format_datetime(at, zone)
+    return t("sv", "staff.sending.within_seconds") if at <= now else format_datetime(at, zone)
 
 
 def _eta_text(seconds: float) -> str:
     if seconds < 60:
-        return "under en minut kvar"
-    return f"cirka {round(seconds / 60)} minuter kvar"
+        return t("sv", "staff.sending.under_a_minute")
+    return t("sv", "staff.sending.minutes_left", minutes=round(seconds / 60))
 
 
 async def _detail(request: web.Request, alert_id: int, *, problems: list[str] | None = None, form: dict | None = None,
