@@ -19,6 +19,7 @@ from aiohttp import web
 
 from bot.core.residents.rate_limit import OK, SlidingWindowLimiter
 from bot.core.staff.accounts import LOCK_MINUTES, verify_login
+from bot.core.words import t
 from bot.storage import audit
 from bot.storage import web_sessions as sessions
 from bot.storage.staff import StaffMember, get_staff
@@ -124,7 +125,7 @@ async def check_csrf(request: web.Request, expected: str) -> None:
     form = await request.post()
     given = form.get("csrf_token")
     if not isinstance(given, str) or not expected or not secrets.compare_digest(given, expected):
-        raise web.HTTPForbidden(text="Formuläret har gått ut eller kom inte från den här sidan (CSRF). Ladda om sidan och försök igen.")
+        raise web.HTTPForbidden(text=t("sv", "form.expired"))
 
 
 def require_role(role: str, *, before_password_change: bool = False) -> Callable[[Handler], Handler]:
@@ -142,7 +143,7 @@ def require_role(role: str, *, before_password_change: bool = False) -> Callable
             if session is None:
                 if request.method == "GET":
                     raise web.HTTPFound(f"{LOGIN_URL}?next={quote(request.path_qs, safe='')}")
-                raise web.HTTPUnauthorized(text="Logga in först.")
+                raise web.HTTPUnauthorized(text=t("sv", "staff.login.first"))
             if request.method == "POST":
                 await check_csrf(request, session.csrf_token)
             if session.member.must_change_password and not before_password_change:
@@ -197,18 +198,18 @@ async def login_submit(request: web.Request) -> web.StreamResponse:
     cookie = request.cookies.get(cookie_name(request, LOGIN_COOKIE), "")
     given = form.get("csrf_token")
     if not cookie or not isinstance(given, str) or not secrets.compare_digest(given, cookie):
-        raise web.HTTPForbidden(text="Inloggningsformuläret har gått ut (CSRF). Ladda om sidan och försök igen.")
+        raise web.HTTPForbidden(text=t("sv", "staff.login.expired"))
     username = str(form.get("username", "")).strip()  # over the rules' lengths: refused by verify_login
     password = str(form.get("password", ""))
     services = request.app[SERVICES]
     limiter = request.app[LOGIN_LIMITER]
     if limiter.check(client_address(request)) != OK:
         return _login_form(request, status=429, username=username,
-                           error="För många inloggningsförsök härifrån. Vänta en stund och försök igen.")
+                           error=t("sv", "staff.login.too_many"))
     result = await services.db.write(verify_login, username, password)
     if result.member is None:
         return _login_form(request, status=401, username=username,
-                           error="Fel användarnamn eller lösenord, eller så är kontot låst eller avstängt.")
+                           error=t("sv", "staff.login.failed"))
     token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     await services.db.write(sessions.delete_idle_sessions, services.config.web.session_idle_minutes, _now())
     await services.db.write(sessions.create_session, token, result.member.id, csrf, _now())

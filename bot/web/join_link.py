@@ -14,6 +14,8 @@ from urllib.parse import quote
 import segno
 from markupsafe import Markup
 
+from bot.core.words import t
+
 
 @dataclass(frozen=True)
 class JoinLink:
@@ -31,5 +33,5 @@ def join_link(base_url: str, code: str) -> JoinLink:
     url = f"{base_url}/delta?kod={quote(code)}"
     shown = join_address(base_url)
     svg = segno.make(url, error="m").svg_inline(scale=1, dark="#000", light="#fff", border=4, omitsize=True,
-                                                 svgclass="qr-code", lineclass=None, title=f"QR-kod till {shown}, kod {code}")
+                                                 svgclass="qr-code", lineclass=None, title=t("sv", "web_session.qr_title", address=shown, code=code))
     return JoinLink(url, shown, Markup(svg))

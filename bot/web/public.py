@@ -23,6 +23,7 @@ from bot.core.knowledge.taxonomy import CATEGORIES
 from bot.core.region import MUNICIPALITIES
 from bot.core.residents.privacy import privacy_notice
 from bot.core.residents.pseudonym import user_key
+from bot.core.words import t
 from bot.storage import alerts as alert_store
 from bot.storage.questions import forget_questions
 from bot.web.api import MAX_TEXT
@@ -178,7 +179,7 @@ async def topic_page(request: web.Request) -> web.Response:
     kb = request.app[SERVICES].store.kb
     topic = kb.topics.get(request.match_info["topic"])
     if topic is None:
-        raise web.HTTPNotFound(text="Det ämnet finns inte. / No such topic.")
+        raise web.HTTPNotFound(text=f"{t('sv', 'public.no_topic')} / {t('en', 'public.no_topic')}")
     view = compose_topic(kb, topic.id, lang)
     happened = compose_topic(kb, topic.id, lang, happened=True)
     lead, rest = answer_sections(view)

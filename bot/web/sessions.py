@@ -24,7 +24,7 @@ from aiohttp import web
 from bot.core.residents.rate_limit import OK, SlidingWindowLimiter
 from bot.core.sessions.engine import Refused, SessionState, normalise_code
 from bot.core.sessions.setup import GuidedSessions
-from bot.core.words import Texts
+from bot.core.words import Texts, t
 from bot.web.client_address import client_address
 from bot.web.join_link import join_address, join_link
 from bot.web.keys import SERVICES
@@ -77,7 +77,7 @@ async def new_session_submit(request: web.Request) -> web.Response:
     guided = request.app[GUIDED]
     scenario_id = str(form.get("scenario", ""))
     if scenario_id not in guided.scenarios:
-        raise web.HTTPBadRequest(text="Välj ett av scenarierna i listan.")
+        raise web.HTTPBadRequest(text=t("sv", "web_session.error.choose_scenario"))
     given = str(form.get("ledarkod", "")).strip()
     if given:
         if request.app[CODE_ATTEMPTS].check(client_address(request)) != OK:
@@ -169,7 +169,7 @@ async def participant_answer(request: web.Request) -> web.Response:
     form = await _checked_form(request)
     token = _participant_token(request)
     if not token:
-        raise web.HTTPForbidden(text="Gå med i sessionen först: öppna /delta och skriv koden.")
+        raise web.HTTPForbidden(text=t("sv", "web_session.error.join_first"))
     service = request.app[GUIDED].service
     try:
         if "confidence" in form:
@@ -178,7 +178,7 @@ async def participant_answer(request: web.Request) -> web.Response:
         else:
             state, _ = await service.vote(state.code, "web", token, int(form.get("step", -1)), int(form.get("option", -1)))
     except ValueError:
-        raise web.HTTPBadRequest(text="Svaret gick inte att läsa.") from None
+        raise web.HTTPBadRequest(text=t("sv", "web_session.error.unreadable_answer")) from None
     except Refused as refused:
         return _refused(request, refused, f"/delta/{state.code}", status=409)
     if _wants_json(request):
@@ -192,7 +192,7 @@ async def _state_or_404(request: web.Request) -> SessionState:
     code = normalise_code(request.match_info["code"])
     state = await request.app[GUIDED].service.get(code) if code else None
     if state is None:
-        raise web.HTTPNotFound(text=REFUSALS["unknown_session"] + " Kontrollera koden.")
+        raise web.HTTPNotFound(text=REFUSALS["unknown_session"] + " " + t("sv", "web_session.error.check_code"))
     return state
 
 
@@ -229,7 +229,7 @@ async def _checked_form(request: web.Request):
     given = str(form.get("csrf_token") or request.headers.get("X-CSRF-Token") or "")
     expected = request.cookies.get(CSRF_COOKIE, "")
     if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
-        raise web.HTTPForbidden(text="Formuläret har gått ut eller kom inte från den här sidan (CSRF). Ladda om sidan och försök igen.")
+        raise web.HTTPForbidden(text=t("sv", "form.expired"))
     return form
 
 

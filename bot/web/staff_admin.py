@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from bot.core.staff import accounts as staff_core
-from bot.core.words import Texts, fill
+from bot.core.words import Texts, fill, t
 from bot.storage import web_sessions as sessions
 from bot.storage.staff import ROLES, get_staff, list_staff
 from bot.web.auth import require_role, signed_in, staff_context
@@ -47,7 +47,7 @@ async def _target(request: web.Request):
         raise web.HTTPNotFound() from None
     member = await request.app[SERVICES].db.write(get_staff, staff_id)
     if member is None:
-        raise web.HTTPNotFound(text="Det kontot finns inte.")
+        raise web.HTTPNotFound(text=t("sv", "staff.refused.no_account"))
     return member
 
 
@@ -57,11 +57,11 @@ async def disable_account(request: web.Request) -> web.Response:
     session = await signed_in(request)
     member = await _target(request)
     if member.id == session.member.id:
-        return await _accounts(request, status=400, error="Du kan inte stänga av ditt eget konto.")
+        return await _accounts(request, status=400, error=t("sv", "staff.refused.disable_self"))
     db = request.app[SERVICES].db
     await db.write(staff_core.disable, member.username, session.member.username)
     await db.write(sessions.delete_staff_sessions, member.id)
-    return await _accounts(request, message=f"{member.username} är avstängd och utloggad.")
+    return await _accounts(request, message=t("sv", "staff.done.disabled", username=member.username))
 
 
 @require_role("admin")
@@ -109,11 +109,11 @@ async def change_password(request: web.Request) -> web.StreamResponse:
     db = request.app[SERVICES].db
     error = ""
     if new != repeat:
-        error = "De två nya lösenorden är inte lika."
+        error = t("sv", "staff.refused.passwords_differ")
     elif new == current:
-        error = "Välj ett nytt lösenord, inte samma som förut."
+        error = t("sv", "staff.refused.password_same")
     elif not await db.write(staff_core.check_current_password, session.member, current):
-        error = "Det nuvarande lösenordet stämmer inte."
+        error = t("sv", "staff.refused.password_wrong")
     else:
         try:
             await db.write(staff_core.change_password, session.member, new)

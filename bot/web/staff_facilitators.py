@@ -51,9 +51,9 @@ async def issue_code(request: web.Request) -> web.Response:
     try:
         expires = date.fromisoformat(expires_text) if expires_text else None
     except ValueError:
-        return await _page(request, status=400, error="Skriv datumet som ÅÅÅÅ-MM-DD, till exempel 2027-12-31.", label=label)
+        return await _page(request, status=400, error=t("sv", "staff.refused.date_format", example="2027-12-31"), label=label)
     if expires is not None and expires < local_today(request):
-        return await _page(request, status=400, error="Slutdatumet har redan varit. Välj ett datum framåt i tiden.", label=label)
+        return await _page(request, status=400, error=t("sv", "staff.refused.date_past"), label=label)
     try:
         code_id, code = await request.app[FACILITATOR_CODES].issue(label, session.member.username, expires)
     except ValueError:

@@ -10,6 +10,7 @@ from bot.core.answering.explain import explain_match
 from bot.core.matching.models import MAX_TAUGHT, OUT_OF_SCOPE
 from bot.core.reporting.question_groups import group_similar
 from bot.core.residents.redact import redact_personal_data
+from bot.core.words import t
 from bot.storage import audit
 from bot.storage import statistics as stats
 from bot.storage import taught as taught_store
@@ -37,7 +38,7 @@ async def knowledge_page(request: web.Request) -> web.Response:
     for item in taught:
         item["trained"] = any(t.text == item["text"] and t.topic == item["topic"] for t in trained_on)
     titles = {t.id: t.text("sv").title for t in topics}
-    titles[OUT_OF_SCOPE] = "Inte om bedrägerier"
+    titles[OUT_OF_SCOPE] = t("sv", "staff.knowledge.out_of_scope")
     return render(request, "staff/knowledge.html", staff_context(
         request, rows=rows, review_days=days, question=question, explanation=explanation,
         titles=titles, taught=taught, today=today,
@@ -60,13 +61,13 @@ def _int(value) -> int:
     try:
         return int(str(value))
     except ValueError:
-        raise web.HTTPBadRequest(text="Ogiltigt nummer.") from None
+        raise web.HTTPBadRequest(text=t("sv", "staff.refused.bad_number")) from None
 
 
 def _ids(form) -> list[int]:
     ids = [_int(v) for v in str(form.get("ids", "")).split(",") if v.strip()]
     if not ids or len(ids) > 1000:
-        raise web.HTTPBadRequest(text="Inga frågor valda.")
+        raise web.HTTPBadRequest(text=t("sv", "staff.refused.none_chosen"))
     return ids
 
 
@@ -94,7 +95,7 @@ async def link_topic(request: web.Request) -> web.StreamResponse:
     topic = str(form.get("topic", ""))
     services = request.app[SERVICES]
     if topic not in services.store.kb.topics and topic != OUT_OF_SCOPE:
-        raise web.HTTPBadRequest(text="Välj ett ämne som finns.")
+        raise web.HTTPBadRequest(text=t("sv", "staff.refused.unknown_topic"))
     text = redact_personal_data(str(form.get("teach_text", "")).strip())
     if form.get("teach") and len(text) > MAX_TAUGHT:
         raise web.HTTPSeeOther("/staff/obesvarade?fel=for_lang")  # before anything is marked handled

@@ -10,14 +10,12 @@ from datetime import datetime, timezone
 from aiohttp import web
 
 from bot.core.alerts.cards import SIZES, alt_text, card_text, post_text, postable, render_card
+from bot.core.words import t
 from bot.storage import alerts as store
 from bot.storage.alert_model import Alert
 from bot.web.auth import require_role, staff_context
 from bot.web.keys import SERVICES
 from bot.web.templating import JINJA, render
-
-NOT_POSTABLE = ("Den här varningen kan inte delas: bara en godkänd varning som fortfarande gäller får ett inlägg "
-                "(inte ett utkast, en återkallad, rättad eller utgången varning eller en återkallelse).")
 
 
 async def _postable_alert(request: web.Request) -> Alert:
@@ -27,7 +25,7 @@ async def _postable_alert(request: web.Request) -> Alert:
         raise web.HTTPNotFound() from None
     alert = await request.app[SERVICES].db.read(store.get_alert, alert_id)
     if alert is None or not postable(alert, datetime.now(timezone.utc)):
-        raise web.HTTPNotFound(text=NOT_POSTABLE)
+        raise web.HTTPNotFound(text=t("sv", "staff.refused.not_postable"))
     return alert
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from bot.core.residents.tips import FORWARDED_TO
+from bot.core.words import t
 from bot.storage import audit
 from bot.storage import tips as store
 from bot.storage.questions import TEXT_READER_ROLE
@@ -29,11 +30,11 @@ async def mark_forwarded(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     to = str(form.get("to", ""))
     if to not in FORWARDED_TO:
-        raise web.HTTPBadRequest(text="Välj vart tipset skickades.")
+        raise web.HTTPBadRequest(text=t("sv", "staff.refused.forwarded_missing"))
     try:
         tip_id = int(request.match_info["id"])
     except ValueError:
-        raise web.HTTPBadRequest(text="Ogiltigt nummer.") from None
+        raise web.HTTPBadRequest(text=t("sv", "staff.refused.bad_number")) from None
     db = request.app[SERVICES].db
     if await db.write(store.mark_forwarded, tip_id, to, session.member.username):
         await db.write(audit.record, session.member.username, "tip.forwarded", "welfare_tip", tip_id, to=to)

@@ -16,6 +16,7 @@ from bot.core.reporting.report import build_report, report_csv
 from bot.core.sessions.loader import validate_scenarios
 from bot.core.sessions.summary import summarise_sessions
 from bot.core.staff.dashboard import build_overview, reported_by_week, rising_methods
+from bot.core.words import t
 from bot.storage import statistics as stats
 from bot.storage.sessions import list_results
 from bot.storage.sms import monthly_cost_estimate
@@ -79,7 +80,7 @@ async def yearly_report(request: web.Request) -> web.StreamResponse:
     if not year_text:
         return render(request, "staff/report.html", staff_context(request, years=range(this_year, this_year - 5, -1)))
     if not year_text.isdigit() or not 2020 <= int(year_text) <= this_year + 1:
-        raise web.HTTPBadRequest(text="Ange ett år, till exempel ?ar=2026.")
+        raise web.HTTPBadRequest(text=t("sv", "staff.refused.year", year=2026))
     year = int(year_text)
     report = await services.db.read(build_report, year, services.store.kb, await _scenarios(request),
                                    zone=ZoneInfo(services.config.alerts.timezone))

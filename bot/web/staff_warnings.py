@@ -22,6 +22,7 @@ from bot.core.alerts.text import alert_html, alert_text
 from bot.core.content.local_time import format_datetime
 from bot.core.knowledge.taxonomy import CATEGORIES, TOPIC_IDS
 from bot.core.region import MUNICIPALITIES
+from bot.core.words import t
 from bot.services import quiet_hours
 from bot.storage import alerts as store
 from bot.storage import audit
@@ -147,13 +148,13 @@ def _sends_when(request: web.Request, alert: Alert, now: datetime) -> str:
     quiet = quiet_hours(request.app[SERVICES].config.alerts)
     if not alert.urgent and quiet.active(at):
         at = quiet.next_end(at)
-    return "inom några sekunder" if at <= now else format_datetime(at, zone)
+    return t("sv", "staff.sending.within_seconds") if at <= now else format_datetime(at, zone)
 
 
 def _eta_text(seconds: float) -> str:
     if seconds < 60:
-        return "under en minut kvar"
-    return f"cirka {round(seconds / 60)} minuter kvar"
+        return t("sv", "staff.sending.under_a_minute")
+    return t("sv", "staff.sending.minutes_left", minutes=round(seconds / 60))
 
 
 async def _detail(request: web.Request, alert_id: int, *, problems: list[str] | None = None, form: dict | None = None,
@@ -162,7 +163,7 @@ async def _detail(request: web.Request, alert_id: int, *, problems: list[str] | 
     db = services.db
     alert = await db.read(store.get_alert, alert_id)
     if alert is None:
-        raise web.HTTPNotFound(text="Ingen sådan varning.")
+        raise web.HTTPNotFound(text=t("sv", "staff.refused.no_warning"))
     now = datetime.now(timezone.utc)
     status = await db.read(workflow.status, alert_id, services.config.alerts.messages_per_second)
     replaced = await db.read(store.get_alert, alert.replaces) if alert.replaces else None
