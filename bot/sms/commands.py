@@ -19,6 +19,8 @@ _STOP_WORDS = ("stopp", "stop", "stoppa", "sluta", "avsluta", "avregistrera", "u
 _ERASE_WORDS = ("radera", "delete", "erase", "ta bort")
 _SUBSCRIBE_WORDS = ("varning", "varningar", "warning", "warnings", "prenumerera", "subscribe")
 _CONFIRM_WORDS = ("ja", "yes", "jo", "japp", "ok", "okej")
+# Keywords only an English speaker writes: the reply (and a new subscription) is then in English.
+_ENGLISH = {"warning", "warnings", "subscribe", "unsubscribe", "delete", "erase", "yes"}
 _POLITE = {"tack", "thanks", "please", "snälla", "allt", "all", "mig", "me", "mitt", "nummer", "number", "nu", "now"}
 MAX_COMMAND_WORDS = 4
 
@@ -27,6 +29,7 @@ MAX_COMMAND_WORDS = 4
 class Command:
     kind: str
     argument: str = ""  # SUBSCRIBE: what followed the keyword (a municipality, perhaps misspelt)
+    lang: str | None = None  # "en" when the keyword was English; None when it tells nothing
 
 
 def fold_command(text: str) -> list[str]:
@@ -47,14 +50,15 @@ def parse_command(text: str) -> Command | None:
     if not words or len(words) > MAX_COMMAND_WORDS:
         return None
     first, rest = words[0], [w for w in words[1:] if w not in _POLITE]
+    lang = "en" if first in _ENGLISH else None
     if _like(first, _STOP_WORDS, 75) and not rest:
-        return Command(STOP)
+        return Command(STOP, lang=lang)
     if (_like(first, _ERASE_WORDS, 80) or " ".join(words[:2]) == "ta bort") and len(rest) <= 1:
-        return Command(ERASE)
+        return Command(ERASE, lang=lang)
     if _like(first, _SUBSCRIBE_WORDS, 80):
-        return Command(SUBSCRIBE, " ".join(words[1:]))
+        return Command(SUBSCRIBE, " ".join(words[1:]), lang=lang)
     if first in _CONFIRM_WORDS and not rest:
-        return Command(CONFIRM)
+        return Command(CONFIRM, lang=lang)
     return None
 
 

@@ -177,3 +177,12 @@ async def test_the_privacy_page_has_no_sms_part_when_sms_is_off(tmp_path):
     async with running_app(tmp_path) as client:
         html = await (await client.get("/integritet")).text()
         assert "I Telegram-boten" in html and "Med sms" not in html
+
+
+async def test_english_keywords_are_answered_and_subscribed_in_english(sms_client, elks):
+    reply = await ask(sms_client, elks, PHONE, "WARNING Kramfors")
+    assert reply.startswith("Do you want fraud warnings for Kramfors")
+    reply = await ask(sms_client, elks, PHONE, "yes")
+    assert reply.startswith("Done! You will get fraud warnings for Kramfors")
+    assert _rows(sms_client, "SELECT municipality, lang, state FROM sms_subscribers") == [("Kramfors", "en", "active")]
+    assert (await ask(sms_client, elks, PHONE, "Stopp")).startswith("You will get no more warnings")
