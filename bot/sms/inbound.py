@@ -61,7 +61,7 @@ class SmsConversation:
         subscriber = await db.read(store.get_subscriber, phone)
         lang = subscriber["lang"] if subscriber else self.services.config.default_language
         command = parse_command(text)
-        if command is not None and command.lang:  # "WARNING KRAMFORS": answered, and subscribed, in English
+        if command is not None and command.lang:  # "WARNING <municipality>": answered, and subscribed, in English
             lang = command.lang
         if command is not None and command.kind in (STOP, ERASE):  # always carried out
             reply = await self._command(phone, command.kind, command.argument, lang)
