@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
-from bot.core.content.fields import FieldReader, display_path, is_url, open_document
+from bot.core.content.fields import FieldReader, is_url, read_document
 from bot.core.content.yaml_lines import Problem
 from bot.core.knowledge.source import Source
 from bot.core.region import current as current_region
@@ -68,15 +68,11 @@ def read_local_files(folder: Path, problems: list[Problem]) -> tuple[LocalWork, 
 
 
 def _read(path: Path, problems: list[Problem], reader: Callable[[dict[str, Any], FieldReader], T], empty: T) -> T:
+    """An optional file: `empty` when it is missing or has problems (which are added)."""
     if not path.is_file():
         return empty
-    opened = open_document(path, display_path(path), problems)
-    if opened is None:
-        return empty
-    data, r = opened
-    result = reader(data, r)
-    problems.extend(r.problems)
-    return empty if r.problems else result
+    result = read_document(path, problems, reader, needed_for="")
+    return empty if result is None else result
 
 
 def _source(r: FieldReader, data: Any, path: tuple[Any, ...]) -> Source:
